@@ -1,0 +1,1 @@
+//! Entente's user interface.

@@ -1,0 +1,1 @@
+//! Entente's rules: partnership state machine, validation and permissions.

@@ -1,0 +1,2 @@
+//! The `entente-server` binary.
+fn main() {}
