@@ -1,0 +1,7 @@
+//! Entente's server: configuration, storage, HTTP stack and background workers.
+//!
+//! The binary in `main.rs` is a thin command-line wrapper around this library, so the
+//! integration tests in `tests/it` run exactly the code production runs.
+
+pub mod seed;
+pub mod store;
