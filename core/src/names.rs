@@ -1,0 +1,194 @@
+//! Person and account names: trimmed, 1 to 100 characters, no control characters.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The longest name accepted, in characters after trimming.
+pub const NAME_MAX_CHARS: usize = 100;
+
+/// What is wrong with a name, before it is given its own error type.
+enum NameProblem {
+    Empty,
+    TooLong,
+    ControlCharacter,
+}
+
+/// Trims `text` and checks the rules shared by every kind of name.
+fn check_name(text: &str) -> Result<String, NameProblem> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        Err(NameProblem::Empty)
+    } else if trimmed.chars().count() > NAME_MAX_CHARS {
+        Err(NameProblem::TooLong)
+    } else if trimmed.chars().any(char::is_control) {
+        Err(NameProblem::ControlCharacter)
+    } else {
+        Ok(trimmed.to_owned())
+    }
+}
+
+/// Why a text is not an acceptable person's name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum PersonNameError {
+    /// Nothing but spaces was typed.
+    #[error("Please enter a name.")]
+    Empty,
+    /// More than 100 characters.
+    #[error("This name is too long (at most 100 characters).")]
+    TooLong,
+    /// A tab, line break or other control character.
+    #[error("A name cannot contain tabs, line breaks or other control characters.")]
+    ControlCharacter,
+}
+
+/// Why a text is not an acceptable organization (account) name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AccountNameError {
+    /// Nothing but spaces was typed.
+    #[error("Please enter the organization's name.")]
+    Empty,
+    /// More than 100 characters.
+    #[error("This organization name is too long (at most 100 characters).")]
+    TooLong,
+    /// A tab, line break or other control character.
+    #[error("An organization name cannot contain tabs, line breaks or other control characters.")]
+    ControlCharacter,
+}
+
+macro_rules! name_type {
+    ($(#[$meta:meta])* $name:ident, $error:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Trims and checks `text`, returning the name or why it is not acceptable.
+            pub fn parse(text: &str) -> Result<Self, $error> {
+                check_name(text).map(Self).map_err(|problem| match problem {
+                    NameProblem::Empty => $error::Empty,
+                    NameProblem::TooLong => $error::TooLong,
+                    NameProblem::ControlCharacter => $error::ControlCharacter,
+                })
+            }
+
+            /// Returns the trimmed name.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str(&self.0)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $error;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Self::parse(text)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $error;
+
+            fn try_from(text: String) -> Result<Self, Self::Error> {
+                Self::parse(&text)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(name: $name) -> Self {
+                name.0
+            }
+        }
+    };
+}
+
+name_type!(
+    /// A person's display name, 1 to 100 characters after trimming.
+    PersonName,
+    PersonNameError
+);
+name_type!(
+    /// An organization's name, 1 to 100 characters after trimming.
+    AccountName,
+    AccountNameError
+);
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Parses `input` as both kinds of name and compares with the expected outcome.
+    fn check(input: &str, expected: Result<&str, PersonNameError>) {
+        let person = PersonName::parse(input);
+        assert_eq!(
+            person
+                .as_ref()
+                .map(PersonName::as_str)
+                .map_err(Clone::clone),
+            expected,
+            "input {input:?}"
+        );
+        let expected_account = expected.map_err(|error| match error {
+            PersonNameError::Empty => AccountNameError::Empty,
+            PersonNameError::TooLong => AccountNameError::TooLong,
+            PersonNameError::ControlCharacter => AccountNameError::ControlCharacter,
+        });
+        let account = AccountName::parse(input);
+        assert_eq!(
+            account
+                .as_ref()
+                .map(AccountName::as_str)
+                .map_err(Clone::clone),
+            expected_account,
+            "input {input:?}"
+        );
+    }
+
+    #[test]
+    fn name_table() {
+        let hundred = "é".repeat(100);
+        let cases: Vec<(String, Result<&str, PersonNameError>)> = vec![
+            ("Ann Lee".into(), Ok("Ann Lee")),
+            ("  Acme Print Ltd\n".into(), Ok("Acme Print Ltd")),
+            ("X".into(), Ok("X")),
+            (hundred.clone(), Ok(hundred.as_str())),
+            ("".into(), Err(PersonNameError::Empty)),
+            (" \t\n ".into(), Err(PersonNameError::Empty)),
+            ("é".repeat(101), Err(PersonNameError::TooLong)),
+            ("Ann\tLee".into(), Err(PersonNameError::ControlCharacter)),
+            ("Ann\u{7}".into(), Err(PersonNameError::ControlCharacter)),
+        ];
+        for (input, expected) in cases {
+            check(&input, expected);
+        }
+    }
+
+    #[test]
+    fn names_convert_to_and_from_strings() {
+        let name: PersonName = " Ann ".parse().expect("valid name");
+        assert_eq!(name.to_string(), "Ann");
+        assert_eq!(String::from(name), "Ann");
+        let account = AccountName::try_from("Acme".to_string()).expect("valid name");
+        assert_eq!(account.to_string(), "Acme");
+        assert_eq!("".parse::<AccountName>(), Err(AccountNameError::Empty));
+    }
+
+    proptest! {
+        #[test]
+        fn name_parse_never_panics_and_reparses_to_itself(text in any::<String>()) {
+            if let Ok(name) = PersonName::parse(&text) {
+                prop_assert_eq!(PersonName::parse(name.as_str()), Ok(name.clone()));
+                prop_assert!(name.as_str().chars().count() <= NAME_MAX_CHARS);
+            }
+        }
+    }
+}
