@@ -6,6 +6,8 @@
 
 mod errors;
 mod record;
+#[cfg(test)]
+mod test_support;
 mod transitions;
 mod view;
 

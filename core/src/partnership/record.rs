@@ -277,3 +277,59 @@ impl From<PartnerRequest> for StoredPartnerRequest {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::partnership::test_support::*;
+
+    #[test]
+    fn restore_refuses_records_no_rule_can_produce() {
+        let base = StoredPartnerRequest::from(pending());
+        let same = StoredPartnerRequest {
+            recipient_account: S,
+            ..base.clone()
+        };
+        assert_eq!(PartnerRequest::restore(same), Err(RecordError::SameAccount));
+        let backwards = StoredPartnerRequest {
+            updated_at: Timestamp(1),
+            ..base.clone()
+        };
+        assert_eq!(
+            PartnerRequest::restore(backwards),
+            Err(RecordError::UpdatedBeforeCreated)
+        );
+        let open_but_deleted = StoredPartnerRequest {
+            deleted_by_recipient: true,
+            ..base.clone()
+        };
+        assert_eq!(
+            PartnerRequest::restore(open_but_deleted),
+            Err(RecordError::DeletedButOpen)
+        );
+        let both_deleted = StoredPartnerRequest {
+            status: RequestStatus::Rejected,
+            deleted_by_sender: true,
+            deleted_by_recipient: true,
+            ..base.clone()
+        };
+        let restored = PartnerRequest::restore(both_deleted).expect("valid record");
+        assert!(restored.is_archived() && StoredPartnerRequest::from(restored).archived);
+        assert_eq!(
+            PartnerRequest::try_from(base.clone()).map(StoredPartnerRequest::from),
+            Ok(base)
+        );
+    }
+
+    #[test]
+    fn request_status_storage_text_round_trips() {
+        for status in RequestStatus::ALL {
+            assert_eq!(status.as_str().parse::<RequestStatus>(), Ok(status));
+            assert_eq!(status.to_string(), status.as_str());
+        }
+        assert_eq!(
+            "Pending".parse::<RequestStatus>(),
+            Err(crate::partnership::RequestStatusParseError::Unknown)
+        );
+    }
+}

@@ -100,3 +100,69 @@ pub fn view(request: &PartnerRequest, viewer: AccountId) -> Option<RowView> {
         actions,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    //! Section 4.2: one test per row of the table.
+
+    use super::*;
+    use crate::partnership::test_support::*;
+
+    #[test]
+    fn pending_shows_sent_awaiting_approval_to_sender_with_delete() {
+        let row = view(&pending(), S).expect("sender sees it");
+        assert_eq!(row.side, Side::Sender);
+        assert_eq!(row.label.text(), "Sent - Awaiting Approval");
+        assert_eq!(row.actions, [Action::Delete]);
+    }
+
+    #[test]
+    fn pending_shows_received_awaiting_your_approval_to_recipient_with_accept_reject_delete() {
+        let row = view(&pending(), R).expect("recipient sees it");
+        assert_eq!(row.side, Side::Recipient);
+        assert_eq!(row.label.text(), "Received - Awaiting Your Approval");
+        assert_eq!(
+            row.actions,
+            [Action::Accept, Action::RejectAndIgnore, Action::Delete]
+        );
+        let labels: Vec<&str> = row.actions.iter().map(|action| action.label()).collect();
+        assert_eq!(labels, ["Accept", "Reject and ignore", "Delete"]);
+    }
+
+    #[test]
+    fn accepted_shows_partner_to_both_sides_with_delete() {
+        let request = accepted();
+        for viewer in [S, R] {
+            assert_eq!(
+                label_and_actions(&request, viewer),
+                Some((RowLabel::Partner, vec![Action::Delete]))
+            );
+        }
+        assert_eq!(RowLabel::Partner.text(), "Partner");
+    }
+
+    #[test]
+    fn rejected_shows_rejected_to_sender_with_delete_and_to_recipient_with_accept_and_delete() {
+        let request = rejected();
+        assert_eq!(
+            label_and_actions(&request, S),
+            Some((RowLabel::Rejected, vec![Action::Delete]))
+        );
+        let recipient = view(&request, R).expect("recipient sees it");
+        assert_eq!(recipient.label.text(), "Rejected");
+        assert!(recipient.offers(Action::Accept) && recipient.offers(Action::Delete));
+        assert!(!recipient.offers(Action::RejectAndIgnore));
+    }
+
+    #[test]
+    fn a_side_that_deleted_a_request_does_not_see_it() {
+        let request = delete_by(S, &rejected());
+        assert_eq!(view(&request, S), None);
+        assert!(view(&request, R).is_some());
+    }
+
+    #[test]
+    fn an_account_not_party_to_a_request_sees_nothing() {
+        assert_eq!(view(&pending(), X), None);
+    }
+}
