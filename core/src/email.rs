@@ -237,6 +237,23 @@ mod tests {
         );
     }
 
+    #[test]
+    fn email_deserialization_parses_too() {
+        use serde::Deserialize;
+        use serde::de::IntoDeserializer;
+        use serde::de::value::{Error, StrDeserializer};
+
+        let read = |text: &'static str| {
+            let deserializer: StrDeserializer<'_, Error> = text.into_deserializer();
+            Email::deserialize(deserializer).map_err(|error| error.to_string())
+        };
+        assert_eq!(
+            read(" Ann@Example.com"),
+            Ok(Email::parse("ann@example.com").expect("valid"))
+        );
+        assert_eq!(read("ann"), Err(EmailError::MissingAt.to_string()));
+    }
+
     proptest! {
         #[test]
         fn email_parse_never_panics(text in any::<String>()) {
