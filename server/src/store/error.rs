@@ -1,0 +1,185 @@
+//! The storage error type and the one place that turns a named constraint violation into a domain error.
+//!
+//! # How a violation is recognised on each engine
+//!
+//! * **PostgreSQL** reports the constraint's name (`PgDatabaseError::constraint`), so the
+//!   name is matched against the statement's list of [`Constraint`]s.
+//! * **SQLite** reports only the kind, through its extended result code
+//!   (`SQLITE_CONSTRAINT_UNIQUE`, `_FOREIGNKEY`, `_CHECK`, `_PRIMARYKEY`), never a name.
+//!   The statement's list decides instead: each aggregate lists every named constraint of
+//!   its table, so when exactly one constraint of the reported kind exists (the usual
+//!   case: one `UNIQUE`, one foreign key) it is that one. Only when a table has several
+//!   of the same kind (CHECKs) do we read SQLite's message, whose documented shape is
+//!   `CHECK constraint failed: <constraint name>` / `UNIQUE constraint failed: <table>.<column>`;
+//!   that is the last resort, and it compares the whole detail, never a substring.
+//!   A primary-key clash (`SQLITE_CONSTRAINT_PRIMARYKEY`) is never a domain error.
+
+use std::path::PathBuf;
+
+use sqlx::error::{DatabaseError, ErrorKind};
+use sqlx::postgres::PgDatabaseError;
+use sqlx::sqlite::SqliteError;
+
+use super::Engine;
+
+/// Everything the storage layer can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL names an engine we do not support.
+    #[error("unsupported database URL {url}: use sqlite:PATH, postgres://… or postgresql://…")]
+    UnsupportedUrl {
+        /// The URL, with any password hidden.
+        url: String,
+    },
+    /// The database could not be opened or reached.
+    #[error("could not connect to the {engine} database at {url}")]
+    Connect {
+        /// The engine the URL named.
+        engine: Engine,
+        /// The URL, with any password hidden.
+        url: String,
+        /// What the driver reported.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The folder for a SQLite database file could not be created.
+    #[error("could not create the database folder {folder}")]
+    CreateFolder {
+        /// The folder that was to hold the database file.
+        folder: PathBuf,
+        /// What the file system reported.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Applying the embedded migrations failed.
+    #[error("could not apply the database migrations")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Another user, in any account, already has this email address.
+    #[error("this email address is already used by another user")]
+    EmailTaken,
+    /// The account the row refers to does not exist.
+    #[error("this account does not exist")]
+    UnknownAccount,
+    /// The profile is not one of the five the service knows.
+    #[error(
+        "this profile is not one of Administrator, Billing Administrator, Manager, Standard, Reviewer"
+    )]
+    InvalidProfile,
+    /// An email address reached the database without being normalized to lowercase.
+    #[error("this email address was not normalized to lowercase before it was stored")]
+    EmailNotNormalized,
+    /// A stored value could not be read back as the type it should have (for example a malformed id).
+    #[error("the database holds a malformed value in {column}")]
+    Corrupt {
+        /// The `table.column` that held the value.
+        column: &'static str,
+    },
+    /// Any other database failure.
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Tells whether the same transaction, run again from the start, may succeed.
+    ///
+    /// True for SQLite `SQLITE_BUSY`/`SQLITE_LOCKED` (another writer held the lock past
+    /// the busy timeout) and for PostgreSQL `serialization_failure` (40001) and
+    /// `deadlock_detected` (40P01). Pool exhaustion is not retryable: retrying adds load.
+    pub fn is_retryable(&self) -> bool {
+        let StoreError::Database(sqlx::Error::Database(error)) = self else {
+            return false;
+        };
+        if let Some(postgres) = error.try_downcast_ref::<PgDatabaseError>() {
+            return matches!(postgres.code(), "40001" | "40P01");
+        }
+        if error.try_downcast_ref::<SqliteError>().is_some() {
+            const SQLITE_BUSY: i32 = 5;
+            const SQLITE_LOCKED: i32 = 6;
+            // The code is SQLite's extended result code; its low byte is the primary code.
+            let primary = error
+                .code()
+                .and_then(|code| code.parse::<i32>().ok())
+                .map(|code| code & 0xff);
+            return matches!(primary, Some(SQLITE_BUSY | SQLITE_LOCKED));
+        }
+        false
+    }
+}
+
+/// The kind of rule a named constraint enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ConstraintKind {
+    /// `UNIQUE (…)`.
+    Unique,
+    /// `FOREIGN KEY (…) REFERENCES …`.
+    ForeignKey,
+    /// `CHECK (…)`.
+    Check,
+}
+
+/// A named constraint of a table, and the domain error its violation means.
+#[derive(Debug)]
+pub(crate) struct Constraint {
+    /// The name given in both migrations (`CONSTRAINT users_email_key UNIQUE (email)`).
+    pub name: &'static str,
+    /// What the constraint enforces.
+    pub kind: ConstraintKind,
+    /// What SQLite writes after `constraint failed: ` for it: `table.column` for UNIQUE,
+    /// the constraint name for a named CHECK, nothing for a foreign key.
+    pub sqlite_detail: &'static str,
+    /// The domain error the violation becomes.
+    pub error: fn() -> StoreError,
+}
+
+/// Turns a violation of one of `table_constraints` into its domain error; any other error passes through.
+///
+/// `table_constraints` must list every named constraint of the table written to, so that
+/// SQLite's unnamed reports can be attributed (see the module documentation).
+pub(crate) fn map_violation(error: sqlx::Error, table_constraints: &[Constraint]) -> StoreError {
+    let sqlx::Error::Database(database_error) = &error else {
+        return StoreError::Database(error);
+    };
+    match violated_constraint(database_error.as_ref(), table_constraints) {
+        Some(constraint) => {
+            tracing::debug!(constraint = constraint.name, "constraint violation");
+            (constraint.error)()
+        }
+        None => StoreError::Database(error),
+    }
+}
+
+fn violated_constraint<'a>(
+    error: &dyn DatabaseError,
+    table_constraints: &'a [Constraint],
+) -> Option<&'a Constraint> {
+    let kind = match error.kind() {
+        ErrorKind::UniqueViolation => ConstraintKind::Unique,
+        ErrorKind::ForeignKeyViolation => ConstraintKind::ForeignKey,
+        ErrorKind::CheckViolation => ConstraintKind::Check,
+        _ => return None,
+    };
+    let mut same_kind = table_constraints
+        .iter()
+        .filter(|constraint| constraint.kind == kind);
+
+    if let Some(postgres) = error.try_downcast_ref::<PgDatabaseError>() {
+        let name = postgres.constraint()?;
+        return same_kind.find(|constraint| constraint.name == name);
+    }
+    if error.try_downcast_ref::<SqliteError>().is_some() {
+        const SQLITE_CONSTRAINT_PRIMARYKEY: &str = "1555";
+        if error.code().as_deref() == Some(SQLITE_CONSTRAINT_PRIMARYKEY) {
+            return None;
+        }
+        let candidates: Vec<&Constraint> = same_kind.collect();
+        if let [only] = candidates.as_slice() {
+            return Some(only);
+        }
+        // Last resort, documented above: SQLite's message is the only place naming it.
+        let (_, detail) = error.message().split_once(" constraint failed: ")?;
+        return candidates
+            .into_iter()
+            .find(|constraint| constraint.sqlite_detail == detail);
+    }
+    None
+}

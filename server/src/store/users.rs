@@ -1,0 +1,226 @@
+//! SQL for users: create them inside a write transaction, find and list them.
+//!
+//! Emails, names and profiles are plain strings at this layer for now. The conversion
+//! points to `entente-core`'s `Email` and `Profile` types are [`normalize_email`] and the
+//! [`profile`] constants; ids are the [`UserId`] and [`super::accounts::AccountId`] aliases.
+
+use tracing::instrument;
+use uuid::Uuid;
+
+use super::accounts::AccountId;
+use super::error::{Constraint, ConstraintKind, map_violation};
+use super::{Store, StoreError, Tx, now_unix_seconds};
+
+/// The id of a user (a UUID stored as hyphenated text).
+pub type UserId = Uuid;
+
+/// The profile values stored in `users.profile`, one per profile of the specification.
+pub mod profile {
+    /// May open account settings and manage users and partners.
+    pub const ADMINISTRATOR: &str = "administrator";
+    /// May open account settings (billing, partners) like an Administrator.
+    pub const BILLING_ADMINISTRATOR: &str = "billing_administrator";
+    /// Sees contacts and shares what they own.
+    pub const MANAGER: &str = "manager";
+    /// Sees contacts and shares what they own.
+    pub const STANDARD: &str = "standard";
+    /// Reviews what is shared with them.
+    pub const REVIEWER: &str = "reviewer";
+    /// Every stored profile value, in the order the specification lists them.
+    pub const ALL: [&str; 5] = [
+        ADMINISTRATOR,
+        BILLING_ADMINISTRATOR,
+        MANAGER,
+        STANDARD,
+        REVIEWER,
+    ];
+}
+
+/// Every named constraint of `users`, in both migrations (see `store::error` for why all).
+const USERS_CONSTRAINTS: &[Constraint] = &[
+    Constraint {
+        name: "users_email_key",
+        kind: ConstraintKind::Unique,
+        sqlite_detail: "users.email",
+        error: || StoreError::EmailTaken,
+    },
+    Constraint {
+        name: "users_account_id_fkey",
+        kind: ConstraintKind::ForeignKey,
+        sqlite_detail: "",
+        error: || StoreError::UnknownAccount,
+    },
+    Constraint {
+        name: "users_profile_check",
+        kind: ConstraintKind::Check,
+        sqlite_detail: "users_profile_check",
+        error: || StoreError::InvalidProfile,
+    },
+    Constraint {
+        name: "users_email_lowercase_check",
+        kind: ConstraintKind::Check,
+        sqlite_detail: "users_email_lowercase_check",
+        error: || StoreError::EmailNotNormalized,
+    },
+];
+
+/// A user as stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// The user's id.
+    pub id: UserId,
+    /// The account the user belongs to.
+    pub account_id: AccountId,
+    /// The normalized (trimmed, lowercase) email address, unique across the service.
+    pub email: String,
+    /// The display name.
+    pub name: String,
+    /// One of the [`profile`] values.
+    pub profile: String,
+    /// False once an administrator has deactivated the user.
+    pub active: bool,
+    /// The Argon2 PHC string, or `None` until the user has set a password.
+    pub password_hash: Option<String>,
+    /// When the user was created, in unix seconds.
+    pub created_at: i64,
+    /// When the user was last changed, in unix seconds.
+    pub updated_at: i64,
+}
+
+impl std::fmt::Debug for UserRecord {
+    /// Prints every field except the password hash, which never belongs in logs.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("account_id", &self.account_id)
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .field("profile", &self.profile)
+            .field("active", &self.active)
+            .field("has_password", &self.password_hash.is_some())
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+/// The row as both engines return it; ids are text until parsed.
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: String,
+    account_id: String,
+    email: String,
+    name: String,
+    profile: String,
+    active: bool,
+    password_hash: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<UserRow> for UserRecord {
+    type Error = StoreError;
+
+    fn try_from(row: UserRow) -> Result<UserRecord, StoreError> {
+        Ok(UserRecord {
+            id: parse_id(&row.id, "users.id")?,
+            account_id: parse_id(&row.account_id, "users.account_id")?,
+            email: row.email,
+            name: row.name,
+            profile: row.profile,
+            active: row.active,
+            password_hash: row.password_hash,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+/// Parses a UUID read from a TEXT id column.
+pub(crate) fn parse_id(text: &str, column: &'static str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt { column })
+}
+
+/// Normalizes an email address the way it is stored and looked up: trimmed, lowercase.
+///
+/// This is the conversion point to `entente_core::Email`, which will do it by construction.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+const USER_COLUMNS: &str =
+    "id, account_id, email, name, profile, active, password_hash, created_at, updated_at";
+
+/// Adds an active user to an account and returns the new id.
+///
+/// The email is normalized first; the database alone refuses a taken address
+/// ([`StoreError::EmailTaken`]), an unknown account ([`StoreError::UnknownAccount`]) and
+/// an unknown profile ([`StoreError::InvalidProfile`]). After such an error the
+/// transaction must be dropped (PostgreSQL aborts it).
+#[instrument(skip_all, fields(%account_id, profile))]
+pub async fn create_user(
+    tx: &mut Tx,
+    account_id: AccountId,
+    name: &str,
+    email: &str,
+    profile: &str,
+    password_hash: Option<String>,
+) -> Result<UserId, StoreError> {
+    let user_id = Uuid::new_v4();
+    let now = now_unix_seconds();
+    let email = normalize_email(email);
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO users (id, account_id, email, name, profile, active, password_hash, \
+             created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(user_id.to_string())
+        .bind(account_id.to_string())
+        .bind(&email)
+        .bind(name)
+        .bind(profile)
+        .bind(true)
+        .bind(&password_hash)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|_| ())
+    })
+    .map_err(|error| map_violation(error, USERS_CONSTRAINTS))?;
+    tracing::debug!(%user_id, "user created");
+    Ok(user_id)
+}
+
+/// Finds the user with this email address (compared after normalization), in any account.
+#[instrument(skip_all)]
+pub async fn find_user_by_email(
+    store: &Store,
+    email: &str,
+) -> Result<Option<UserRecord>, StoreError> {
+    let email = normalize_email(email);
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+    let row: Option<UserRow> = on_pool!(store, |pool| {
+        sqlx::query_as(&sql).bind(&email).fetch_optional(pool).await
+    })?;
+    row.map(UserRecord::try_from).transpose()
+}
+
+/// Lists the users of one account, oldest first (then by email, so the order is stable).
+#[instrument(skip_all, fields(%account_id))]
+pub async fn list_users(
+    store: &Store,
+    account_id: AccountId,
+) -> Result<Vec<UserRecord>, StoreError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE account_id = $1 ORDER BY created_at, email"
+    );
+    let rows: Vec<UserRow> = on_pool!(store, |pool| {
+        sqlx::query_as(&sql)
+            .bind(account_id.to_string())
+            .fetch_all(pool)
+            .await
+    })?;
+    rows.into_iter().map(UserRecord::try_from).collect()
+}
