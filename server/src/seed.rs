@@ -1,0 +1,221 @@
+//! Demo data for local use: two organizations with three users each, all sharing one documented password.
+//!
+//! This is a **local demo** only. Every demo user signs in with [`DEMO_PASSWORD`], which is
+//! printed by the `demo-logins` command and written here in plain sight; never seed a
+//! database that real people use.
+
+use anyhow::Context as _;
+
+use crate::store::accounts::{self, NewAccount};
+use crate::store::users::{self, profile};
+use crate::store::{Store, StoreError};
+
+/// The password of every demo user (local demo only, documented on purpose).
+pub const DEMO_PASSWORD: &str = "entente-demo";
+
+/// One demo user, as declared below.
+struct DemoUser {
+    name: &'static str,
+    email: &'static str,
+    profile: &'static str,
+}
+
+/// One demo organization: its Administrator comes first, created with the account.
+struct DemoOrganization {
+    name: &'static str,
+    users: [DemoUser; 3],
+}
+
+const DEMO_ORGANIZATIONS: [DemoOrganization; 2] = [
+    DemoOrganization {
+        name: "Northwind Studio",
+        users: [
+            DemoUser {
+                name: "Nora Lindqvist",
+                email: "admin@northwind.example",
+                profile: profile::ADMINISTRATOR,
+            },
+            DemoUser {
+                name: "Bruno Castell",
+                email: "billing@northwind.example",
+                profile: profile::BILLING_ADMINISTRATOR,
+            },
+            DemoUser {
+                name: "Sofia Marsh",
+                email: "standard@northwind.example",
+                profile: profile::STANDARD,
+            },
+        ],
+    },
+    DemoOrganization {
+        name: "Acme Print",
+        users: [
+            DemoUser {
+                name: "Alex Moreau",
+                email: "admin@acme.example",
+                profile: profile::ADMINISTRATOR,
+            },
+            DemoUser {
+                name: "Bianca Rossi",
+                email: "billing@acme.example",
+                profile: profile::BILLING_ADMINISTRATOR,
+            },
+            DemoUser {
+                name: "Sam Okafor",
+                email: "standard@acme.example",
+                profile: profile::STANDARD,
+            },
+        ],
+    },
+];
+
+/// What [`seed_demo`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeedOutcome {
+    /// The database was empty; these demo users were created.
+    Seeded(Vec<DemoLogin>),
+    /// The database already had accounts, so nothing was written.
+    AlreadySeeded,
+}
+
+/// A demo user's sign-in details, as printed by the `demo-logins` command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoLogin {
+    /// The organization (account) name.
+    pub organization: String,
+    /// The user's display name.
+    pub name: String,
+    /// The address to sign in with.
+    pub email: String,
+    /// The stored profile value (see [`profile`]).
+    pub profile: String,
+    /// The password to sign in with: always [`DEMO_PASSWORD`].
+    pub password: &'static str,
+}
+
+impl std::fmt::Display for DemoLogin {
+    /// Prints one line with aligned columns: organization, profile, email, password, name.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            formatter,
+            "{:<18} {:<22} {:<28} {:<14} {}",
+            self.organization,
+            profile_label(&self.profile),
+            self.email,
+            self.password,
+            self.name
+        )
+    }
+}
+
+/// The profile's name as the specification writes it (conversion point to `entente_core::Profile`).
+fn profile_label(stored: &str) -> &str {
+    match stored {
+        profile::ADMINISTRATOR => "Administrator",
+        profile::BILLING_ADMINISTRATOR => "Billing Administrator",
+        profile::MANAGER => "Manager",
+        profile::STANDARD => "Standard",
+        profile::REVIEWER => "Reviewer",
+        other => other,
+    }
+}
+
+/// Creates the two demo organizations and their six users, only if the database has no accounts.
+///
+/// Everything is written in one transaction; passwords are hashed (Argon2, off the async
+/// threads) before it begins, so the write lock is held only for the inserts.
+#[tracing::instrument(skip_all)]
+pub async fn seed_demo(store: &Store) -> anyhow::Result<SeedOutcome> {
+    if accounts::count_accounts(store).await? > 0 {
+        return Ok(SeedOutcome::AlreadySeeded);
+    }
+    let mut hashes = hash_demo_passwords().await?.into_iter();
+
+    let mut tx = store.begin_write().await?;
+    // Checked again under the lock: another process may have seeded meanwhile.
+    if accounts::lock_and_count_accounts(&mut tx).await? > 0 {
+        return Ok(SeedOutcome::AlreadySeeded);
+    }
+    let mut logins = Vec::new();
+    for organization in &DEMO_ORGANIZATIONS {
+        let [admin, others @ ..] = &organization.users;
+        let new_account = NewAccount {
+            account_name: organization.name.to_owned(),
+            admin_name: admin.name.to_owned(),
+            admin_email: admin.email.to_owned(),
+            password_hash: hashes.next(),
+        };
+        let (account_id, _) = accounts::create_account_with_admin(&mut tx, new_account)
+            .await
+            .with_context(|| format!("creating demo organization {}", organization.name))?;
+        for user in others {
+            users::create_user(
+                &mut tx,
+                account_id,
+                user.name,
+                user.email,
+                user.profile,
+                hashes.next(),
+            )
+            .await
+            .with_context(|| format!("creating demo user {}", user.email))?;
+        }
+        logins.extend(
+            organization
+                .users
+                .iter()
+                .map(|user| demo_login(organization, user)),
+        );
+    }
+    tx.commit().await?;
+    tracing::info!(users = logins.len(), "demo data seeded");
+    Ok(SeedOutcome::Seeded(logins))
+}
+
+/// Lists the demo users that exist now, in seed order (none if the database was never seeded).
+///
+/// Organization and name are read from the database, so renamed demo users show as they are.
+pub async fn demo_logins(store: &Store) -> Result<Vec<DemoLogin>, StoreError> {
+    let mut logins = Vec::new();
+    for organization in &DEMO_ORGANIZATIONS {
+        for user in &organization.users {
+            let Some(record) = users::find_user_by_email(store, user.email).await? else {
+                continue;
+            };
+            let organization_name = accounts::get_account(store, record.account_id)
+                .await?
+                .map_or_else(|| organization.name.to_owned(), |account| account.name);
+            logins.push(DemoLogin {
+                organization: organization_name,
+                name: record.name,
+                email: record.email,
+                profile: record.profile,
+                password: DEMO_PASSWORD,
+            });
+        }
+    }
+    Ok(logins)
+}
+
+fn demo_login(organization: &DemoOrganization, user: &DemoUser) -> DemoLogin {
+    DemoLogin {
+        organization: organization.name.to_owned(),
+        name: user.name.to_owned(),
+        email: user.email.to_owned(),
+        profile: user.profile.to_owned(),
+        password: DEMO_PASSWORD,
+    }
+}
+
+/// Hashes the demo password once per demo user (each hash has its own salt), in parallel.
+async fn hash_demo_passwords() -> anyhow::Result<Vec<String>> {
+    let user_count = DEMO_ORGANIZATIONS.iter().map(|org| org.users.len()).sum();
+    let tasks: Vec<_> = (0..user_count)
+        .map(|_| tokio::task::spawn_blocking(|| password_auth::generate_hash(DEMO_PASSWORD)))
+        .collect();
+    let mut hashes = Vec::with_capacity(user_count);
+    for task in tasks {
+        hashes.push(task.await.context("hashing a demo password")?);
+    }
+    Ok(hashes)
+}
