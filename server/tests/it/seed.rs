@@ -1,0 +1,78 @@
+//! The demo seed, run once on SQLite and once on PostgreSQL by `both_engines!`.
+
+use entente_server::seed::{self, DEMO_PASSWORD, SeedOutcome};
+use entente_server::store::Store;
+use entente_server::store::accounts::{self, NewAccount};
+use entente_server::store::users::{self, profile};
+
+use crate::helpers::both_engines;
+
+both_engines! {
+    async fn seed_demo_seeds_once(store: Store) {
+        let SeedOutcome::Seeded(seeded) = seed::seed_demo(&store).await.unwrap() else {
+            panic!("an empty database is seeded");
+        };
+        assert_eq!(seeded.len(), 6);
+        assert_eq!(accounts::count_accounts(&store).await.unwrap(), 2);
+
+        assert_eq!(seed::seed_demo(&store).await.unwrap(), SeedOutcome::AlreadySeeded);
+        assert_eq!(accounts::count_accounts(&store).await.unwrap(), 2);
+
+        let billing = users::find_user_by_email(&store, "billing@acme.example")
+            .await
+            .unwrap()
+            .expect("the Acme billing administrator exists");
+        assert_eq!(billing.profile, profile::BILLING_ADMINISTRATOR);
+        let hash = billing.password_hash.expect("demo users have a password");
+        password_auth::verify_password(DEMO_PASSWORD, &hash).expect("the demo password works");
+        assert!(password_auth::verify_password("wrong", &hash).is_err());
+    }
+
+    async fn demo_logins_lists_the_six_demo_users(store: Store) {
+        assert_eq!(seed::demo_logins(&store).await.unwrap(), vec![]);
+        let SeedOutcome::Seeded(seeded) = seed::seed_demo(&store).await.unwrap() else {
+            panic!("an empty database is seeded");
+        };
+
+        let logins = seed::demo_logins(&store).await.unwrap();
+        assert_eq!(logins, seeded);
+        let emails: Vec<&str> = logins.iter().map(|login| login.email.as_str()).collect();
+        assert_eq!(
+            emails,
+            [
+                "admin@northwind.example",
+                "billing@northwind.example",
+                "standard@northwind.example",
+                "admin@acme.example",
+                "billing@acme.example",
+                "standard@acme.example",
+            ]
+        );
+        let first = logins[0].to_string();
+        assert!(first.starts_with("Northwind Studio   Administrator "), "{first:?}");
+        assert!(first.contains(" admin@northwind.example "), "{first:?}");
+        assert!(first.contains(" entente-demo "), "{first:?}");
+        // Aligned: the email column starts at the same place on every line.
+        let email_columns: Vec<usize> = logins
+            .iter()
+            .map(|login| login.to_string().find(&login.email).unwrap())
+            .collect();
+        assert!(email_columns.iter().all(|&column| column == email_columns[0]), "{email_columns:?}");
+    }
+
+    async fn seed_demo_leaves_a_database_with_accounts_alone(store: Store) {
+        let mut tx = store.begin_write().await.unwrap();
+        let real = NewAccount {
+            account_name: "Real Customer".to_owned(),
+            admin_name: "Rita".to_owned(),
+            admin_email: "rita@customer.example".to_owned(),
+            password_hash: None,
+        };
+        accounts::create_account_with_admin(&mut tx, real).await.unwrap();
+        tx.commit().await.unwrap();
+
+        assert_eq!(seed::seed_demo(&store).await.unwrap(), SeedOutcome::AlreadySeeded);
+        assert_eq!(accounts::count_accounts(&store).await.unwrap(), 1);
+        assert_eq!(seed::demo_logins(&store).await.unwrap(), vec![]);
+    }
+}
