@@ -3,5 +3,10 @@
 //! The binary in `main.rs` is a thin command-line wrapper around this library, so the
 //! integration tests in `tests/it` run exactly the code production runs.
 
+pub mod config;
+pub mod http;
 pub mod seed;
+pub mod services;
+pub mod startup;
 pub mod store;
+pub mod telemetry;

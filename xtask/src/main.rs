@@ -1,1 +1,218 @@
-fn main() {}
+//! Developer commands for Entente: `cargo xtask run` and `cargo xtask test`.
+//!
+//! Both install what is missing first (the wasm32 target, wasm-bindgen-cli at the version
+//! `Cargo.lock` pins, cargo-leptos, npm packages, Chromium for the browser tests), so a
+//! newcomer needs nothing but Rust, Node/npm and root on a fresh machine.
+
+mod tools;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::tools::{Step, run_step};
+
+const USAGE: &str = "usage: cargo xtask <run|test>
+
+  run    install what is missing, build, migrate and seed ./data, serve http://127.0.0.1:3000
+  test   install what tests need, then run every check: fmt, clippy (both feature sets),
+         Rust tests (SQLite and PostgreSQL), wasm32 builds and the Playwright suite";
+
+fn main() {
+    let command = std::env::args().nth(1).unwrap_or_default();
+    let result = match command.as_str() {
+        "run" => run(),
+        "test" => test(),
+        _ => {
+            eprintln!("{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(error) = result {
+        eprintln!("\nxtask: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+/// The workspace root (the parent of this crate).
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
+
+/// Cargo's target folder: `CARGO_TARGET_DIR` when set, `<root>/target` otherwise.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+fn run() -> Result<()> {
+    let started = Instant::now();
+    let root = workspace_root();
+    println!(
+        "Entente: preparing to serve. A first run installs tools and compiles everything: expect 15-25 minutes on 2 cores; later runs take seconds."
+    );
+    tools::ensure_build_tools(&root, true)?;
+    run_step(
+        Step::new("Building the release server and WASM bundle", "cargo")
+            .args(["leptos", "build", "--release"])
+            .dir(&root),
+    )?;
+
+    let server = target_dir(&root).join("release").join("entente-server");
+    let data_dir = std::env::var("ENTENTE_DATA_DIR")
+        .unwrap_or_else(|_| root.join("data").display().to_string());
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("could not create the data folder {data_dir}"))?;
+    let site_root = root.join("target").join("site");
+    let envs = [
+        ("ENTENTE_DATA_DIR", data_dir.clone()),
+        ("LEPTOS_SITE_ROOT", site_root.display().to_string()),
+        (
+            "ENTENTE_DEV_MAILBOX",
+            std::env::var("ENTENTE_DEV_MAILBOX").unwrap_or_else(|_| "1".into()),
+        ),
+    ];
+    run_step(
+        Step::new(
+            "Migrating the database and seeding the demo on first run",
+            &server,
+        )
+        .arg("seed-demo")
+        .envs(envs.clone())
+        .dir(&root),
+    )?;
+    println!(
+        "Ready after {:.0?}. Serving; press Ctrl-C to stop.",
+        started.elapsed()
+    );
+    let mut serve = Command::new(&server);
+    serve.arg("serve").current_dir(&root).envs(envs);
+    tools::exec(serve)
+}
+
+fn test() -> Result<()> {
+    let started = Instant::now();
+    let root = workspace_root();
+    tools::ensure_build_tools(&root, false)?;
+    tools::ensure_test_tools(&root)?;
+
+    run_step(
+        Step::new("Checking formatting", "cargo")
+            .args(["fmt", "--all", "--check"])
+            .dir(&root),
+    )?;
+    run_step(
+        Step::new("Clippy, server feature set (ssr)", "cargo")
+            .args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])
+            .dir(&root),
+    )?;
+    run_step(
+        Step::new("Clippy, browser feature set (hydrate, wasm32)", "cargo")
+            .args([
+                "clippy",
+                "-p",
+                "entente-core",
+                "-p",
+                "entente-app",
+                "--features",
+                "entente-app/hydrate",
+            ])
+            .args(["--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])
+            .dir(&root),
+    )?;
+    run_step(
+        Step::new("Building entente-core for wasm32", "cargo")
+            .args([
+                "build",
+                "-p",
+                "entente-core",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .dir(&root),
+    )?;
+    let postgres = tools::postgres_status();
+    println!("PostgreSQL for database tests: {postgres}");
+    run_step(
+        Step::new(
+            "Rust tests (core rules, model test, storage on SQLite and PostgreSQL, HTTP)",
+            "cargo",
+        )
+        .args(["test", "--workspace"])
+        .dir(&root),
+    )?;
+    run_step(
+        Step::new(
+            "Building the server and WASM bundle for the browser tests",
+            "cargo",
+        )
+        .args(["leptos", "build"])
+        .dir(&root),
+    )?;
+    end_to_end(&root)?;
+    println!("\nAll checks passed in {:.0?}.", started.elapsed());
+    Ok(())
+}
+
+/// Starts a freshly built server on a free port with its own database, runs Playwright, stops it.
+fn end_to_end(root: &Path) -> Result<()> {
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let data_dir = std::env::temp_dir().join(format!("entente-e2e-{}-{port}", std::process::id()));
+    std::fs::create_dir_all(&data_dir)?;
+    let address = format!("127.0.0.1:{port}");
+    let base_url = format!("http://{address}");
+    let server_binary = target_dir(root).join("debug").join("entente-server");
+    let log_path = data_dir.join("server.log");
+    let log = std::fs::File::create(&log_path)?;
+    println!(
+        "\n==> Starting the server for the browser tests on {base_url} (log: {})",
+        log_path.display()
+    );
+    let mut server = Command::new(&server_binary)
+        .arg("serve")
+        .current_dir(root)
+        .env("LEPTOS_SITE_ADDR", &address)
+        .env("LEPTOS_SITE_ROOT", root.join("target").join("site"))
+        .env("ENTENTE_DATA_DIR", &data_dir)
+        .env("ENTENTE_DEV_MAILBOX", "1")
+        .env_remove("DATABASE_URL")
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .spawn()
+        .with_context(|| format!("could not start {}", server_binary.display()))?;
+    let outcome = tools::wait_for_health(&address, Duration::from_secs(60)).and_then(|()| {
+        run_step(
+            Step::new("Playwright, JavaScript off and on", "npx")
+                .args(["playwright", "test"])
+                .env("BASE_URL", &base_url)
+                .dir(&root.join("end2end")),
+        )
+    });
+    tools::terminate(&mut server);
+    if outcome.is_err() {
+        if let Ok(text) = std::fs::read_to_string(&log_path) {
+            let tail: Vec<&str> = text.lines().rev().take(40).collect();
+            eprintln!("--- last server log lines ---");
+            for line in tail.into_iter().rev() {
+                eprintln!("{line}");
+            }
+        }
+    } else {
+        let _ = std::fs::remove_dir_all(&data_dir);
+    }
+    outcome.or_else(|error| bail!("{error:#}"))
+}

@@ -1,8 +1,10 @@
-//! The server's one integration-test binary: storage and seeding on SQLite and PostgreSQL.
+//! The server's one integration-test binary: storage, seeding and HTTP on SQLite and PostgreSQL.
 
+mod app;
 mod helpers;
 
 mod connect;
+mod http;
 mod retry;
 mod seed;
 mod storage;

@@ -1,0 +1,8 @@
+//! Server functions, grouped by area, and the services they are given by the server.
+//!
+//! Each server function reads the injected [`services::Services`], parses its arguments into
+//! `entente-core` types, calls one service function and maps the error. No SQL, no rules here.
+
+#[cfg(feature = "ssr")]
+pub mod services;
+pub mod status;

@@ -1,0 +1,94 @@
+//! Command line and environment configuration (`clap`, every option with an environment fallback).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Entente's server and its maintenance commands.
+#[derive(Debug, Parser)]
+#[command(name = "entente-server", version, about)]
+pub struct Cli {
+    /// How log lines are written: readable text or one JSON object per line.
+    #[arg(long, env = "ENTENTE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
+    pub log_format: LogFormat,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands of `entente-server`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database and serve the web application.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Migrate, then create the demo organizations if the database is empty and print their logins.
+    SeedDemo(DatabaseArgs),
+    /// Print the logins of the demo users that exist in the database.
+    DemoLogins(DatabaseArgs),
+}
+
+/// The format of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Human,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// The folder for the SQLite database and uploaded files.
+    #[arg(long, env = "ENTENTE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// `sqlite://PATH` or `postgres://USER@HOST:PORT/DB`; defaults to `<data dir>/entente.db`.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// The database URL to connect to: the explicit one, or the SQLite file in the data folder.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.clone(),
+            _ => format!("sqlite://{}", self.data_dir.join("entente.db").display()),
+        }
+    }
+}
+
+/// Options of `entente-server serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// The database to use.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// The address and port to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// The folder holding the built site (`pkg/` with the WASM, JS and CSS, and the assets).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// The address people use to reach the service, for links in emails and the
+    /// cross-site check; defaults to `http://<addr>`.
+    #[arg(long, env = "ENTENTE_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+}
+
+impl ServeArgs {
+    /// The public URL: the configured one, or `http://<addr>`.
+    pub fn public_url(&self) -> url::Url {
+        self.public_url.clone().unwrap_or_else(|| {
+            url::Url::parse(&format!("http://{}", self.addr))
+                .expect("a socket address makes a valid URL")
+        })
+    }
+}

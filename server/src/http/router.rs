@@ -1,0 +1,64 @@
+//! The router: health check, Leptos pages and server functions, static files, and the
+//! middleware every request passes (request id, trace, compression, cross-site guard).
+
+use axum::Router;
+use axum::http::HeaderName;
+use axum::routing::get;
+use entente_app::{App, shell};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::http::{csrf, health};
+use crate::startup::AppState;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Builds the complete application router around `state`.
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let services = state.services.clone();
+        move || provide_context(services.clone())
+    };
+    let page = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .leptos_routes_with_context(&state, routes, context.clone(), page)
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(
+                    |request: &axum::http::Request<_>| {
+                        let request_id = request
+                            .headers()
+                            .get(&REQUEST_ID)
+                            .and_then(|value| value.to_str().ok())
+                            .unwrap_or("-");
+                        tracing::info_span!(
+                            "request",
+                            method = %request.method(),
+                            path = %request.uri().path(),
+                            request_id = %request_id,
+                        )
+                    },
+                ))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(CompressionLayer::new())
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    csrf::guard,
+                )),
+        )
+        .with_state(state)
+}

@@ -1,0 +1,50 @@
+//! `spawn_app`: the real router on port 0 around a test store, and a client to call it.
+
+use entente_server::config::{DatabaseArgs, ServeArgs};
+use entente_server::startup::{self, AppState};
+use entente_server::store::Store;
+
+/// A running server and an HTTP client pointed at it.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+    /// A client without automatic redirects, so tests see what the server answered.
+    pub client: reqwest::Client,
+    /// The store the server uses, for checking what a request changed.
+    pub store: Store,
+}
+
+/// Serves the full application around `store` on a free port, until the test ends.
+pub async fn spawn_app(store: Store) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a free port");
+    let addr = listener.local_addr().expect("a local address");
+    let args = ServeArgs {
+        database: DatabaseArgs {
+            data_dir: std::env::temp_dir(),
+            database_url: None,
+        },
+        addr,
+        site_root: std::env::temp_dir().join("entente-test-site"),
+        public_url: None,
+    };
+    let state = AppState::new(&args, store.clone());
+    tokio::spawn(startup::serve(listener, state, std::future::pending()));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("build an HTTP client");
+    TestApp {
+        address: format!("http://{addr}"),
+        client,
+        store,
+    }
+}
+
+impl TestApp {
+    /// The absolute URL of `path` on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+}

@@ -1,0 +1,100 @@
+//! The HTTP stack on both engines: health check, server-side rendering, 404, the cross-site
+//! guard, request ids and compression.
+
+use entente_server::store::Store;
+use reqwest::StatusCode;
+
+use crate::app::spawn_app;
+use crate::helpers::both_engines;
+
+both_engines! {
+    async fn healthz_answers_ok_while_the_database_answers_and_503_after(store: Store) {
+        let app = spawn_app(store).await;
+        let response = app.client.get(app.url("/healthz")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.text().await.unwrap(), "ok");
+
+        app.store.close().await;
+        let response = app.client.get(app.url("/healthz")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
+
+    async fn home_page_is_rendered_on_the_server_with_the_live_status(store: Store) {
+        let engine = store.engine().label();
+        let app = spawn_app(store).await;
+        let response = app.client.get(app.url("/")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers().contains_key("x-request-id"), "every response carries a request id");
+        let html = response.text().await.unwrap();
+        assert!(html.contains("<title>Entente</title>"), "{html}");
+        assert!(html.contains("Work with your partners as one team"));
+        assert!(html.contains("The service is running on "), "{html}");
+        assert!(html.contains(&format!("<strong>{engine}</strong>")), "{html}");
+        assert!(html.contains("/pkg/entente.js"), "the page loads the hydration script");
+    }
+
+    async fn unknown_pages_answer_404_with_a_readable_page(store: Store) {
+        let app = spawn_app(store).await;
+        let response = app.client.get(app.url("/no/such/page")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("Page not found"), "{html}");
+    }
+
+    async fn server_functions_answer_same_origin_posts(store: Store) {
+        let app = spawn_app(store).await;
+        let response = app
+            .client
+            .post(app.url("/api/status"))
+            .header("origin", &app.address)
+            .header("sec-fetch-site", "same-origin")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["organizations"], 0);
+    }
+
+    async fn cross_site_posts_are_refused_before_any_handler(store: Store) {
+        let app = spawn_app(store).await;
+        let cases = [
+            ("sec-fetch-site", "cross-site".to_string()),
+            ("origin", "https://evil.example".to_string()),
+            ("referer", "https://evil.example/form".to_string()),
+        ];
+        for (header, value) in cases {
+            let response = app
+                .client
+                .post(app.url("/api/status"))
+                .header(header, &value)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{header}: {value}");
+            let text = response.text().await.unwrap();
+            assert!(text.contains("came from another site"), "{text}");
+        }
+    }
+
+    async fn server_functions_are_not_reachable_by_get(store: Store) {
+        let app = spawn_app(store).await;
+        let response = app.client.get(app.url("/api/status")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    }
+
+    async fn pages_are_compressed_when_the_browser_accepts_it(store: Store) {
+        let app = spawn_app(store).await;
+        let response = app
+            .client
+            .get(app.url("/"))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"));
+    }
+}
