@@ -12,7 +12,7 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -41,6 +41,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The application: stylesheet, page titles and the routes inside the shared layout.
+///
+/// Routes render with `SsrMode::Async`: the server waits for a page's data before it sends
+/// the page, so the first HTML response is complete and every page works without JavaScript
+/// (out-of-order streaming would need a script to put the data in place).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -53,7 +57,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFoundPage>
-                    <Route path=StaticSegment("") view=HomePage />
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>
