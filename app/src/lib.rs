@@ -48,6 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    mark_hydrated();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/entente.css" />
@@ -62,6 +63,16 @@ pub fn App() -> impl IntoView {
             </Layout>
         </Router>
     }
+}
+
+/// Marks `<body data-hydrated>` once the page is interactive. Effects run only in the browser,
+/// so the attribute tells people's tools and our browser tests that clicks now do something.
+fn mark_hydrated() {
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
 }
 
 /// The WebAssembly entry point: makes the server-rendered page interactive.

@@ -1,5 +1,6 @@
 // The smoke test of the foundation: server-side rendering, hydration, a clean console.
 import { expect, test } from "@playwright/test";
+import { hasJavaScript, open } from "./support";
 
 test.describe("home page", () => {
   test("is rendered on the server: its text is in the first HTML response", async ({ request }) => {
@@ -10,8 +11,8 @@ test.describe("home page", () => {
     expect(html).toContain("The service is running on");
   });
 
-  test("shows the service status and the navigation", async ({ page }) => {
-    await page.goto("/");
+  test("shows the service status and the navigation", async ({ page }, testInfo) => {
+    await open(page, "/", hasJavaScript(testInfo.project.name));
     await expect(page).toHaveTitle("Entente");
     await expect(page.getByRole("heading", { name: "Work with your partners as one team" })).toBeVisible();
     await expect(page.locator('[data-test="status-line"]')).toContainText("The service is running on");
@@ -27,7 +28,7 @@ test.describe("home page", () => {
     page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
     page.on("requestfailed", (request) => problems.push(`requestfailed: ${request.url()}`));
 
-    await page.goto("/");
+    await open(page, "/", true);
     await page.getByRole("button", { name: "Check again" }).click();
     await expect(page.locator('[data-test="check-count"]')).toHaveText("Checked 2 times on this visit.");
     await expect(page.locator('[data-test="status-line"]')).toContainText("The service is running on");
@@ -36,18 +37,20 @@ test.describe("home page", () => {
 
   test("without JavaScript the check button does nothing but the page is complete", async ({ page }, testInfo) => {
     test.skip(testInfo.project.name === "js", "this checks the no-JavaScript rendering");
-    await page.goto("/");
+    await open(page, "/", false);
+    await expect(page.locator("body[data-hydrated]")).toHaveCount(0);
     await page.getByRole("button", { name: "Check again" }).click();
     await expect(page.locator('[data-test="check-count"]')).toHaveText("Checked once on this visit.");
   });
 });
 
 test.describe("unknown pages", () => {
-  test("answer 404 with a readable page", async ({ page }) => {
+  test("answer 404 with a readable page", async ({ page }, testInfo) => {
     const response = await page.goto("/no-such-page");
     expect(response?.status()).toBe(404);
     await expect(page).toHaveTitle("Page not found · Entente");
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    if (hasJavaScript(testInfo.project.name)) await expect(page.locator("body[data-hydrated]")).toBeAttached();
     await page.getByRole("link", { name: "Go to the home page" }).click();
     await expect(page).toHaveURL(/\/$/);
   });

@@ -186,13 +186,12 @@ fn locked_version(root: &Path, package: &str) -> Result<String> {
     let needle = format!("name = \"{package}\"");
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == needle {
-            if let Some(version) = lines
+        if line.trim() == needle
+            && let Some(version) = lines
                 .next()
                 .and_then(|l| l.trim().strip_prefix("version = "))
-            {
-                return Ok(version.trim_matches('"').to_string());
-            }
+        {
+            return Ok(version.trim_matches('"').to_string());
         }
     }
     bail!("Cargo.lock does not pin {package}")
