@@ -4,6 +4,7 @@
 //! `Cargo.lock` pins, cargo-leptos, npm packages, Chromium for the browser tests), so a
 //! newcomer needs nothing but Rust, Node/npm and root on a fresh machine.
 
+mod bench;
 mod tools;
 
 use std::net::TcpListener;
@@ -19,13 +20,18 @@ const USAGE: &str = "usage: cargo xtask <run|test>
 
   run    install what is missing, build, migrate and seed ./data, serve http://127.0.0.1:3000
   test   install what tests need, then run every check: fmt, clippy (both feature sets),
-         Rust tests (SQLite and PostgreSQL), wasm32 builds and the Playwright suite";
+         Rust tests (SQLite and PostgreSQL), wasm32 builds and the Playwright suite
+  bench  release build: bundle sizes (raw, gzip, brotli) and wrk load on loopback";
 
 fn main() {
     let command = std::env::args().nth(1).unwrap_or_default();
     let result = match command.as_str() {
         "run" => run(),
         "test" => test(),
+        "bench" => {
+            let root = workspace_root();
+            bench::bench(&root, &target_dir(&root))
+        }
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);
