@@ -42,6 +42,19 @@ pub async fn spawn_app(store: Store) -> TestApp {
     }
 }
 
+/// Serve options for a test server at `addr` (the store is passed separately).
+pub fn serve_args(addr: std::net::SocketAddr) -> ServeArgs {
+    ServeArgs {
+        database: DatabaseArgs {
+            data_dir: std::env::temp_dir(),
+            database_url: None,
+        },
+        addr,
+        site_root: std::env::temp_dir().join("entente-test-site"),
+        public_url: None,
+    }
+}
+
 impl TestApp {
     /// The absolute URL of `path` on this server.
     pub fn url(&self, path: &str) -> String {

@@ -98,3 +98,46 @@ both_engines! {
         assert_eq!(response.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"));
     }
 }
+
+#[tokio::test]
+async fn a_port_in_use_gives_a_clear_error() {
+    let taken = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let args = crate::app::serve_args(taken.local_addr().unwrap());
+    let error = entente_server::startup::bind(&args).await.unwrap_err();
+    let message = format!("{error:#}");
+    assert!(message.contains("could not listen on"), "{message}");
+    assert!(
+        message.contains("is another server using that port?"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn the_server_stops_gracefully_when_the_shutdown_signal_completes() {
+    crate::helpers::with_sqlite(|store: Store| async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = entente_server::startup::AppState::new(&crate::app::serve_args(addr), store);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(entente_server::startup::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        let health = reqwest::get(format!("http://{addr}/healthz"))
+            .await
+            .unwrap();
+        assert_eq!(health.status(), StatusCode::OK);
+        stop.send(()).unwrap();
+        let outcome = tokio::time::timeout(std::time::Duration::from_secs(10), server).await;
+        assert!(
+            matches!(outcome, Ok(Ok(Ok(())))),
+            "the server did not stop cleanly: {outcome:?}"
+        );
+        assert!(
+            reqwest::get(format!("http://{addr}/healthz"))
+                .await
+                .is_err(),
+            "still answering after shutdown"
+        );
+    })
+    .await;
+}
