@@ -8,6 +8,7 @@ use entente_app::api::services::Services;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
+use crate::auth::service::StoreAuth;
 use crate::config::ServeArgs;
 use crate::services::StoreBackend;
 use crate::store::Store;
@@ -42,6 +43,7 @@ impl AppState {
             .build();
         let services = Services {
             backend: Arc::new(StoreBackend::new(store.clone())),
+            auth: Arc::new(StoreAuth::new(store.clone())),
         };
         let public_origin = args.public_url().origin().ascii_serialization();
         Self {

@@ -3,6 +3,7 @@
 mod app;
 mod helpers;
 
+mod auth;
 mod connect;
 mod http;
 mod retry;
