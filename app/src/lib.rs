@@ -12,12 +12,15 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
+use crate::components::auth::AuthProvider;
 use crate::components::layout::Layout;
-use crate::pages::{home::HomePage, not_found::NotFoundPage};
+use crate::pages::{
+    home::HomePage, not_found::NotFoundPage, sign_in::SignInPage, sign_up::SignUpPage,
+};
 
 /// The HTML document around the application, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -40,7 +43,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The application: stylesheet, page titles and the routes inside the shared layout.
+/// The application: stylesheet, page titles, the app-wide auth state and the routes inside
+/// the shared layout.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -51,11 +55,17 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Entente".to_string() } else { format!("{page} · Entente") }
         } />
         <Router>
-            <Layout>
-                <Routes fallback=NotFoundPage>
-                    <Route path=StaticSegment("") view=HomePage />
-                </Routes>
-            </Layout>
+            <AuthProvider>
+                <Layout>
+                    <Routes fallback=NotFoundPage>
+                        // In order: the header and greeting arrive in place, readable without JavaScript.
+                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
+                        // Async: a signed-in visitor is redirected before any byte is sent.
+                        <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("sign-up") view=SignUpPage ssr=SsrMode::Async />
+                    </Routes>
+                </Layout>
+            </AuthProvider>
         </Router>
     }
 }
