@@ -16,7 +16,6 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 
-use crate::components::auth::AuthProvider;
 use crate::components::layout::Layout;
 use crate::pages::{
     home::HomePage, not_found::NotFoundPage, sign_in::SignInPage, sign_up::SignUpPage,
@@ -55,17 +54,15 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Entente".to_string() } else { format!("{page} · Entente") }
         } />
         <Router>
-            <AuthProvider>
-                <Layout>
-                    <Routes fallback=NotFoundPage>
-                        // In order: the header and greeting arrive in place, readable without JavaScript.
-                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
-                        // Async: a signed-in visitor is redirected before any byte is sent.
-                        <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("sign-up") view=SignUpPage ssr=SsrMode::Async />
-                    </Routes>
-                </Layout>
-            </AuthProvider>
+            <Layout>
+                <Routes fallback=NotFoundPage>
+                    // In order: the header and greeting arrive in place, readable without JavaScript.
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
+                    // Async: a signed-in visitor is redirected before any byte is sent.
+                    <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("sign-up") view=SignUpPage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
         </Router>
     }
 }

@@ -31,11 +31,10 @@ impl Auth {
     }
 }
 
-/// Creates the auth state and provides it to `children`. Must sit inside the `Router`, so
-/// the actions also pick up errors passed back in the URL after a form post without
-/// JavaScript.
-#[component]
-pub fn AuthProvider(children: Children) -> impl IntoView {
+/// Creates the auth state and provides it to everything below the caller (the layout, so the
+/// header and every page). Must run inside the `Router`, so the actions also pick up errors
+/// passed back in the URL after a form post without JavaScript.
+pub fn provide_auth() -> Auth {
     provide_error_from_url();
     let sign_in = ServerAction::<SignIn>::new();
     let sign_up = ServerAction::<SignUp>::new();
@@ -50,13 +49,14 @@ pub fn AuthProvider(children: Children) -> impl IntoView {
         },
         |_| current_user(),
     );
-    provide_context(Auth {
+    let auth = Auth {
         sign_in,
         sign_up,
         sign_out,
         user,
-    });
-    children()
+    };
+    provide_context(auth);
+    auth
 }
 
 /// After a form post without JavaScript fails, the server redirects back with the error in
@@ -70,7 +70,7 @@ fn provide_error_from_url() {
     }
 }
 
-/// The app-wide auth state provided by [`AuthProvider`].
+/// The app-wide auth state provided by [`provide_auth`].
 pub fn use_auth() -> Auth {
     expect_context::<Auth>()
 }

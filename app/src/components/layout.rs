@@ -4,7 +4,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::components::auth::use_auth;
+use crate::components::auth::{provide_auth, use_auth};
 
 /// One link in the main navigation.
 struct NavItem {
@@ -19,9 +19,11 @@ const NAV_ITEMS: &[NavItem] = &[NavItem {
     label: "Home",
 }];
 
-/// Wraps a page in the header, navigation and footer.
+/// Wraps a page in the header, navigation and footer, and provides the app-wide auth state
+/// (who is signed in, and the sign-in, sign-up and sign-out actions) to the header and pages.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    provide_auth();
     view! {
         <a class="skip-link" href="#content">
             "Skip to content"
