@@ -89,6 +89,21 @@ impl ExpiredDeletion for DbSessionStore {
     }
 }
 
+/// How often expired sessions are deleted from the table (loading one already ignores it).
+pub const EXPIRED_DELETION_PERIOD: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Deletes expired sessions now and then every [`EXPIRED_DELETION_PERIOD`], for as long as
+/// the process runs; a failure is logged and retried at the next period.
+pub async fn delete_expired_sessions_periodically(sessions: DbSessionStore) {
+    let mut interval = tokio::time::interval(EXPIRED_DELETION_PERIOD);
+    loop {
+        interval.tick().await;
+        if let Err(error) = sessions.delete_expired().await {
+            tracing::warn!(%error, "could not delete expired sessions");
+        }
+    }
+}
+
 /// The session layer: HttpOnly, SameSite=Lax cookie, Secure and `__Host-` prefixed when
 /// `https` is true, expiring after [`INACTIVITY_EXPIRY`] without requests.
 pub fn session_layer(store: &Store, https: bool) -> SessionManagerLayer<DbSessionStore> {
