@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use serde_json::Value;
 
-use crate::app::{TestApp, spawn_app};
+use crate::app::{TestApp, spawn_app, spawn_app_with_public_url};
 use crate::helpers::{both_engines, fetch_count};
 
 const PASSWORD: &str = "correct horse battery";
@@ -400,5 +400,24 @@ both_engines! {
         assert!(location.contains("/sign-in?"), "{location}");
         let html = client.get(&location).send().await.unwrap().text().await.unwrap();
         assert!(html.contains(WRONG_OR_UNKNOWN), "{html}");
+    }
+
+    async fn behind_https_the_cookie_is_secure_and_host_prefixed(store: Store) {
+        let public_url = url::Url::parse("https://entente.example").unwrap();
+        let app = spawn_app_with_public_url(store, Some(public_url)).await;
+        let response = sign_up(&app, &browser(), "nora@northwind.example").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find(|line| line.starts_with("__Host-entente_session="))
+            .expect("a __Host- session cookie")
+            .to_string();
+        for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+            assert!(cookie.contains(attribute), "{attribute} in {cookie}");
+        }
+        assert!(!cookie.contains("Domain"), "{cookie}");
     }
 }
