@@ -4,6 +4,7 @@ mod app;
 mod helpers;
 
 mod auth;
+mod auth_pages;
 mod connect;
 mod http;
 mod retry;
