@@ -13,6 +13,10 @@ pub enum AppError {
     /// The input was refused; the message says why, in a sentence.
     #[error("{0}")]
     Invalid(String),
+    /// Some form fields were refused; each entry names its field and says why, so the
+    /// form can show the sentence next to the field that caused it.
+    #[error("{}", .0.summary())]
+    InvalidFields(FieldErrors),
     /// The caller is not signed in.
     #[error("Please sign in to continue.")]
     Unauthenticated,
@@ -28,6 +32,77 @@ pub enum AppError {
     /// The request did not reach the server function intact (network, encoding).
     #[error("The request could not be completed: {0}")]
     Transport(String),
+}
+
+/// One refused form field: its `name` attribute and the sentence to show beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field's name, as in the form and the server function's argument.
+    pub field: String,
+    /// Why it was refused, as a sentence.
+    pub message: String,
+}
+
+/// The refused fields of one form submission, in form order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    /// Adds the error of `field`, if `result` is one, and returns the accepted value otherwise.
+    pub fn check<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
+        result
+            .map_err(|error| {
+                self.0.push(FieldError {
+                    field: field.to_string(),
+                    message: error.to_string(),
+                })
+            })
+            .ok()
+    }
+
+    /// The sentence for `field`, if it was refused.
+    pub fn message_for(&self, field: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|error| error.field == field)
+            .map(|error| error.message.clone())
+    }
+
+    /// Every sentence, one after the other (for places that show a single message).
+    pub fn summary(&self) -> String {
+        self.0
+            .iter()
+            .map(|error| error.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// True when no field was refused.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl AppError {
+    /// The refusal of one field, as an error.
+    pub fn field(field: &str, message: impl std::fmt::Display) -> Self {
+        AppError::InvalidFields(FieldErrors(vec![FieldError {
+            field: field.to_string(),
+            message: message.to_string(),
+        }]))
+    }
+
+    /// The sentence to show beside `field`, if this error refused it.
+    pub fn message_for(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::InvalidFields(errors) => errors.message_for(field),
+            _ => None,
+        }
+    }
 }
 
 impl FromServerFnError for AppError {

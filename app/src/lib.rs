@@ -17,7 +17,9 @@ use leptos_router::{
 };
 
 use crate::components::layout::Layout;
-use crate::pages::{home::HomePage, not_found::NotFoundPage};
+use crate::pages::{
+    home::HomePage, not_found::NotFoundPage, sign_in::SignInPage, sign_up::SignUpPage,
+};
 
 /// The HTML document around the application, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -40,10 +42,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The application: stylesheet, page titles and the routes inside the shared layout.
+/// The application: stylesheet, page titles, the app-wide auth state and the routes inside
+/// the shared layout.
 ///
 /// Routes render with `SsrMode::Async`: the server waits for a page's data before it sends
-/// the page, so the first HTML response is complete and every page works without JavaScript
+/// the page, so the first HTML response is complete (and can still redirect a signed-in
+/// visitor away from the sign-in page), and every page works without JavaScript
 /// (out-of-order streaming would need a script to put the data in place).
 #[component]
 pub fn App() -> impl IntoView {
@@ -59,6 +63,8 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFoundPage>
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("sign-up") view=SignUpPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -15,6 +15,7 @@
 //! | [`names`] | [`PersonName`], [`AccountName`] (1 to 100 characters, no control characters) |
 //! | [`password`] | [`NewPassword`] (10 to 128 characters, not only spaces) |
 //! | [`profile`] | [`Profile`] and who may manage partners |
+//! | [`sign_in`] | the failed sign-in throttle ([`sign_in::check_sign_in_throttle`]) and safe return paths |
 //! | [`partnership`] | the request record, [`partnership::send`], [`partnership::accept`], [`partnership::reject`], [`partnership::delete`], [`partnership::view`] |
 //! | [`contacts`] | contact kinds and what partner sync does to a contact row |
 //!
@@ -67,9 +68,11 @@ pub mod names;
 pub mod partnership;
 pub mod password;
 pub mod profile;
+pub mod sign_in;
 
 pub use email::{Email, EmailError};
 pub use ids::{AccountId, ContactId, IdParseError, PartnerRequestId, Timestamp, UserId};
 pub use names::{AccountName, AccountNameError, PersonName, PersonNameError};
 pub use password::{NewPassword, NewPasswordError};
 pub use profile::{Profile, ProfileParseError};
+pub use sign_in::TooManyFailedSignIns;

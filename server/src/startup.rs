@@ -8,6 +8,8 @@ use entente_app::api::services::Services;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
+use crate::auth::service::StoreAuth;
+use crate::auth::session_store::{self, DbSessionStore};
 use crate::config::ServeArgs;
 use crate::services::StoreBackend;
 use crate::store::Store;
@@ -42,6 +44,7 @@ impl AppState {
             .build();
         let services = Services {
             backend: Arc::new(StoreBackend::new(store.clone())),
+            auth: Arc::new(StoreAuth::new(store.clone())),
         };
         let public_origin = args.public_url().origin().ascii_serialization();
         Self {
@@ -75,12 +78,16 @@ pub async fn bind(args: &ServeArgs) -> anyhow::Result<TcpListener> {
     })
 }
 
-/// Serves the application on `listener` until `shutdown` completes, then drains open requests.
+/// Serves the application on `listener` until `shutdown` completes, then drains open requests;
+/// expired sessions are deleted hourly meanwhile.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    tokio::spawn(session_store::delete_expired_sessions_periodically(
+        DbSessionStore::new(&state.store),
+    ));
     let router = crate::http::router::build(state);
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)

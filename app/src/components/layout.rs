@@ -1,7 +1,10 @@
-//! The frame around every page: header with navigation, the page itself, footer.
+//! The frame around every page: header with navigation and who is signed in, the page itself, footer.
 
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
+
+use crate::components::auth::{provide_auth, use_auth};
 
 /// One link in the main navigation.
 struct NavItem {
@@ -16,9 +19,11 @@ const NAV_ITEMS: &[NavItem] = &[NavItem {
     label: "Home",
 }];
 
-/// Wraps a page in the header, navigation and footer.
+/// Wraps a page in the header, navigation and footer, and provides the app-wide auth state
+/// (who is signed in, and the sign-in, sign-up and sign-out actions) to the header and pages.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    provide_auth();
     view! {
         <a class="skip-link" href="#content">
             "Skip to content"
@@ -46,6 +51,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         .collect_view()}
                 </ul>
             </nav>
+            <AccountArea />
         </header>
         <main id="content" class="page">
             {children()}
@@ -53,5 +59,45 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <p>"Entente — partner accounts for organizations that review work together."</p>
         </footer>
+    }
+}
+
+/// The right of the header: the user's name and organization with "Sign out" (a POST form,
+/// so it works without WebAssembly), or the "Sign in" and "Sign up" links.
+#[component]
+fn AccountArea() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <div class="account-area" data-test="account-area">
+            <Transition>
+                {move || Suspend::new(async move {
+                    match auth.signed_in().await {
+                        Some(user) => {
+                            view! {
+                                <span class="signed-in-as" data-test="signed-in-as">
+                                    <strong>{user.name.to_string()}</strong>
+                                    <span class="muted">{user.account_name.to_string()}</span>
+                                </span>
+                                <ActionForm action=auth.sign_out attr:class="sign-out-form">
+                                    <button type="submit" class="button secondary">
+                                        "Sign out"
+                                    </button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                        None => {
+                            view! {
+                                <A href="/sign-in">"Sign in"</A>
+                                <A href="/sign-up" attr:class="button">
+                                    "Sign up"
+                                </A>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </div>
     }
 }

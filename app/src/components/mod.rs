@@ -1,4 +1,6 @@
 //! Components shared by several pages.
 
+pub mod auth;
 pub mod error_view;
+pub mod form;
 pub mod layout;

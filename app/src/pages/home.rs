@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::status::service_status;
+use crate::components::auth::use_auth;
 use crate::components::error_view::ErrorList;
 
 /// Introduces Entente and shows the service status, rendered on the server and refreshable
@@ -12,9 +13,23 @@ use crate::components::error_view::ErrorList;
 pub fn HomePage() -> impl IntoView {
     let checks = RwSignal::new(1_u32);
     let status = Resource::new(move || checks.get(), |_| service_status());
+    let auth = use_auth();
 
     view! {
         <Title text="" />
+        <Transition>
+            {move || Suspend::new(async move {
+                auth.signed_in()
+                    .await
+                    .map(|user| {
+                        view! {
+                            <p class="alert success" data-test="greeting">
+                                {format!("Signed in as {}, {}", user.name, user.account_name)}
+                            </p>
+                        }
+                    })
+            })}
+        </Transition>
         <section class="hero">
             <h1>"Work with your partners as one team"</h1>
             <p class="lead">

@@ -1,5 +1,6 @@
 //! The router: health check, Leptos pages and server functions, static files, and the
-//! middleware every request passes (request id, trace, compression, cross-site guard).
+//! middleware every request passes (request id, trace, compression, cross-site guard,
+//! session cookie, current user).
 
 use axum::Router;
 use axum::http::HeaderName;
@@ -12,6 +13,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::auth::{middleware, session_store};
 use crate::http::{csrf, health};
 use crate::startup::AppState;
 
@@ -58,6 +60,14 @@ pub fn build(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     csrf::guard,
+                ))
+                .layer(session_store::session_layer(
+                    &state.store,
+                    state.public_origin.starts_with("https://"),
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.store.clone(),
+                    middleware::resolve_current_user,
                 )),
         )
         .with_state(state)

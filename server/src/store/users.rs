@@ -207,6 +207,37 @@ pub async fn find_user_by_email(
     row.map(UserRecord::try_from).transpose()
 }
 
+/// Finds the user with this id, or `None` if there is none.
+#[instrument(skip_all, fields(%user_id))]
+pub async fn get_user(store: &Store, user_id: UserId) -> Result<Option<UserRecord>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    let row: Option<UserRow> = on_pool!(store, |pool| {
+        sqlx::query_as(&sql)
+            .bind(user_id.to_string())
+            .fetch_optional(pool)
+            .await
+    })?;
+    row.map(UserRecord::try_from).transpose()
+}
+
+/// Activates or deactivates a user in the caller's transaction; returns false if no such user.
+///
+/// A deactivated user's sessions end at their next request (see `auth::middleware`).
+#[instrument(skip_all, fields(%user_id, active))]
+pub async fn set_active(tx: &mut Tx, user_id: UserId, active: bool) -> Result<bool, StoreError> {
+    let now = now_unix_seconds();
+    let changed = on_tx!(tx, |conn| {
+        sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
+            .bind(active)
+            .bind(now)
+            .bind(user_id.to_string())
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
+    Ok(changed == 1)
+}
+
 /// Lists the users of one account, oldest first (then by email, so the order is stable).
 #[instrument(skip_all, fields(%account_id))]
 pub async fn list_users(

@@ -16,18 +16,18 @@ pub struct TestApp {
 
 /// Serves the full application around `store` on a free port, until the test ends.
 pub async fn spawn_app(store: Store) -> TestApp {
+    spawn_app_with_public_url(store, None).await
+}
+
+/// Like [`spawn_app`], with `ENTENTE_PUBLIC_URL` set to `public_url` (for example an https one).
+pub async fn spawn_app_with_public_url(store: Store, public_url: Option<url::Url>) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a free port");
     let addr = listener.local_addr().expect("a local address");
     let args = ServeArgs {
-        database: DatabaseArgs {
-            data_dir: std::env::temp_dir(),
-            database_url: None,
-        },
-        addr,
-        site_root: std::env::temp_dir().join("entente-test-site"),
-        public_url: None,
+        public_url,
+        ..serve_args(addr)
     };
     let state = AppState::new(&args, store.clone());
     tokio::spawn(startup::serve(listener, state, std::future::pending()));

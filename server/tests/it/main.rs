@@ -3,6 +3,8 @@
 mod app;
 mod helpers;
 
+mod auth;
+mod auth_pages;
 mod connect;
 mod http;
 mod retry;

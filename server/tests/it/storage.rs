@@ -29,10 +29,15 @@ async fn committed_account(store: &Store, slug: &str) -> (Uuid, Uuid) {
 
 both_engines! {
     async fn migrations_apply_once_and_again_is_a_no_op(store: Store) {
+        // One row per migration file of the engine (both folders hold the same numbers).
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
+            .expect("the migrations folder")
+            .count();
+        let files = i64::try_from(files).expect("a small number");
         let applied = fetch_count(&store, "SELECT COUNT(*) FROM _sqlx_migrations").await;
-        assert_eq!(applied, 1);
+        assert_eq!(applied, files);
         store.migrate().await.expect("a second migrate is a no-op");
-        assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM _sqlx_migrations").await, 1);
+        assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM _sqlx_migrations").await, files);
         assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM users").await, 0);
     }
 

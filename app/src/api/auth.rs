@@ -1,0 +1,104 @@
+//! Sign-up, sign-in, sign-out and "who am I": thin server functions over [`AuthService`](crate::api::services::AuthService).
+//!
+//! Endpoints: `POST /api/sign_up`, `/api/sign_in`, `/api/sign_out`, `/api/current_user`.
+//! Posted as plain forms they answer with a redirect (home, or the safe `next` path), so the
+//! pages work without WebAssembly.
+
+use leptos::prelude::*;
+
+use crate::api::session::CurrentUser;
+use crate::error::AppError;
+
+/// Creates an organization and its first Administrator, then signs them in.
+///
+/// Field errors name `account_name`, `name`, `email` or `password`.
+#[server(endpoint = "sign_up")]
+pub async fn sign_up(
+    account_name: String,
+    name: String,
+    email: String,
+    password: String,
+) -> Result<CurrentUser, AppError> {
+    use entente_core::{AccountName, Email, NewPassword, PersonName};
+
+    use crate::api::services::{SignUpError, SignUpForm, services};
+
+    let mut errors = crate::error::FieldErrors::default();
+    let account_name = errors.check("account_name", AccountName::parse(&account_name));
+    let name = errors.check("name", PersonName::parse(&name));
+    let email = errors.check("email", Email::parse(&email));
+    let password = errors.check("password", NewPassword::parse(&password));
+    let (Some(account_name), Some(name), Some(email), Some(password)) =
+        (account_name, name, email, password)
+    else {
+        return Err(AppError::InvalidFields(errors));
+    };
+    let session = crate::api::session::request_session()?;
+    let form = SignUpForm {
+        account_name,
+        name,
+        email,
+        password,
+    };
+    let user = services()?
+        .auth
+        .sign_up(session, form)
+        .await
+        .map_err(|error| match error {
+            SignUpError::EmailTaken => AppError::field("email", SignUpError::EmailTaken),
+            SignUpError::Internal(cause) => AppError::internal(cause),
+        })?;
+    leptos_axum::redirect("/");
+    Ok(user)
+}
+
+/// Signs in with an email address and password; `next` is where to go afterwards (a path on
+/// this site only, otherwise home).
+///
+/// A wrong password and an unknown address give the same `password` field error.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<CurrentUser, AppError> {
+    use entente_core::Email;
+    use entente_core::sign_in::local_return_path;
+
+    use crate::api::services::{SignInError, services};
+
+    let email = Email::parse(&email).map_err(|error| AppError::field("email", error))?;
+    let session = crate::api::session::request_session()?;
+    let user = services()?
+        .auth
+        .sign_in(session, email, password)
+        .await
+        .map_err(|error| match error {
+            SignInError::Internal(cause) => AppError::internal(cause),
+            refusal => AppError::field("password", refusal),
+        })?;
+    let destination = next.as_deref().and_then(local_return_path).unwrap_or("/");
+    leptos_axum::redirect(destination);
+    Ok(user)
+}
+
+/// Ends the session on the server, then goes home.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::api::services::services;
+
+    let session = crate::api::session::request_session()?;
+    services()?
+        .auth
+        .sign_out(session)
+        .await
+        .map_err(AppError::internal)?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The signed-in user, or `None` when nobody is.
+#[server(name = FetchCurrentUser, endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    Ok(crate::api::session::signed_in_user())
+}

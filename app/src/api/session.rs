@@ -1,0 +1,50 @@
+//! Who is signed in: the [`CurrentUser`] that crosses to the browser, and (on the server) how a
+//! server function reads it and the session from the request.
+
+use entente_core::{AccountId, AccountName, Email, PersonName, Profile, UserId};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user and their organization, as the interface needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    /// The user's id.
+    pub user_id: UserId,
+    /// The id of the user's account (organization).
+    pub account_id: AccountId,
+    /// The organization's name.
+    pub account_name: AccountName,
+    /// The user's name.
+    pub name: PersonName,
+    /// The user's (normalized) email address.
+    pub email: Email,
+    /// What the user may do.
+    pub profile: Profile,
+}
+
+#[cfg(feature = "ssr")]
+pub use server_side::{request_session, signed_in_user};
+
+#[cfg(feature = "ssr")]
+mod server_side {
+    use leptos::prelude::use_context;
+    use tower_sessions::Session;
+
+    use super::CurrentUser;
+    use crate::error::AppError;
+
+    /// The user the server's per-request check found signed in, if any.
+    ///
+    /// The server resolves the session to an active user before any page or server function
+    /// runs, and puts the result in the request's extensions.
+    pub fn signed_in_user() -> Option<CurrentUser> {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CurrentUser>().cloned())
+    }
+
+    /// The session of the current request, to sign in or out.
+    pub fn request_session() -> Result<Session, AppError> {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Session>().cloned())
+            .ok_or_else(|| AppError::internal("the session layer is missing"))
+    }
+}

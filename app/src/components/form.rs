@@ -1,0 +1,95 @@
+//! One labelled form field with its error sentence, checked in the browser as the person types.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// A labelled `<input>` whose error shows beneath it: the browser's own check (the same
+/// `entente-core` parser the server uses) once the field is left, else the server's answer.
+#[component]
+pub fn FormField(
+    /// The `id` of the input, unique on the page.
+    id: &'static str,
+    /// The `name` the server function reads.
+    name: &'static str,
+    /// The visible label.
+    label: &'static str,
+    /// The input's `type` (`text`, `email`, `password`).
+    input_type: &'static str,
+    /// The `autocomplete` hint.
+    autocomplete: &'static str,
+    /// The browser-side check: the sentence to show for `text`, or `None` when it is acceptable.
+    check: fn(&str) -> Option<String>,
+    /// The server's sentence for this field from the last submission, if it refused it.
+    #[prop(into)]
+    server_error: Signal<Option<String>>,
+) -> impl IntoView {
+    let browser_error = RwSignal::new(None::<String>);
+    let edited = RwSignal::new(false);
+    let error = move || {
+        browser_error
+            .get()
+            .or_else(|| (!edited.get()).then(|| server_error.get()).flatten())
+    };
+    // A new server answer is shown again even if the field was edited before.
+    Effect::new(move |_| {
+        server_error.track();
+        edited.set(false);
+    });
+    let error_id = format!("{id}-error");
+    let check_now = move |text: String| browser_error.set(check(&text));
+
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                required
+                aria-invalid=move || if error().is_some() { "true" } else { "false" }
+                aria-describedby=error_id.clone()
+                on:blur=move |event| check_now(event_target_value(&event))
+                on:input=move |event| {
+                    edited.set(true);
+                    if browser_error.get_untracked().is_some() {
+                        check_now(event_target_value(&event));
+                    }
+                }
+            />
+            <p class="field-error" id=error_id data-test=format!("{name}-error") aria-live="polite">
+                {error}
+            </p>
+        </div>
+    }
+}
+
+/// The server's sentence for `field` in the last error of a form's action, if it refused that field.
+pub fn server_field_error(
+    error: Signal<Option<AppError>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || error.with(|error| error.as_ref()?.message_for(field)))
+}
+
+/// The sentence of an action's last error that belongs to no field (for example an internal
+/// failure with its reference), to show above the button.
+#[component]
+pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
+    let message = move || {
+        error.with(|error| match error {
+            None | Some(AppError::InvalidFields(_)) => None,
+            Some(error) => Some(error.to_string()),
+        })
+    };
+    move || {
+        message().map(|message| {
+            view! {
+                <p class="alert error" role="alert">
+                    {message}
+                </p>
+            }
+        })
+    }
+}

@@ -1,0 +1,126 @@
+//! Sign-in rules: when repeated failures lock an address for a while, and which return paths are safe.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::Timestamp;
+
+/// How many failed sign-ins for one address within [`FAILED_SIGN_IN_WINDOW_SECONDS`] lock it.
+pub const MAX_FAILED_SIGN_INS: usize = 5;
+/// The sliding window, in seconds, over which failed sign-ins are counted (15 minutes).
+pub const FAILED_SIGN_IN_WINDOW_SECONDS: i64 = 15 * 60;
+
+/// Sign-in for this address is refused for now because of repeated failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("Too many failed attempts. Try again in {minutes} {unit}.", unit = if *.minutes == 1 { "minute" } else { "minutes" })]
+pub struct TooManyFailedSignIns {
+    /// Whole minutes (at least one) until the address may try again.
+    pub minutes: i64,
+}
+
+/// The earliest failure time that still counts at `now`; older failures can be forgotten.
+pub fn failure_window_start(now: Timestamp) -> Timestamp {
+    Timestamp(now.0 - FAILED_SIGN_IN_WINDOW_SECONDS)
+}
+
+/// Decides whether an address with these failed sign-ins (any order) may try again at `now`.
+///
+/// Once [`MAX_FAILED_SIGN_INS`] failures fall within the window, the address is locked until
+/// the fifth most recent of them leaves the window; the wait is rounded up to whole minutes.
+pub fn check_sign_in_throttle(
+    failures: &[Timestamp],
+    now: Timestamp,
+) -> Result<(), TooManyFailedSignIns> {
+    let window_start = failure_window_start(now);
+    let mut recent: Vec<i64> = failures
+        .iter()
+        .map(|failure| failure.0)
+        .filter(|&at| at > window_start.0 && at <= now.0)
+        .collect();
+    if recent.len() < MAX_FAILED_SIGN_INS {
+        return Ok(());
+    }
+    recent.sort_unstable_by(|a, b| b.cmp(a));
+    let unlocks_at = recent[MAX_FAILED_SIGN_INS - 1] + FAILED_SIGN_IN_WINDOW_SECONDS;
+    let seconds_left = (unlocks_at - now.0).max(1);
+    Err(TooManyFailedSignIns {
+        minutes: (seconds_left + 59) / 60,
+    })
+}
+
+/// Returns `next` if it is a path on this site (starts with one `/`), so a sign-in link
+/// cannot send people to another site afterwards; `None` otherwise.
+pub fn local_return_path(next: &str) -> Option<&str> {
+    let is_local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    is_local.then_some(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(failures: &[i64], now: i64, expected: Result<(), i64>) {
+        let failures: Vec<Timestamp> = failures.iter().copied().map(Timestamp).collect();
+        assert_eq!(
+            check_sign_in_throttle(&failures, Timestamp(now)).map_err(|error| error.minutes),
+            expected,
+            "failures {failures:?} at {now}"
+        );
+    }
+
+    #[test]
+    fn throttle_table() {
+        let now = 10_000;
+        check(&[], now, Ok(()));
+        check(&[now - 10; 4], now, Ok(()));
+        // Five failures just now lock the address for the whole window.
+        check(&[now; 5], now, Err(15));
+        check(&[now - 60; 5], now, Err(14));
+        check(&[now - 61; 5], now, Err(14));
+        check(&[now - 899; 5], now, Err(1));
+        // Failures older than the window no longer count.
+        check(&[now - 900; 5], now, Ok(()));
+        check(
+            &[now - 2_000, now - 1, now - 1, now - 1, now - 1],
+            now,
+            Ok(()),
+        );
+        // With more than five, the fifth most recent decides.
+        check(
+            &[now - 800, now - 700, now - 5, now - 4, now - 3, now - 2],
+            now,
+            Err(4),
+        );
+    }
+
+    #[test]
+    fn throttle_message_is_a_sentence() {
+        assert_eq!(
+            TooManyFailedSignIns { minutes: 15 }.to_string(),
+            "Too many failed attempts. Try again in 15 minutes."
+        );
+        assert_eq!(
+            TooManyFailedSignIns { minutes: 1 }.to_string(),
+            "Too many failed attempts. Try again in 1 minute."
+        );
+    }
+
+    #[test]
+    fn return_path_table() {
+        let cases = [
+            ("/", Some("/")),
+            ("/contacts?tab=partners", Some("/contacts?tab=partners")),
+            ("", None),
+            ("contacts", None),
+            ("//evil.example", None),
+            ("/\\evil.example", None),
+            ("https://evil.example/", None),
+            ("/a\nb", None),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(local_return_path(input), expected, "input {input:?}");
+        }
+    }
+}

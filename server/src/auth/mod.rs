@@ -1,0 +1,15 @@
+//! Accounts, sign-in and sessions: the session store and cookie, the per-request current-user
+//! check, and the [`AuthService`](entente_app::api::services::AuthService) implementation.
+//!
+//! * Sessions live in the database (`sessions`, migration 0003) through tower-sessions and
+//!   tower-sessions-sqlx-store, whichever engine the [`Store`](crate::store::Store) uses.
+//! * The session holds only the user id under [`USER_ID_KEY`]; every request resolves it
+//!   to an active user ([`middleware::resolve_current_user`]) or ends the session.
+//! * Passwords are Argon2 (`password-auth`), hashed and verified on the blocking pool.
+
+pub mod middleware;
+pub mod service;
+pub mod session_store;
+
+/// The session key holding the signed-in user's id.
+pub const USER_ID_KEY: &str = "user_id";

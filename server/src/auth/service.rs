@@ -1,0 +1,219 @@
+//! The server's [`AuthService`]: sign-up, sign-in with its throttle, sign-out.
+
+use std::sync::LazyLock;
+
+use entente_app::api::services::{
+    AuthService, BackendResult, BoxFuture, SignInError, SignUpError, SignUpForm,
+};
+use entente_app::api::session::CurrentUser;
+use entente_core::sign_in::{check_sign_in_throttle, failure_window_start};
+use entente_core::{AccountName, Email, PersonName, Profile, Timestamp};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::USER_ID_KEY;
+use crate::store::accounts::{self, NewAccount};
+use crate::store::{Store, StoreError, now_unix_seconds, sign_in_failures, users};
+
+/// A hash of a password nobody knows, verified against when the address has no usable
+/// hash, so an unknown address takes as long to refuse as a wrong password.
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| password_auth::generate_hash(Uuid::new_v4().to_string()));
+
+/// The auth service around the one store.
+pub struct StoreAuth {
+    store: Store,
+}
+
+impl StoreAuth {
+    /// Wraps the store opened at start-up.
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+}
+
+/// Why an internal step failed (boxed for the service's error types).
+type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+/// Hashes a password with Argon2 on the blocking pool (it takes tens of milliseconds).
+async fn hash_password(password: String) -> Result<String, Cause> {
+    Ok(tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?)
+}
+
+/// Verifies `password` against `hash` (or the dummy hash when `None`) on the blocking pool.
+/// Always false when `hash` is `None`.
+async fn verify_password(password: String, hash: Option<String>) -> Result<bool, Cause> {
+    Ok(tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => password_auth::verify_password(password, &hash).is_ok(),
+        None => {
+            let _ = password_auth::verify_password(password, &DUMMY_HASH);
+            false
+        }
+    })
+    .await?)
+}
+
+/// Loads the active user `user_id` with their organization, or `None` if the user is missing
+/// or deactivated.
+pub async fn load_current_user(
+    store: &Store,
+    user_id: Uuid,
+) -> Result<Option<CurrentUser>, StoreError> {
+    let Some(user) = users::get_user(store, user_id).await? else {
+        return Ok(None);
+    };
+    if !user.active {
+        return Ok(None);
+    }
+    let Some(account) = accounts::get_account(store, user.account_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(CurrentUser {
+        user_id: user.id.into(),
+        account_id: account.id.into(),
+        account_name: AccountName::parse(&account.name).map_err(corrupt("accounts.name"))?,
+        name: PersonName::parse(&user.name).map_err(corrupt("users.name"))?,
+        email: Email::parse(&user.email).map_err(corrupt("users.email"))?,
+        profile: user
+            .profile
+            .parse::<Profile>()
+            .map_err(corrupt("users.profile"))?,
+    }))
+}
+
+/// Maps a stored value that no longer parses to [`StoreError::Corrupt`].
+fn corrupt<E>(column: &'static str) -> impl FnOnce(E) -> StoreError {
+    move |_| StoreError::Corrupt { column }
+}
+
+/// Gives the session a new id (against session fixation) and binds it to `user_id`.
+async fn start_session(session: &Session, user_id: Uuid) -> Result<(), Cause> {
+    session.cycle_id().await?;
+    session.insert(USER_ID_KEY, user_id).await?;
+    Ok(())
+}
+
+impl StoreAuth {
+    #[tracing::instrument(skip_all, fields(account_name = %form.account_name))]
+    async fn sign_up(
+        &self,
+        session: Session,
+        form: SignUpForm,
+    ) -> Result<CurrentUser, SignUpError> {
+        let internal = |cause: Cause| SignUpError::Internal(cause);
+        let password_hash = hash_password(form.password.expose().to_owned())
+            .await
+            .map_err(internal)?;
+        let mut tx = self
+            .store
+            .begin_write()
+            .await
+            .map_err(|error| internal(error.into()))?;
+        let new_account = NewAccount {
+            account_name: form.account_name.to_string(),
+            admin_name: form.name.to_string(),
+            admin_email: form.email.to_string(),
+            password_hash: Some(password_hash),
+        };
+        let (account_id, user_id) = accounts::create_account_with_admin(&mut tx, new_account)
+            .await
+            .map_err(|error| match error {
+                StoreError::EmailTaken => SignUpError::EmailTaken,
+                other => internal(other.into()),
+            })?;
+        tx.commit().await.map_err(|error| internal(error.into()))?;
+        start_session(&session, user_id).await.map_err(internal)?;
+        Ok(CurrentUser {
+            user_id: user_id.into(),
+            account_id: account_id.into(),
+            account_name: form.account_name,
+            name: form.name,
+            email: form.email,
+            profile: Profile::Administrator,
+        })
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn sign_in(
+        &self,
+        session: Session,
+        email: Email,
+        password: String,
+    ) -> Result<CurrentUser, SignInError> {
+        let internal = |cause: Cause| SignInError::Internal(cause);
+        let store_error = |error: StoreError| SignInError::Internal(error.into());
+        let now = Timestamp(now_unix_seconds());
+        let window_start = failure_window_start(now);
+        let failures: Vec<Timestamp> =
+            sign_in_failures::recent_sign_in_failures(&self.store, email.as_str(), window_start.0)
+                .await
+                .map_err(store_error)?
+                .into_iter()
+                .map(Timestamp)
+                .collect();
+        check_sign_in_throttle(&failures, now)?;
+
+        let user = users::find_user_by_email(&self.store, email.as_str())
+            .await
+            .map_err(store_error)?;
+        let usable_hash = user
+            .as_ref()
+            .filter(|user| user.active)
+            .and_then(|user| user.password_hash.clone());
+        let password_is_right = verify_password(password, usable_hash)
+            .await
+            .map_err(internal)?;
+        let signed_in = match (password_is_right, user) {
+            (true, Some(user)) => load_current_user(&self.store, user.id)
+                .await
+                .map_err(store_error)?,
+            _ => None,
+        };
+        let Some(current_user) = signed_in else {
+            sign_in_failures::record_sign_in_failure(
+                &self.store,
+                email.as_str(),
+                now.0,
+                window_start.0,
+            )
+            .await
+            .map_err(store_error)?;
+            tracing::info!("sign-in refused");
+            return Err(SignInError::WrongEmailOrPassword);
+        };
+        sign_in_failures::clear_sign_in_failures(&self.store, email.as_str())
+            .await
+            .map_err(store_error)?;
+        start_session(&session, current_user.user_id.as_uuid())
+            .await
+            .map_err(internal)?;
+        tracing::info!(user_id = %current_user.user_id, "signed in");
+        Ok(current_user)
+    }
+}
+
+impl AuthService for StoreAuth {
+    fn sign_up(
+        &self,
+        session: Session,
+        form: SignUpForm,
+    ) -> BoxFuture<'_, Result<CurrentUser, SignUpError>> {
+        Box::pin(StoreAuth::sign_up(self, session, form))
+    }
+
+    fn sign_in(
+        &self,
+        session: Session,
+        email: Email,
+        password: String,
+    ) -> BoxFuture<'_, Result<CurrentUser, SignInError>> {
+        Box::pin(StoreAuth::sign_in(self, session, email, password))
+    }
+
+    fn sign_out(&self, session: Session) -> BoxFuture<'_, BackendResult<()>> {
+        Box::pin(async move {
+            session.flush().await?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,71 @@
+//! The sign-in and sign-up pages and the header, rendered on the server on both engines:
+//! labelled forms, the signed-in greeting, redirects home, and errors shown without JavaScript.
+
+use entente_server::store::Store;
+use reqwest::StatusCode;
+
+use crate::app::spawn_app;
+use crate::auth::{PASSWORD, WRONG_OR_UNKNOWN, browser, sign_up};
+use crate::helpers::both_engines;
+
+both_engines! {
+    async fn sign_in_and_sign_up_pages_render_their_labelled_forms(store: Store) {
+        let app = spawn_app(store).await;
+        let client = browser();
+        let html = client.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("<title>Sign in · Entente</title>"), "{html}");
+        assert!(html.contains(r#"action="/api/sign_in""#), "{html}");
+        for text in [">Email</label>", ">Password</label>", ">Sign in</button>", r#"href="/sign-up""#] {
+            assert!(html.contains(text), "{text} in {html}");
+        }
+        assert!(!html.contains("Forgot"), "no forgot-password link yet");
+
+        let html = client.get(app.url("/sign-up")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains(r#"action="/api/sign_up""#), "{html}");
+        for text in [">Organization name</label>", ">Your name</label>", ">Email</label>", ">Password</label>", ">Sign up</button>"] {
+            assert!(html.contains(text), "{text} in {html}");
+        }
+    }
+
+    async fn signed_in_pages_greet_the_user_and_send_them_home_from_sign_in(store: Store) {
+        let app = spawn_app(store).await;
+        let client = browser();
+        sign_up(&app, &client, "nora@northwind.example").await;
+
+        let html = client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Signed in as Nora Lindqvist, Northwind Studio"), "{html}");
+        assert!(html.contains(r#"action="/api/sign_out""#), "{html}");
+        assert!(html.contains(">Sign out</button>"), "{html}");
+
+        for page in ["/sign-in", "/sign-up"] {
+            // A browser's navigation accepts HTML; that is when Leptos answers with a real 302.
+            let response = client
+                .get(app.url(page))
+                .header("accept", "text/html,application/xhtml+xml")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::FOUND, "{page}");
+            assert_eq!(response.headers()["location"], "/", "{page}");
+        }
+    }
+
+    async fn a_refused_form_post_without_javascript_shows_the_sentence_on_the_page(store: Store) {
+        let app = spawn_app(store).await;
+        let client = browser();
+        let response = client
+            .post(app.url("/api/sign_in"))
+            .header("origin", &app.address)
+            .header("accept", "text/html")
+            .header("referer", app.url("/sign-in"))
+            .form(&[("email", "nobody@northwind.example"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FOUND);
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+        assert!(location.contains("/sign-in?"), "{location}");
+        let html = client.get(&location).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains(WRONG_OR_UNKNOWN), "{html}");
+    }
+}
