@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod http;
+pub mod mail;
 pub mod seed;
 pub mod services;
 pub mod startup;

@@ -1,10 +1,11 @@
-//! The server's one integration-test binary: storage, seeding and HTTP on SQLite and PostgreSQL.
+//! The server's one integration-test binary: storage, seeding, email and HTTP on SQLite and PostgreSQL.
 
 mod app;
 mod helpers;
 
 mod connect;
 mod http;
+mod outbox;
 mod retry;
 mod seed;
 mod storage;
