@@ -81,7 +81,25 @@ pub struct ServeArgs {
     /// cross-site check; defaults to `http://<addr>`.
     #[arg(long, env = "ENTENTE_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
+
+    /// Where the mail worker delivers emails: `smtp://HOST:PORT` (plain, for a local relay),
+    /// `smtp://HOST?tls=required` (STARTTLS) or `smtps://USER:PASSWORD@HOST`. Without it
+    /// emails stay in the outbox (see `--dev-mailbox`).
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The sender of every email, as `Name <address>`.
+    #[arg(long, env = "ENTENTE_MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
+    pub mail_from: String,
+
+    /// Serves the developers' Mailbox page (`/mailbox`), which shows the outbox with working
+    /// links. Never turn it on in production: it shows every email, sign-in links included.
+    #[arg(long, env = "ENTENTE_DEV_MAILBOX")]
+    pub dev_mailbox: bool,
 }
+
+/// The sender used when `ENTENTE_MAIL_FROM` is not set.
+pub const DEFAULT_MAIL_FROM: &str = "Entente <no-reply@entente.localhost>";
 
 impl ServeArgs {
     /// The public URL: the configured one, or `http://<addr>`.
@@ -90,5 +108,50 @@ impl ServeArgs {
             url::Url::parse(&format!("http://{}", self.addr))
                 .expect("a socket address makes a valid URL")
         })
+    }
+
+    /// The SMTP URL, if one is set and not blank.
+    pub fn smtp_url(&self) -> Option<&str> {
+        self.smtp_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::{Cli, Command, DEFAULT_MAIL_FROM};
+
+    fn serve_args(args: &[&str]) -> super::ServeArgs {
+        let cli = Cli::try_parse_from([&["entente-server", "serve"], args].concat()).unwrap();
+        match cli.command {
+            Command::Serve(args) => args,
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn mail_options_default_to_no_smtp_no_mailbox_and_the_default_sender() {
+        let args = serve_args(&[]);
+        assert_eq!(args.smtp_url(), None);
+        assert_eq!(args.mail_from, DEFAULT_MAIL_FROM);
+        assert!(!args.dev_mailbox);
+    }
+
+    #[test]
+    fn mail_options_are_read_from_flags() {
+        let args = serve_args(&[
+            "--smtp-url",
+            "smtp://127.0.0.1:2525",
+            "--mail-from",
+            "Ops <ops@example.org>",
+            "--dev-mailbox",
+        ]);
+        assert_eq!(args.smtp_url(), Some("smtp://127.0.0.1:2525"));
+        assert_eq!(args.mail_from, "Ops <ops@example.org>");
+        assert!(args.dev_mailbox);
     }
 }

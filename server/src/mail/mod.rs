@@ -8,6 +8,7 @@
 //! Mailbox page shows them.
 
 pub mod templates;
+pub mod worker;
 
 /// An email ready to be written to the outbox: recipient, subject and both bodies.
 #[derive(Clone, PartialEq, Eq)]

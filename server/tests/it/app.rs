@@ -28,6 +28,9 @@ pub async fn spawn_app(store: Store) -> TestApp {
         addr,
         site_root: std::env::temp_dir().join("entente-test-site"),
         public_url: None,
+        smtp_url: None,
+        mail_from: entente_server::config::DEFAULT_MAIL_FROM.to_owned(),
+        dev_mailbox: false,
     };
     let state = AppState::new(&args, store.clone());
     tokio::spawn(startup::serve(listener, state, std::future::pending()));

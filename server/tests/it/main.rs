@@ -5,6 +5,7 @@ mod helpers;
 
 mod connect;
 mod http;
+mod mail_delivery;
 mod outbox;
 mod retry;
 mod seed;
