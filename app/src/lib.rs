@@ -12,12 +12,12 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use crate::components::layout::Layout;
-use crate::pages::{home::HomePage, not_found::NotFoundPage};
+use crate::pages::{home::HomePage, mailbox::MailboxPage, not_found::NotFoundPage};
 
 /// The HTML document around the application, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -54,6 +54,8 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFoundPage>
                     <Route path=StaticSegment("") view=HomePage />
+                    // Async: the page knows whether the mailbox is on (else 404) before the status is sent.
+                    <Route path=StaticSegment("mailbox") view=MailboxPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

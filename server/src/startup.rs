@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::ServeArgs;
 use crate::mail::worker::{Worker, WorkerSettings};
-use crate::services::StoreBackend;
+use crate::services::{StoreBackend, StoreMailbox};
 use crate::store::Store;
 
 /// The state every handler can read: built once, cloned cheaply per request.
@@ -46,8 +46,13 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(args.addr)
             .build();
+        let mailbox = args.dev_mailbox.then(|| {
+            tracing::warn!("the developers' Mailbox is on at /mailbox: it shows every email");
+            Arc::new(StoreMailbox::new(store.clone())) as _
+        });
         let services = Services {
             backend: Arc::new(StoreBackend::new(store.clone())),
+            mailbox,
         };
         let public_origin = args.public_url().origin().ascii_serialization();
         Self {

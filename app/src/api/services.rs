@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use leptos::prelude::use_context;
 
+use crate::api::mailbox::{MailboxEmail, MailboxEntry};
 use crate::api::status::StatusReport;
 use crate::error::AppError;
 
@@ -24,11 +25,21 @@ pub trait Backend: Send + Sync + 'static {
     fn service_status(&self) -> BoxFuture<'_, BackendResult<StatusReport>>;
 }
 
+/// What the developers' Mailbox page may ask of the server: the outbox, read-only.
+pub trait MailboxService: Send + Sync + 'static {
+    /// The most recently written emails, newest first.
+    fn recent_emails(&self) -> BoxFuture<'_, BackendResult<Vec<MailboxEntry>>>;
+    /// One email with its bodies, or `None` if no email has this id (malformed ids included).
+    fn email(&self, id: String) -> BoxFuture<'_, BackendResult<Option<MailboxEmail>>>;
+}
+
 /// Everything the server provides to server functions, built once at start-up.
 #[derive(Clone)]
 pub struct Services {
     /// The storage-backed services.
     pub backend: Arc<dyn Backend>,
+    /// The outbox reader behind the Mailbox page; `None` unless `ENTENTE_DEV_MAILBOX` is on.
+    pub mailbox: Option<Arc<dyn MailboxService>>,
 }
 
 /// Returns the injected services, or an internal error if the server forgot to provide them.

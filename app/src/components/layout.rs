@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::api::mailbox::mailbox_enabled;
+
 /// One link in the main navigation.
 struct NavItem {
     path: &'static str,
@@ -19,6 +21,7 @@ const NAV_ITEMS: &[NavItem] = &[NavItem {
 /// Wraps a page in the header, navigation and footer.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let mailbox_on = Resource::new(|| (), |_| mailbox_enabled());
     view! {
         <a class="skip-link" href="#content">
             "Skip to content"
@@ -52,6 +55,20 @@ pub fn Layout(children: Children) -> impl IntoView {
         </main>
         <footer class="site-footer">
             <p>"Entente — partner accounts for organizations that review work together."</p>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    mailbox_on
+                        .await
+                        .unwrap_or(false)
+                        .then(|| {
+                            view! {
+                                <p class="dev-links">
+                                    <A href="/mailbox">"Mailbox (dev)"</A>
+                                </p>
+                            }
+                        })
+                })}
+            </Suspense>
         </footer>
     }
 }

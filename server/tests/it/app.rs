@@ -16,11 +16,17 @@ pub struct TestApp {
 
 /// Serves the full application around `store` on a free port, until the test ends.
 pub async fn spawn_app(store: Store) -> TestApp {
+    spawn_app_with(store, |_| {}).await
+}
+
+/// Like [`spawn_app`], after `configure` has changed the server's options (for example
+/// to turn the developers' Mailbox on).
+pub async fn spawn_app_with(store: Store, configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a free port");
     let addr = listener.local_addr().expect("a local address");
-    let args = ServeArgs {
+    let mut args = ServeArgs {
         database: DatabaseArgs {
             data_dir: std::env::temp_dir(),
             database_url: None,
@@ -32,6 +38,7 @@ pub async fn spawn_app(store: Store) -> TestApp {
         mail_from: entente_server::config::DEFAULT_MAIL_FROM.to_owned(),
         dev_mailbox: false,
     };
+    configure(&mut args);
     let state = AppState::new(&args, store.clone());
     tokio::spawn(startup::serve(listener, state, std::future::pending()));
     let client = reqwest::Client::builder()

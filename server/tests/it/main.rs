@@ -6,6 +6,7 @@ mod helpers;
 mod connect;
 mod http;
 mod mail_delivery;
+mod mailbox;
 mod outbox;
 mod retry;
 mod seed;
