@@ -3,7 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 /// Entente's server and its maintenance commands.
 #[derive(Debug, Parser)]
@@ -94,7 +95,13 @@ pub struct ServeArgs {
 
     /// Serves the developers' Mailbox page (`/mailbox`), which shows the outbox with working
     /// links. Never turn it on in production: it shows every email, sign-in links included.
-    #[arg(long, env = "ENTENTE_DEV_MAILBOX")]
+    /// The environment variable accepts `1`/`true`/`yes`/`on` and `0`/`false`/`no`/`off`.
+    #[arg(
+        long,
+        env = "ENTENTE_DEV_MAILBOX",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
     pub dev_mailbox: bool,
 }
 

@@ -76,3 +76,52 @@ both_engines! {
         assert!(html.contains("There is no email with this id."), "{html}");
     }
 }
+
+/// Starts the real binary with `ENTENTE_DEV_MAILBOX=value` and returns its log up to "listening on".
+async fn serve_log_with_dev_mailbox(value: &str) -> String {
+    use tokio::io::AsyncBufReadExt as _;
+
+    let folder = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_entente-server"))
+        .arg("serve")
+        .env("ENTENTE_DEV_MAILBOX", value)
+        .env("ENTENTE_DATA_DIR", folder.path())
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env_remove("DATABASE_URL")
+        .env_remove("SMTP_URL")
+        .env("NO_COLOR", "1")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut log = String::new();
+    let reading = async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            log.push_str(&line);
+            log.push('\n');
+            if line.contains("listening on") {
+                break;
+            }
+        }
+    };
+    let finished = tokio::time::timeout(std::time::Duration::from_secs(30), reading).await;
+    let _ = child.kill().await;
+    assert!(
+        finished.is_ok(),
+        "the server did not start within 30 s:\n{log}"
+    );
+    log
+}
+
+#[tokio::test]
+async fn the_dev_mailbox_variable_accepts_1_and_0_as_cargo_xtask_run_sets_it() {
+    let on = serve_log_with_dev_mailbox("1").await;
+    assert!(on.contains("Mailbox is on"), "{on}");
+    let off = serve_log_with_dev_mailbox("0").await;
+    assert!(
+        off.contains("listening on") && !off.contains("Mailbox is on"),
+        "{off}"
+    );
+    assert!(off.contains("SMTP_URL is not set"), "{off}");
+}
