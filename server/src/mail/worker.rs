@@ -159,7 +159,7 @@ impl Worker {
     /// marks it sent, or failed with the next attempt after the backoff delay.
     ///
     /// Fails only when the database fails; SMTP failures are recorded on their rows.
-    #[tracing::instrument(skip_all, fields(owner = %self.owner, now))]
+    #[tracing::instrument(skip_all, fields(owner = %self.owner, now = now))]
     pub async fn run_once(&self, now: i64) -> anyhow::Result<StepReport> {
         let claimed = outbox::claim_batch(
             &self.store,

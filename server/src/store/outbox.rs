@@ -225,7 +225,7 @@ pub async fn enqueue(tx: &mut Tx, email: &OutgoingEmail, now: i64) -> Result<Uui
 /// Due means unsent, `next_attempt_at <= now`, and not leased or leased until `now` at
 /// the latest. Two claimers, on one engine or across processes, never receive the same
 /// row while its lease lasts (see the module documentation for how).
-#[instrument(skip_all, fields(%owner, now, limit))]
+#[instrument(skip_all, fields(%owner, now = now, limit = limit))]
 pub async fn claim_batch(
     store: &Store,
     owner: &str,
@@ -308,7 +308,7 @@ pub async fn mark_sent(store: &Store, id: Uuid, owner: &str, now: i64) -> Result
 ///
 /// Like [`mark_sent`], it changes the row only while `owner` holds its lease; returns
 /// whether it did. The `error` text is kept for the Mailbox page and must hold no secret.
-#[instrument(skip_all, fields(email_id = %id, %owner, next_attempt_at))]
+#[instrument(skip_all, fields(email_id = %id, %owner, next_attempt_at = next_attempt_at))]
 pub async fn mark_failed(
     store: &Store,
     id: Uuid,
@@ -334,7 +334,7 @@ pub async fn mark_failed(
 }
 
 /// Lists the `limit` most recently written emails, newest first.
-#[instrument(skip_all, fields(limit))]
+#[instrument(skip_all, fields(limit = limit))]
 pub async fn list_recent(store: &Store, limit: i64) -> Result<Vec<OutboxRecord>, StoreError> {
     let sql = format!(
         "SELECT {OUTBOX_COLUMNS} FROM email_outbox ORDER BY created_at DESC, id DESC LIMIT $1"
