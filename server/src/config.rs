@@ -87,7 +87,7 @@ pub struct ServeArgs {
     /// `smtp://HOST?tls=required` (STARTTLS) or `smtps://USER:PASSWORD@HOST`. Without it
     /// emails stay in the outbox (see `--dev-mailbox`).
     #[arg(long, env = "SMTP_URL")]
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<SmtpUrl>,
 
     /// The sender of every email, as `Name <address>`.
     #[arg(long, env = "ENTENTE_MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
@@ -120,9 +120,30 @@ impl ServeArgs {
     /// The SMTP URL, if one is set and not blank.
     pub fn smtp_url(&self) -> Option<&str> {
         self.smtp_url
-            .as_deref()
-            .map(str::trim)
+            .as_ref()
+            .map(|url| url.0.trim())
             .filter(|url| !url.is_empty())
+    }
+}
+
+/// The SMTP URL as given; its `Debug` hides any password, so printing the options is safe.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpUrl(pub String);
+
+impl std::str::FromStr for SmtpUrl {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(SmtpUrl(text.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_tuple("SmtpUrl")
+            .field(&crate::store::redact_url(&self.0))
+            .finish()
     }
 }
 
@@ -160,5 +181,17 @@ mod tests {
         assert_eq!(args.smtp_url(), Some("smtp://127.0.0.1:2525"));
         assert_eq!(args.mail_from, "Ops <ops@example.org>");
         assert!(args.dev_mailbox);
+    }
+
+    #[test]
+    fn printing_the_options_hides_the_smtp_password() {
+        let args = serve_args(&["--smtp-url", "smtps://mailer:hunter2@smtp.example.org"]);
+        assert_eq!(
+            args.smtp_url(),
+            Some("smtps://mailer:hunter2@smtp.example.org")
+        );
+        let printed = format!("{args:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("smtp.example.org"), "{printed}");
     }
 }
