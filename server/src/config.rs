@@ -3,7 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 /// Entente's server and its maintenance commands.
 #[derive(Debug, Parser)]
@@ -81,7 +82,31 @@ pub struct ServeArgs {
     /// cross-site check; defaults to `http://<addr>`.
     #[arg(long, env = "ENTENTE_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
+
+    /// Where the mail worker delivers emails: `smtp://HOST:PORT` (plain, for a local relay),
+    /// `smtp://HOST?tls=required` (STARTTLS) or `smtps://USER:PASSWORD@HOST`. Without it
+    /// emails stay in the outbox (see `--dev-mailbox`).
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<SmtpUrl>,
+
+    /// The sender of every email, as `Name <address>`.
+    #[arg(long, env = "ENTENTE_MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
+    pub mail_from: String,
+
+    /// Serves the developers' Mailbox page (`/mailbox`), which shows the outbox with working
+    /// links. Never turn it on in production: it shows every email, sign-in links included.
+    /// The environment variable accepts `1`/`true`/`yes`/`on` and `0`/`false`/`no`/`off`.
+    #[arg(
+        long,
+        env = "ENTENTE_DEV_MAILBOX",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub dev_mailbox: bool,
 }
+
+/// The sender used when `ENTENTE_MAIL_FROM` is not set.
+pub const DEFAULT_MAIL_FROM: &str = "Entente <no-reply@entente.localhost>";
 
 impl ServeArgs {
     /// The public URL: the configured one, or `http://<addr>`.
@@ -90,5 +115,83 @@ impl ServeArgs {
             url::Url::parse(&format!("http://{}", self.addr))
                 .expect("a socket address makes a valid URL")
         })
+    }
+
+    /// The SMTP URL, if one is set and not blank.
+    pub fn smtp_url(&self) -> Option<&str> {
+        self.smtp_url
+            .as_ref()
+            .map(|url| url.0.trim())
+            .filter(|url| !url.is_empty())
+    }
+}
+
+/// The SMTP URL as given; its `Debug` hides any password, so printing the options is safe.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpUrl(pub String);
+
+impl std::str::FromStr for SmtpUrl {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(SmtpUrl(text.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_tuple("SmtpUrl")
+            .field(&crate::store::redact_url(&self.0))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::{Cli, Command, DEFAULT_MAIL_FROM};
+
+    fn serve_args(args: &[&str]) -> super::ServeArgs {
+        let cli = Cli::try_parse_from([&["entente-server", "serve"], args].concat()).unwrap();
+        match cli.command {
+            Command::Serve(args) => args,
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn mail_options_default_to_no_smtp_no_mailbox_and_the_default_sender() {
+        let args = serve_args(&[]);
+        assert_eq!(args.smtp_url(), None);
+        assert_eq!(args.mail_from, DEFAULT_MAIL_FROM);
+        assert!(!args.dev_mailbox);
+    }
+
+    #[test]
+    fn mail_options_are_read_from_flags() {
+        let args = serve_args(&[
+            "--smtp-url",
+            "smtp://127.0.0.1:2525",
+            "--mail-from",
+            "Ops <ops@example.org>",
+            "--dev-mailbox",
+        ]);
+        assert_eq!(args.smtp_url(), Some("smtp://127.0.0.1:2525"));
+        assert_eq!(args.mail_from, "Ops <ops@example.org>");
+        assert!(args.dev_mailbox);
+    }
+
+    #[test]
+    fn printing_the_options_hides_the_smtp_password() {
+        let args = serve_args(&["--smtp-url", "smtps://mailer:hunter2@smtp.example.org"]);
+        assert_eq!(
+            args.smtp_url(),
+            Some("smtps://mailer:hunter2@smtp.example.org")
+        );
+        let printed = format!("{args:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("smtp.example.org"), "{printed}");
     }
 }

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod config;
 pub mod http;
+pub mod mail;
 pub mod seed;
 pub mod services;
 pub mod startup;

@@ -53,11 +53,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = startup::open_store(&args.database.database_url()).await?;
     tracing::info!(engine = store.engine().label(), "database ready");
     let state = startup::AppState::new(&args, store);
+    let mail_worker = startup::start_mail_worker(&args, &state)?;
     tracing::info!(
         "listening on http://{}",
         listener.local_addr().context("no local address")?
     );
-    startup::serve(listener, state, startup::shutdown_signal()).await
+    let served = startup::serve(listener, state, startup::shutdown_signal()).await;
+    if let Some(mail_worker) = mail_worker {
+        mail_worker.stop().await;
+    }
+    served
 }
 
 async fn seed_demo(args: &DatabaseArgs) -> anyhow::Result<()> {

@@ -7,11 +7,14 @@ use axum::extract::FromRef;
 use entente_app::api::services::Services;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
+use tokio::sync::{Notify, oneshot};
+use tokio::task::JoinHandle;
 
 use crate::auth::service::StoreAuth;
 use crate::auth::session_store::{self, DbSessionStore};
 use crate::config::ServeArgs;
-use crate::services::StoreBackend;
+use crate::mail::worker::{Worker, WorkerSettings};
+use crate::services::{StoreBackend, StoreMailbox};
 use crate::store::Store;
 
 /// The state every handler can read: built once, cloned cheaply per request.
@@ -25,6 +28,9 @@ pub struct AppState {
     pub services: Services,
     /// The origin people reach us at, like `https://entente.example`, for the cross-site guard.
     pub public_origin: String,
+    /// Wakes the mail worker: call `notify_one()` after committing a transaction that
+    /// enqueued an email, so it goes out without waiting for the next poll.
+    pub mail_wake: Arc<Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -42,9 +48,14 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(args.addr)
             .build();
+        let mailbox = args.dev_mailbox.then(|| {
+            tracing::warn!("the developers' Mailbox is on at /mailbox: it shows every email");
+            Arc::new(StoreMailbox::new(store.clone())) as _
+        });
         let services = Services {
             backend: Arc::new(StoreBackend::new(store.clone())),
             auth: Arc::new(StoreAuth::new(store.clone())),
+            mailbox,
         };
         let public_origin = args.public_url().origin().ascii_serialization();
         Self {
@@ -52,8 +63,56 @@ impl AppState {
             store,
             services,
             public_origin,
+            mail_wake: Arc::new(Notify::new()),
         }
     }
+}
+
+/// The running mail worker; [`MailWorker::stop`] lets its current step finish, then ends it.
+#[derive(Debug)]
+pub struct MailWorker {
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+impl MailWorker {
+    /// Asks the worker to stop after its current step and waits until it has.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        if let Err(error) = self.task.await {
+            tracing::error!(%error, "the mail worker ended abnormally");
+        }
+    }
+}
+
+/// Starts the mail worker when `SMTP_URL` is set; without it, says that mail stays in the outbox.
+pub fn start_mail_worker(args: &ServeArgs, state: &AppState) -> anyhow::Result<Option<MailWorker>> {
+    let Some(smtp_url) = args.smtp_url() else {
+        let hint = if args.dev_mailbox {
+            "open /mailbox to read them"
+        } else {
+            "set ENTENTE_DEV_MAILBOX=1 to read them at /mailbox"
+        };
+        tracing::warn!("SMTP_URL is not set: emails stay in the outbox and are not sent ({hint})");
+        return Ok(None);
+    };
+    let worker = Worker::new(
+        state.store.clone(),
+        smtp_url,
+        &args.mail_from,
+        WorkerSettings::default(),
+    )?
+    .with_wake_handle(Arc::clone(&state.mail_wake));
+    tracing::info!(
+        smtp = %crate::store::redact_url(smtp_url),
+        owner = worker.owner(),
+        "delivering email over SMTP"
+    );
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(worker.run(async move {
+        let _ = stopped.await;
+    }));
+    Ok(Some(MailWorker { stop, task }))
 }
 
 /// Connects to the database and applies pending migrations.

@@ -132,26 +132,35 @@ pub fn ensure_build_tools(root: &Path, release: bool) -> Result<()> {
     Ok(())
 }
 
-/// Installs Chromium from apt when `/usr/bin/chromium` is missing.
+/// Installs from apt what the tests need and lacks: Chromium for the browser tests, and
+/// Debian's `python3-aiosmtpd` for the SMTP server the mail delivery tests start.
 pub fn ensure_test_tools(_root: &Path) -> Result<()> {
+    let mut missing = Vec::new();
     if !Path::new("/usr/bin/chromium").exists() {
-        let sudo = if output_of("id", &["-u"]).is_some_and(|uid| uid.trim() == "0") {
-            None
-        } else {
-            Some("sudo")
-        };
-        let apt = |args: &[&str]| {
-            let (program, rest): (&str, Vec<&str>) = match sudo {
-                Some(sudo) => (sudo, [&["apt-get"], args].concat()),
-                None => ("apt-get", args.to_vec()),
-            };
-            Step::new(&format!("apt-get {}", args.join(" ")), program)
-                .args(rest)
-                .env("DEBIAN_FRONTEND", "noninteractive")
-        };
-        run_step(apt(&["update"]))?;
-        run_step(apt(&["install", "-y", "chromium"]))?;
+        missing.push("chromium");
     }
+    if output_of("/usr/bin/python3", &["-c", "import aiosmtpd"]).is_none() {
+        missing.push("python3-aiosmtpd");
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let sudo = if output_of("id", &["-u"]).is_some_and(|uid| uid.trim() == "0") {
+        None
+    } else {
+        Some("sudo")
+    };
+    let apt = |args: &[&str]| {
+        let (program, rest): (&str, Vec<&str>) = match sudo {
+            Some(sudo) => (sudo, [&["apt-get"], args].concat()),
+            None => ("apt-get", args.to_vec()),
+        };
+        Step::new(&format!("apt-get {}", args.join(" ")), program)
+            .args(rest)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+    };
+    run_step(apt(&["update"]))?;
+    run_step(apt(&[&["install", "-y"][..], &missing].concat()))?;
     Ok(())
 }
 

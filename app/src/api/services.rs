@@ -11,6 +11,7 @@ use entente_core::{AccountName, Email, NewPassword, PersonName, TooManyFailedSig
 use leptos::prelude::use_context;
 use tower_sessions::Session;
 
+use crate::api::mailbox::{MailboxEmail, MailboxEntry};
 use crate::api::session::CurrentUser;
 use crate::api::status::StatusReport;
 use crate::error::AppError;
@@ -90,6 +91,14 @@ pub trait AuthService: Send + Sync + 'static {
     fn sign_out(&self, session: Session) -> BoxFuture<'_, BackendResult<()>>;
 }
 
+/// What the developers' Mailbox page may ask of the server: the outbox, read-only.
+pub trait MailboxService: Send + Sync + 'static {
+    /// The most recently written emails, newest first.
+    fn recent_emails(&self) -> BoxFuture<'_, BackendResult<Vec<MailboxEntry>>>;
+    /// One email with its bodies, or `None` if no email has this id (malformed ids included).
+    fn email(&self, id: String) -> BoxFuture<'_, BackendResult<Option<MailboxEmail>>>;
+}
+
 /// Everything the server provides to server functions, built once at start-up.
 #[derive(Clone)]
 pub struct Services {
@@ -97,6 +106,8 @@ pub struct Services {
     pub backend: Arc<dyn Backend>,
     /// Accounts, sign-in and sessions.
     pub auth: Arc<dyn AuthService>,
+    /// The outbox reader behind the Mailbox page; `None` unless `ENTENTE_DEV_MAILBOX` is on.
+    pub mailbox: Option<Arc<dyn MailboxService>>,
 }
 
 /// Returns the injected services, or an internal error if the server forgot to provide them.

@@ -4,6 +4,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::api::mailbox::mailbox_enabled;
 use crate::components::auth::{provide_auth, use_auth};
 
 /// One link in the main navigation.
@@ -24,6 +25,7 @@ const NAV_ITEMS: &[NavItem] = &[NavItem {
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     provide_auth();
+    let mailbox_on = Resource::new(|| (), |_| mailbox_enabled());
     view! {
         <a class="skip-link" href="#content">
             "Skip to content"
@@ -58,6 +60,20 @@ pub fn Layout(children: Children) -> impl IntoView {
         </main>
         <footer class="site-footer">
             <p>"Entente — partner accounts for organizations that review work together."</p>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    mailbox_on
+                        .await
+                        .unwrap_or(false)
+                        .then(|| {
+                            view! {
+                                <p class="dev-links">
+                                    <A href="/mailbox">"Mailbox (dev)"</A>
+                                </p>
+                            }
+                        })
+                })}
+            </Suspense>
         </footer>
     }
 }

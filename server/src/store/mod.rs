@@ -59,6 +59,7 @@ macro_rules! on_tx {
 
 pub mod accounts;
 mod error;
+pub mod outbox;
 pub mod sign_in_failures;
 pub mod users;
 

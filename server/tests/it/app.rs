@@ -16,19 +16,18 @@ pub struct TestApp {
 
 /// Serves the full application around `store` on a free port, until the test ends.
 pub async fn spawn_app(store: Store) -> TestApp {
-    spawn_app_with_public_url(store, None).await
+    spawn_app_with(store, |_| {}).await
 }
 
-/// Like [`spawn_app`], with `ENTENTE_PUBLIC_URL` set to `public_url` (for example an https one).
-pub async fn spawn_app_with_public_url(store: Store, public_url: Option<url::Url>) -> TestApp {
+/// Like [`spawn_app`], after `configure` has changed the server's options (for example
+/// to turn the developers' Mailbox on).
+pub async fn spawn_app_with(store: Store, configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a free port");
     let addr = listener.local_addr().expect("a local address");
-    let args = ServeArgs {
-        public_url,
-        ..serve_args(addr)
-    };
+    let mut args = serve_args(addr);
+    configure(&mut args);
     let state = AppState::new(&args, store.clone());
     tokio::spawn(startup::serve(listener, state, std::future::pending()));
     let client = reqwest::Client::builder()
@@ -52,6 +51,9 @@ pub fn serve_args(addr: std::net::SocketAddr) -> ServeArgs {
         addr,
         site_root: std::env::temp_dir().join("entente-test-site"),
         public_url: None,
+        smtp_url: None,
+        mail_from: entente_server::config::DEFAULT_MAIL_FROM.to_owned(),
+        dev_mailbox: false,
     }
 }
 

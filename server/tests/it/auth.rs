@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use serde_json::Value;
 
-use crate::app::{TestApp, spawn_app, spawn_app_with_public_url};
+use crate::app::{TestApp, spawn_app, spawn_app_with};
 use crate::helpers::{both_engines, fetch_count};
 
 pub(crate) const PASSWORD: &str = "correct horse battery";
@@ -348,7 +348,7 @@ both_engines! {
 
     async fn behind_https_the_cookie_is_secure_and_host_prefixed(store: Store) {
         let public_url = url::Url::parse("https://entente.example").unwrap();
-        let app = spawn_app_with_public_url(store, Some(public_url)).await;
+        let app = spawn_app_with(store, |args| args.public_url = Some(public_url)).await;
         let response = sign_up(&app, &browser(), "nora@northwind.example").await;
         assert_eq!(response.status(), StatusCode::OK);
         let cookie = response

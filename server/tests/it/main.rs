@@ -1,4 +1,4 @@
-//! The server's one integration-test binary: storage, seeding and HTTP on SQLite and PostgreSQL.
+//! The server's one integration-test binary: storage, seeding, email and HTTP on SQLite and PostgreSQL.
 
 mod app;
 mod helpers;
@@ -7,6 +7,9 @@ mod auth;
 mod auth_pages;
 mod connect;
 mod http;
+mod mail_delivery;
+mod mailbox;
+mod outbox;
 mod retry;
 mod seed;
 mod storage;

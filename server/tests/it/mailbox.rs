@@ -1,0 +1,127 @@
+//! The developers' Mailbox page over HTTP, on both engines: 404 when off, the outbox with working links when on.
+
+use entente_server::mail::templates;
+use entente_server::store::{Store, outbox};
+use reqwest::StatusCode;
+
+use crate::app::{spawn_app, spawn_app_with};
+use crate::helpers::both_engines;
+
+const NOW: i64 = 1_795_000_000;
+
+async fn enqueue_invitation(store: &Store) -> uuid::Uuid {
+    let link = url::Url::parse("https://entente.example/set-password?token=abc&x=1").unwrap();
+    let email = templates::user_invitation("sam@acme.example", "Sam <b>", "Acme", &link);
+    let mut tx = store.begin_write().await.unwrap();
+    let id = outbox::enqueue(&mut tx, &email, NOW).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+both_engines! {
+    async fn the_mailbox_does_not_exist_unless_turned_on(store: Store) {
+        enqueue_invitation(&store).await;
+        let app = spawn_app(store).await;
+        let response = app.client.get(app.url("/mailbox")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("Page not found"), "{html}");
+        assert!(!html.contains("sam@acme.example"));
+
+        let home = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(!home.contains("Mailbox (dev)"), "no footer link when off");
+
+        let response = app
+            .client
+            .post(app.url("/api/mailbox/list"))
+            .header("origin", &app.address)
+            .header("sec-fetch-site", "same-origin")
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(response.status(), StatusCode::OK);
+        let body = response.text().await.unwrap();
+        assert!(body.contains("NotFound"), "{body}");
+        assert!(!body.contains("sam@acme.example"));
+    }
+
+    async fn the_mailbox_lists_the_outbox_and_shows_an_email_with_working_links(store: Store) {
+        let id = enqueue_invitation(&store).await;
+        let app = spawn_app_with(store, |args| args.dev_mailbox = true).await;
+
+        let home = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(home.contains("Mailbox (dev)"), "footer link when on: {home}");
+
+        let response = app.client.get(app.url("/mailbox")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("sam@acme.example"), "{html}");
+        assert!(html.contains("You have been added to Acme on Entente"), "{html}");
+        assert!(html.contains(&format!("/mailbox?id={id}")), "{html}");
+        assert!(html.contains("Waiting"), "{html}");
+
+        let response = app.client.get(app.url(&format!("/mailbox?id={id}"))).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains(r#"<a href="https://entente.example/set-password?token=abc&amp;x=1">"#),
+            "the text body's link is clickable: {html}"
+        );
+        assert!(html.contains("<iframe"), "{html}");
+        assert!(html.contains("sandbox=\"allow-popups allow-popups-to-escape-sandbox\""), "{html}");
+        assert!(!html.contains("Sam <b>"), "names are escaped: {html}");
+
+        let response = app.client.get(app.url("/mailbox?id=not-an-id")).send().await.unwrap();
+        let html = response.text().await.unwrap();
+        assert!(html.contains("There is no email with this id."), "{html}");
+    }
+}
+
+/// Starts the real binary with `ENTENTE_DEV_MAILBOX=value` and returns its log up to "listening on".
+async fn serve_log_with_dev_mailbox(value: &str) -> String {
+    use tokio::io::AsyncBufReadExt as _;
+
+    let folder = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_entente-server"))
+        .arg("serve")
+        .env("ENTENTE_DEV_MAILBOX", value)
+        .env("ENTENTE_DATA_DIR", folder.path())
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env_remove("DATABASE_URL")
+        .env_remove("SMTP_URL")
+        .env("NO_COLOR", "1")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut log = String::new();
+    let reading = async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            log.push_str(&line);
+            log.push('\n');
+            if line.contains("listening on") {
+                break;
+            }
+        }
+    };
+    let finished = tokio::time::timeout(std::time::Duration::from_secs(30), reading).await;
+    let _ = child.kill().await;
+    assert!(
+        finished.is_ok(),
+        "the server did not start within 30 s:\n{log}"
+    );
+    log
+}
+
+#[tokio::test]
+async fn the_dev_mailbox_variable_accepts_1_and_0_as_cargo_xtask_run_sets_it() {
+    let on = serve_log_with_dev_mailbox("1").await;
+    assert!(on.contains("Mailbox is on"), "{on}");
+    let off = serve_log_with_dev_mailbox("0").await;
+    assert!(
+        off.contains("listening on") && !off.contains("Mailbox is on"),
+        "{off}"
+    );
+    assert!(off.contains("SMTP_URL is not set"), "{off}");
+}
