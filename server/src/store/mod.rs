@@ -59,6 +59,7 @@ macro_rules! on_tx {
 
 pub mod accounts;
 mod error;
+pub mod partner_requests;
 pub mod users;
 
 pub use error::StoreError;
