@@ -58,6 +58,7 @@ macro_rules! on_tx {
 }
 
 pub mod accounts;
+pub mod contacts;
 mod error;
 pub mod partner_requests;
 pub mod users;
