@@ -4,6 +4,7 @@ mod app;
 mod helpers;
 
 mod connect;
+mod contacts;
 mod http;
 mod retry;
 mod seed;
