@@ -15,6 +15,7 @@
 
 pub mod list;
 pub mod sync;
+mod write;
 
 use entente_core::contacts::{ContactRow, MemberSync};
 use entente_core::{AccountId, ContactId, Email, PersonName, Timestamp};

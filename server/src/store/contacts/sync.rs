@@ -6,25 +6,22 @@
 //! to one user of one account, so a contact row with a partner user's address is that user's
 //! member, or a hand-added contact that core may upgrade.
 
-use entente_core::contacts::{
-    ContactChange, ContactRow, MemberSync, PartnerUser, SyncEvent, apply_change, on_sync_event,
-};
-use entente_core::{AccountId, ContactId, Email, Timestamp, UserId};
+use entente_core::contacts::{ContactChange, PartnerUser, SyncEvent, apply_change, on_sync_event};
+use entente_core::{AccountId, Email, Timestamp, UserId};
 use tracing::instrument;
-use uuid::Uuid;
 
-use super::{CONTACTS_CONSTRAINTS, StoredContact, StoredContactRow, parse_email, parse_name};
-use crate::store::error::map_violation;
+use super::write::{insert_row, update_row};
+use super::{StoredContact, StoredContactRow, parse_email, parse_name};
 use crate::store::partner_requests::current_partners;
 use crate::store::users::parse_id;
-use crate::store::{StoreError, Tx};
+use crate::store::{StoreError, Tx, TxInner};
 
 /// A user of one account, with the facts sync copies to the accounts it partners with.
-struct SourceUser {
-    id: UserId,
-    account: AccountId,
-    email: Email,
-    facts: PartnerUser,
+pub(super) struct SourceUser {
+    pub(super) id: UserId,
+    pub(super) account: AccountId,
+    pub(super) email: Email,
+    pub(super) facts: PartnerUser,
 }
 
 #[derive(sqlx::FromRow)]
@@ -111,6 +108,7 @@ pub async fn sync_partnership_formed(
     b: AccountId,
     now: Timestamp,
 ) -> Result<(), StoreError> {
+    lock_accounts(tx, &[a, b]).await?;
     for (from, to) in [(a, b), (b, a)] {
         let rows: Vec<UserWithContactRow> = on_tx!(tx, |conn| {
             sqlx::query_as(
@@ -145,6 +143,7 @@ pub async fn sync_partnership_ended(
     b: AccountId,
     now: Timestamp,
 ) -> Result<(), StoreError> {
+    lock_accounts(tx, &[a, b]).await?;
     for (from, to) in [(a, b), (b, a)] {
         let rows: Vec<UserWithContactRow> = on_tx!(tx, |conn| {
             sqlx::query_as(
@@ -230,6 +229,15 @@ async fn sync_user_event(
     now: Timestamp,
     event_for: impl Fn(&SourceUser) -> SyncEvent,
 ) -> Result<(), StoreError> {
+    let account: Option<String> = on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT account_id FROM users WHERE id = $1")
+            .bind(user_id.to_string())
+            .fetch_optional(conn)
+            .await
+    })?;
+    let account = parse_id(&account.ok_or(StoreError::NotFound)?, "users.account_id")?;
+    lock_accounts(tx, &[account.into()]).await?;
+    // Read under the lock: a concurrent partnership change is now committed or waits for us.
     let row: Option<SourceUserRow> = on_tx!(tx, |conn| {
         sqlx::query_as("SELECT id, account_id, email, name, active FROM users WHERE id = $1")
             .bind(user_id.to_string())
@@ -241,6 +249,32 @@ async fn sync_user_event(
     for partner in current_partners(tx, user.account).await? {
         let existing = contact_with_address(tx, partner, &user.email).await?;
         decide_and_write(tx, partner, &user, existing, &event, now).await?;
+    }
+    Ok(())
+}
+
+/// Serializes sync work per account, so a user change and a partnership formed or ended at
+/// the same moment cannot miss each other.
+///
+/// On PostgreSQL (READ COMMITTED) each transaction could otherwise read the other's rows
+/// before they commit: the new user's sync sees no partner yet, and the partnership's sync
+/// does not see the new user yet. Locking the account rows (in id order, so two
+/// transactions never wait on each other in a cycle) makes the later one read after the
+/// earlier one commits. `FOR NO KEY UPDATE` conflicts with itself but not with the key-share
+/// locks that foreign-key checks take, so inserting users or requests never deadlocks with it.
+/// SQLite's `BEGIN IMMEDIATE` already holds the only write lock.
+async fn lock_accounts(tx: &mut Tx, accounts: &[AccountId]) -> Result<(), StoreError> {
+    let TxInner::Postgres(transaction) = &mut tx.inner else {
+        return Ok(());
+    };
+    let mut ids: Vec<String> = accounts.iter().map(AccountId::to_string).collect();
+    ids.sort();
+    ids.dedup();
+    for id in ids {
+        sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(id)
+            .fetch_optional(&mut **transaction)
+            .await?;
     }
     Ok(())
 }
@@ -287,96 +321,4 @@ async fn decide_and_write(
         (None, Some(row)) => insert_row(tx, owner, user, &row, now).await,
         (Some(id), Some(row)) => update_row(tx, id, user, &row, now).await,
     }
-}
-
-/// The columns a [`ContactRow`] is stored as: kind, name, active, synced, and for members the
-/// partner account and user they come from.
-struct RowColumns<'a> {
-    kind: &'static str,
-    name: &'a str,
-    active: bool,
-    synced: bool,
-    partner_account_id: Option<String>,
-    partner_user_id: Option<String>,
-}
-
-fn columns<'a>(row: &'a ContactRow, user: &SourceUser) -> RowColumns<'a> {
-    match row {
-        ContactRow::HandAdded { name } => RowColumns {
-            kind: "contact",
-            name: name.as_str(),
-            active: true,
-            synced: false,
-            partner_account_id: None,
-            partner_user_id: None,
-        },
-        ContactRow::Member { name, active, sync } => RowColumns {
-            kind: "member",
-            name: name.as_str(),
-            active: *active,
-            synced: *sync == MemberSync::Synced,
-            partner_account_id: Some(user.account.to_string()),
-            partner_user_id: Some(user.id.to_string()),
-        },
-    }
-}
-
-async fn insert_row(
-    tx: &mut Tx,
-    owner: AccountId,
-    user: &SourceUser,
-    row: &ContactRow,
-    now: Timestamp,
-) -> Result<(), StoreError> {
-    let columns = columns(row, user);
-    let contact_id = ContactId::from_uuid(Uuid::new_v4());
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "INSERT INTO contacts (id, account_id, email, name, kind, partner_account_id, \
-             partner_user_id, active, synced, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-        )
-        .bind(contact_id.to_string())
-        .bind(owner.to_string())
-        .bind(user.email.as_str())
-        .bind(columns.name)
-        .bind(columns.kind)
-        .bind(&columns.partner_account_id)
-        .bind(&columns.partner_user_id)
-        .bind(columns.active)
-        .bind(columns.synced)
-        .bind(now.0)
-        .execute(conn)
-        .await
-        .map(|_| ())
-    })
-    .map_err(|error| map_violation(error, CONTACTS_CONSTRAINTS))
-}
-
-async fn update_row(
-    tx: &mut Tx,
-    contact_id: ContactId,
-    user: &SourceUser,
-    row: &ContactRow,
-    now: Timestamp,
-) -> Result<(), StoreError> {
-    let columns = columns(row, user);
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "UPDATE contacts SET kind = $1, name = $2, partner_account_id = $3, \
-             partner_user_id = $4, active = $5, synced = $6, updated_at = $7 WHERE id = $8",
-        )
-        .bind(columns.kind)
-        .bind(columns.name)
-        .bind(&columns.partner_account_id)
-        .bind(&columns.partner_user_id)
-        .bind(columns.active)
-        .bind(columns.synced)
-        .bind(now.0)
-        .bind(contact_id.to_string())
-        .execute(conn)
-        .await
-        .map(|_| ())
-    })
-    .map_err(|error| map_violation(error, CONTACTS_CONSTRAINTS))
 }

@@ -168,3 +168,24 @@ async fn member(store: &Store, account: AccountId, address: &str) -> (String, bo
     let origin = row.member_of.expect("a member shows its origin");
     (row.name.to_string(), row.active, origin.sync)
 }
+
+/// Waits until `task` has finished or, on PostgreSQL, some transaction of this database waits
+/// for a lock (SQLite's second writer waits inside `BEGIN IMMEDIATE`, so there is nothing to see).
+async fn wait_until_finished_or_waiting_for_a_lock(
+    store: &Store,
+    task: &tokio::task::JoinHandle<()>,
+) {
+    if store.engine() != entente_server::store::Engine::Postgres {
+        return;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let waiting = "SELECT COUNT(*) FROM pg_stat_activity \
+                   WHERE datname = current_database() AND wait_event_type = 'Lock'";
+    while !task.is_finished() && fetch_count(store, waiting).await == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "neither finished nor waiting"
+        );
+        tokio::task::yield_now().await;
+    }
+}

@@ -120,4 +120,33 @@ both_engines! {
         // Globex and Initech are not partners of each other.
         assert_eq!(row(&store, globex.id, "admin@initech.example").await, None);
     }
+
+    async fn a_user_added_while_a_partnership_forms_reaches_the_partner(store: Store) {
+        let acme = org(&store, "acme").await;
+        let globex = org(&store, "globex").await;
+        // The user's transaction has synced (no partners yet) and is still open ...
+        let mut adding = store.begin_write().await.unwrap();
+        let eve = users::create_user(&mut adding, acme.id.as_uuid(), "Eve", "eve@acme.example", profile::STANDARD, None)
+            .await
+            .unwrap();
+        contacts::sync_user_added(&mut adding, eve.into(), NOW).await.unwrap();
+        // ... while the partnership forms in another transaction.
+        let request = accepted(&acme, &globex, "admin@globex.example");
+        let forming = tokio::spawn({
+            let store = store.clone();
+            async move {
+                let mut tx = store.begin_write().await.unwrap();
+                partner_requests::insert(&mut tx, &request).await.unwrap();
+                contacts::sync_partnership_formed(&mut tx, request.sender_account, request.recipient_account, NOW)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            }
+        });
+        wait_until_finished_or_waiting_for_a_lock(&store, &forming).await;
+        adding.commit().await.unwrap();
+        forming.await.unwrap();
+
+        assert_eq!(member(&store, globex.id, "eve@acme.example").await, ("Eve".into(), true, MemberSync::Synced));
+    }
 }
