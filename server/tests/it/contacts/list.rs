@@ -68,11 +68,13 @@ both_engines! {
             assert!(page.rows.len() <= 50);
             seen.extend(page.rows);
             match page.next {
-                Some(next) => after = Some(next),
+                // Through the URL token form, as a page link would carry it.
+                Some(next) => after = Some(contacts::Cursor::from_token(&next.to_token()).expect("a token")),
                 None => break,
             }
         }
         assert_eq!(pages, 5);
+        assert_eq!(contacts::Cursor::from_token("not-a-cursor-token-at-all-but-long-enough"), None);
         assert_eq!(seen.len(), 250, "249 contacts and the admin");
         let mut ids: Vec<ListedId> = seen.iter().map(|row| row.id).collect();
         ids.sort_by_key(|id| format!("{id:?}"));
