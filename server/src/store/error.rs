@@ -60,6 +60,9 @@ pub enum StoreError {
     /// The account the row refers to does not exist.
     #[error("this account does not exist")]
     UnknownAccount,
+    /// The user the row refers to does not exist.
+    #[error("this user does not exist")]
+    UnknownUser,
     /// The profile is not one of the five the service knows.
     #[error(
         "this profile is not one of Administrator, Billing Administrator, Manager, Standard, Reviewer"

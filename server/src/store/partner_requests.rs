@@ -38,7 +38,7 @@ const PARTNER_REQUESTS_CONSTRAINTS: &[Constraint] = &[
         name: "partner_requests_sending_user_id_fkey",
         kind: ConstraintKind::ForeignKey,
         sqlite_detail: "",
-        error: || StoreError::UnknownAccount,
+        error: || StoreError::UnknownUser,
     },
     Constraint {
         name: "partner_requests_recipient_account_id_fkey",

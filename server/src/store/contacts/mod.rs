@@ -56,7 +56,7 @@ const CONTACTS_CONSTRAINTS: &[Constraint] = &[
         name: "contacts_partner_user_id_fkey",
         kind: ConstraintKind::ForeignKey,
         sqlite_detail: "",
-        error: || StoreError::NotFound,
+        error: || StoreError::UnknownUser,
     },
     Constraint {
         name: "contacts_email_lowercase_check",
