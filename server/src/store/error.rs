@@ -60,6 +60,9 @@ pub enum StoreError {
     /// The account the row refers to does not exist.
     #[error("this account does not exist")]
     UnknownAccount,
+    /// The user the row refers to does not exist.
+    #[error("this user does not exist")]
+    UnknownUser,
     /// The profile is not one of the five the service knows.
     #[error(
         "this profile is not one of Administrator, Billing Administrator, Manager, Standard, Reviewer"
@@ -68,6 +71,21 @@ pub enum StoreError {
     /// An email address reached the database without being normalized to lowercase.
     #[error("this email address was not normalized to lowercase before it was stored")]
     EmailNotNormalized,
+    /// The two accounts already have a live partnership (in either direction).
+    #[error("these two organizations are already partners")]
+    AlreadyPartners,
+    /// The account already has an open (not archived) request to this address.
+    #[error("this organization already has an open partner request to this address")]
+    DuplicateRequest,
+    /// A partner request breaks a rule of section 4.1 (same account, deleted but still open, …).
+    #[error("this partner request breaks a rule no transition can produce")]
+    InvalidPartnerRequest,
+    /// The address is already a user, member or contact of this account.
+    #[error("this person is already in the contacts of this organization")]
+    ContactExists,
+    /// The row does not exist, or belongs to another account, or is not of the kind asked for.
+    #[error("not found")]
+    NotFound,
     /// A stored value could not be read back as the type it should have (for example a malformed id).
     #[error("the database holds a malformed value in {column}")]
     Corrupt {

@@ -58,8 +58,10 @@ macro_rules! on_tx {
 }
 
 pub mod accounts;
+pub mod contacts;
 mod error;
 pub mod outbox;
+pub mod partner_requests;
 pub mod sign_in_failures;
 pub mod users;
 

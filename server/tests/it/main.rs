@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod auth_pages;
 mod connect;
+mod contacts;
 mod http;
 mod mail_delivery;
 mod mailbox;

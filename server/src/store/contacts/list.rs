@@ -1,0 +1,242 @@
+//! The Contacts page data: the account's users, members and hand-added contacts in one list,
+//! ordered by `(lower(name), id)`, searched by name or address, paged by keyset (never OFFSET).
+
+use entente_core::contacts::{ContactKind, MemberSync, listed_kind};
+use entente_core::{AccountId, AccountName, ContactId, Email, PersonName, UserId};
+use tracing::instrument;
+
+use super::{parse_email, parse_name};
+use crate::store::users::parse_id;
+use crate::store::{Store, StoreError};
+
+/// The largest page [`list`] returns, whatever the caller asks for.
+pub const MAX_PAGE_SIZE: u32 = 200;
+
+/// What the Contacts page asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Only rows whose name or address contains this text (case-insensitive, taken literally).
+    pub search: Option<String>,
+    /// Only rows after this one (the [`Page::next`] of the previous page).
+    pub after: Option<Cursor>,
+    /// How many rows at most (1 to [`MAX_PAGE_SIZE`]).
+    pub limit: u32,
+}
+
+/// Where a page ended: the sort key `(lower(name), id)` of its last row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    name_sort: String,
+    id: String,
+}
+
+impl Cursor {
+    /// The cursor as text for a URL: the 36-character id, then the sort name.
+    pub fn to_token(&self) -> String {
+        format!("{}{}", self.id, self.name_sort)
+    }
+
+    /// Reads a cursor written by [`Cursor::to_token`], or `None` if the text is not one.
+    pub fn from_token(token: &str) -> Option<Cursor> {
+        let (id, name_sort) = (token.get(..36)?, token.get(36..)?);
+        uuid::Uuid::parse_str(id).ok()?;
+        Some(Cursor {
+            name_sort: name_sort.to_owned(),
+            id: id.to_owned(),
+        })
+    }
+}
+
+/// One page of the Contacts list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The rows, in order.
+    pub rows: Vec<ContactListRow>,
+    /// Where the next page starts, or `None` if this is the last one.
+    pub next: Option<Cursor>,
+}
+
+/// The id of a listed row: a user of the account, or a stored contact (member or hand-added).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ListedId {
+    /// A user of this account.
+    User(UserId),
+    /// A member or hand-added contact of this account.
+    Contact(ContactId),
+}
+
+/// Where a member comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberOrigin {
+    /// The partner account.
+    pub account_id: AccountId,
+    /// The partner organization's name.
+    pub account_name: AccountName,
+    /// Whether the member still follows that account.
+    pub sync: MemberSync,
+}
+
+/// One row of the Contacts page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactListRow {
+    /// User, Member or Contact.
+    pub kind: ContactKind,
+    /// The row's id.
+    pub id: ListedId,
+    /// The person's name.
+    pub name: PersonName,
+    /// The person's address.
+    pub email: Email,
+    /// False for a deactivated user, or a member whose user was deactivated.
+    pub active: bool,
+    /// For members: the partner organization and whether the row is still synced.
+    pub member_of: Option<MemberOrigin>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    kind: String,
+    id: String,
+    name: String,
+    name_sort: String,
+    email: String,
+    active: bool,
+    partner_account_id: Option<String>,
+    partner_account_name: Option<String>,
+    synced: bool,
+}
+
+/// Lists one page of `account_id`'s contacts.
+///
+/// Two index range scans, one per source, each stopping after `limit + 1` rows
+/// (`users_account_name_sort_idx`, `contacts_account_name_sort_idx`), merged in order. A
+/// stored contact whose address is a user of this account is listed once, as the user.
+#[instrument(skip_all, fields(%account_id, limit = query.limit, searching = query.search.is_some()))]
+pub async fn list(store: &Store, account_id: AccountId, query: Query) -> Result<Page, StoreError> {
+    let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
+    let (after, pattern) = (query.after, query.search.as_deref().map(like_pattern));
+    // $1 account, $2 how many; then the cursor and the search pattern when present.
+    let mut user_filter = String::new();
+    let mut contact_filter = String::new();
+    let mut next_placeholder = 3;
+    if after.is_some() {
+        let (name, id) = (next_placeholder, next_placeholder + 1);
+        next_placeholder += 2;
+        user_filter.push_str(&format!(" AND (u.name_sort, u.id) > (${name}, ${id})"));
+        contact_filter.push_str(&format!(" AND (c.name_sort, c.id) > (${name}, ${id})"));
+    }
+    if pattern.is_some() {
+        let p = next_placeholder;
+        for (filter, table) in [(&mut user_filter, "u"), (&mut contact_filter, "c")] {
+            filter.push_str(&format!(
+                " AND ({table}.name_sort LIKE ${p} ESCAPE '\\' OR {table}.email LIKE ${p} ESCAPE '\\')"
+            ));
+        }
+    }
+    let sql = format!(
+        "SELECT * FROM ( \
+           SELECT * FROM ( \
+             SELECT 'user' AS kind, u.id AS id, u.name AS name, u.name_sort AS name_sort, \
+                    u.email AS email, u.active AS active, \
+                    CAST(NULL AS TEXT) AS partner_account_id, \
+                    CAST(NULL AS TEXT) AS partner_account_name, FALSE AS synced \
+             FROM users u WHERE u.account_id = $1{user_filter} \
+             ORDER BY u.name_sort, u.id LIMIT $2) AS page_users \
+           UNION ALL \
+           SELECT * FROM ( \
+             SELECT c.kind AS kind, c.id AS id, c.name AS name, c.name_sort AS name_sort, \
+                    c.email AS email, c.active AS active, \
+                    c.partner_account_id AS partner_account_id, \
+                    a.name AS partner_account_name, c.synced AS synced \
+             FROM contacts c LEFT JOIN accounts a ON a.id = c.partner_account_id \
+             WHERE c.account_id = $1{contact_filter} \
+               AND NOT EXISTS (SELECT 1 FROM users here \
+                               WHERE here.email = c.email AND here.account_id = c.account_id) \
+             ORDER BY c.name_sort, c.id LIMIT $2) AS page_contacts \
+         ) AS page ORDER BY name_sort, id LIMIT $2"
+    );
+    // One row more than asked tells whether a next page exists.
+    let fetch = i64::from(limit) + 1;
+    let mut rows: Vec<ListRow> = on_pool!(store, |pool| {
+        let mut statement = sqlx::query_as(&sql)
+            .bind(account_id.to_string())
+            .bind(fetch);
+        if let Some(cursor) = &after {
+            statement = statement.bind(&cursor.name_sort).bind(&cursor.id);
+        }
+        if let Some(pattern) = &pattern {
+            statement = statement.bind(pattern);
+        }
+        statement.fetch_all(pool).await
+    })?;
+    let has_more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next = match rows.last() {
+        Some(last) if has_more => Some(Cursor {
+            name_sort: last.name_sort.clone(),
+            id: last.id.clone(),
+        }),
+        _ => None,
+    };
+    let rows = rows
+        .into_iter()
+        .map(ContactListRow::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page { rows, next })
+}
+
+/// A LIKE pattern matching `search` anywhere, lowercased, with `\`, `%` and `_` taken literally.
+fn like_pattern(search: &str) -> String {
+    let mut pattern = String::from("%");
+    for character in search.trim().to_lowercase().chars() {
+        if matches!(character, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(character);
+    }
+    pattern.push('%');
+    pattern
+}
+
+impl TryFrom<ListRow> for ContactListRow {
+    type Error = StoreError;
+
+    fn try_from(row: ListRow) -> Result<ContactListRow, StoreError> {
+        let corrupt = |column| StoreError::Corrupt { column };
+        let (is_user, is_member, hand_added) = match row.kind.as_str() {
+            "user" => (true, false, false),
+            "member" => (false, true, false),
+            "contact" => (false, false, true),
+            _ => return Err(corrupt("contacts.kind")),
+        };
+        let kind = listed_kind(is_user, is_member, hand_added).ok_or(corrupt("contacts.kind"))?;
+        let id = match kind {
+            ContactKind::User => ListedId::User(parse_id(&row.id, "users.id")?.into()),
+            ContactKind::Member | ContactKind::Contact => {
+                ListedId::Contact(parse_id(&row.id, "contacts.id")?.into())
+            }
+        };
+        let member_of = match (kind, row.partner_account_id, row.partner_account_name) {
+            (ContactKind::Member, Some(account_id), Some(account_name)) => Some(MemberOrigin {
+                account_id: parse_id(&account_id, "contacts.partner_account_id")?.into(),
+                account_name: AccountName::parse(&account_name)
+                    .map_err(|_| corrupt("accounts.name"))?,
+                sync: if row.synced {
+                    MemberSync::Synced
+                } else {
+                    MemberSync::NoLongerSynced
+                },
+            }),
+            (ContactKind::Member, _, _) => return Err(corrupt("contacts.partner_account_id")),
+            _ => None,
+        };
+        Ok(ContactListRow {
+            kind,
+            id,
+            name: parse_name(&row.name, "contacts.name")?,
+            email: parse_email(&row.email, "contacts.email")?,
+            active: row.active,
+            member_of,
+        })
+    }
+}

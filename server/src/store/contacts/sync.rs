@@ -1,0 +1,324 @@
+//! Partner sync (SPEC 2) as storage operations: each runs in the caller's transaction, loads
+//! only the rows concerned, asks `entente_core::contacts` what happens to each, and writes the
+//! row core returns.
+//!
+//! Users and members are matched by address (`contacts_account_email_key`): an address belongs
+//! to one user of one account, so a contact row with a partner user's address is that user's
+//! member, or a hand-added contact that core may upgrade.
+
+use entente_core::contacts::{ContactChange, PartnerUser, SyncEvent, apply_change, on_sync_event};
+use entente_core::{AccountId, Email, Timestamp, UserId};
+use tracing::instrument;
+
+use super::write::{insert_row, update_row};
+use super::{StoredContact, StoredContactRow, parse_email, parse_name};
+use crate::store::partner_requests::current_partners;
+use crate::store::users::parse_id;
+use crate::store::{StoreError, Tx, TxInner};
+
+/// A user of one account, with the facts sync copies to the accounts it partners with.
+pub(super) struct SourceUser {
+    pub(super) id: UserId,
+    pub(super) account: AccountId,
+    pub(super) email: Email,
+    pub(super) facts: PartnerUser,
+}
+
+#[derive(sqlx::FromRow)]
+struct SourceUserRow {
+    id: String,
+    account_id: String,
+    email: String,
+    name: String,
+    active: bool,
+}
+
+impl TryFrom<SourceUserRow> for SourceUser {
+    type Error = StoreError;
+
+    fn try_from(row: SourceUserRow) -> Result<SourceUser, StoreError> {
+        Ok(SourceUser {
+            id: parse_id(&row.id, "users.id")?.into(),
+            account: parse_id(&row.account_id, "users.account_id")?.into(),
+            email: parse_email(&row.email, "users.email")?,
+            facts: PartnerUser {
+                name: parse_name(&row.name, "users.name")?,
+                active: row.active,
+            },
+        })
+    }
+}
+
+/// A user of one side joined with the contact row holding their address on the other side.
+#[derive(sqlx::FromRow)]
+struct UserWithContactRow {
+    id: String,
+    account_id: String,
+    email: String,
+    name: String,
+    active: bool,
+    contact_id: Option<String>,
+    contact_kind: Option<String>,
+    contact_name: Option<String>,
+    contact_active: Option<bool>,
+    contact_synced: Option<bool>,
+}
+
+impl UserWithContactRow {
+    fn split(self) -> Result<(SourceUser, Option<StoredContact>), StoreError> {
+        let contact = match (
+            self.contact_id,
+            self.contact_kind,
+            self.contact_name,
+            self.contact_active,
+            self.contact_synced,
+        ) {
+            (Some(id), Some(kind), Some(name), Some(active), Some(synced)) => {
+                Some(StoredContact::try_from(StoredContactRow {
+                    id,
+                    kind,
+                    name,
+                    active,
+                    synced,
+                })?)
+            }
+            _ => None,
+        };
+        let user = SourceUser::try_from(SourceUserRow {
+            id: self.id,
+            account_id: self.account_id,
+            email: self.email,
+            name: self.name,
+            active: self.active,
+        })?;
+        Ok((user, contact))
+    }
+}
+
+/// Syncs a partnership just formed (for the first time or again) in both directions.
+///
+/// Every active user of each side becomes a synced member of the other side; a hand-added
+/// contact with the same address is upgraded; members left from an earlier partnership catch
+/// up (name, activity, synced again). Reads each side's users by `users_account_id_idx` and
+/// the matching contact by `contacts_account_email_key`.
+#[instrument(skip_all, fields(%a, %b))]
+pub async fn sync_partnership_formed(
+    tx: &mut Tx,
+    a: AccountId,
+    b: AccountId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    lock_accounts(tx, &[a, b]).await?;
+    for (from, to) in [(a, b), (b, a)] {
+        let rows: Vec<UserWithContactRow> = on_tx!(tx, |conn| {
+            sqlx::query_as(
+                "SELECT u.id, u.account_id, u.email, u.name, u.active, \
+                 c.id AS contact_id, c.kind AS contact_kind, c.name AS contact_name, \
+                 c.active AS contact_active, c.synced AS contact_synced \
+                 FROM users u LEFT JOIN contacts c ON c.account_id = $2 AND c.email = u.email \
+                 WHERE u.account_id = $1",
+            )
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .fetch_all(conn)
+            .await
+        })?;
+        for row in rows {
+            let (user, existing) = row.split()?;
+            let event = SyncEvent::PartnershipFormed {
+                user: user.facts.clone(),
+            };
+            decide_and_write(tx, to, &user, existing, &event, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Syncs a partnership that ended: the members each side has from the other stay, marked no
+/// longer synced. Reads by `contacts_account_partner_account_idx`.
+#[instrument(skip_all, fields(%a, %b))]
+pub async fn sync_partnership_ended(
+    tx: &mut Tx,
+    a: AccountId,
+    b: AccountId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    lock_accounts(tx, &[a, b]).await?;
+    for (from, to) in [(a, b), (b, a)] {
+        let rows: Vec<UserWithContactRow> = on_tx!(tx, |conn| {
+            sqlx::query_as(
+                "SELECT u.id, u.account_id, u.email, u.name, u.active, \
+                 c.id AS contact_id, c.kind AS contact_kind, c.name AS contact_name, \
+                 c.active AS contact_active, c.synced AS contact_synced \
+                 FROM contacts c JOIN users u ON u.id = c.partner_user_id \
+                 WHERE c.account_id = $1 AND c.partner_account_id = $2",
+            )
+            .bind(to.to_string())
+            .bind(from.to_string())
+            .fetch_all(conn)
+            .await
+        })?;
+        for row in rows {
+            let (user, existing) = row.split()?;
+            decide_and_write(tx, to, &user, existing, &SyncEvent::PartnershipEnded, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Syncs a user just added to their account: they appear as a member at every current partner.
+#[instrument(skip_all, fields(%user_id))]
+pub async fn sync_user_added(
+    tx: &mut Tx,
+    user_id: UserId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sync_user_event(tx, user_id, now, |user| SyncEvent::UserAdded {
+        user: user.facts.clone(),
+        partners: true,
+    })
+    .await
+}
+
+/// Syncs a user reactivated in their account. Core has no separate event for it: at a current
+/// partner it is the user arriving again ([`SyncEvent::UserAdded`]), so an existing member
+/// catches up (active again) and a user never synced while inactive joins now.
+#[instrument(skip_all, fields(%user_id))]
+pub async fn sync_user_reactivated(
+    tx: &mut Tx,
+    user_id: UserId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sync_user_added(tx, user_id, now).await
+}
+
+/// Syncs a user's new name (already stored in `users`) to their member rows at current partners.
+#[instrument(skip_all, fields(%user_id))]
+pub async fn sync_user_renamed(
+    tx: &mut Tx,
+    user_id: UserId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sync_user_event(tx, user_id, now, |user| SyncEvent::UserRenamed {
+        name: user.facts.name.clone(),
+        partners: true,
+    })
+    .await
+}
+
+/// Syncs a deactivation: the user's member rows at current partners are marked inactive (kept).
+#[instrument(skip_all, fields(%user_id))]
+pub async fn sync_user_deactivated(
+    tx: &mut Tx,
+    user_id: UserId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sync_user_event(tx, user_id, now, |_| SyncEvent::UserDeactivated {
+        partners: true,
+    })
+    .await
+}
+
+/// Sends one user's event to every current partner of their account.
+///
+/// Only current partners are visited: for former partners core decides
+/// [`ContactChange::Nothing`] (`partners: false`), so reading their rows would change nothing.
+async fn sync_user_event(
+    tx: &mut Tx,
+    user_id: UserId,
+    now: Timestamp,
+    event_for: impl Fn(&SourceUser) -> SyncEvent,
+) -> Result<(), StoreError> {
+    let account: Option<String> = on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT account_id FROM users WHERE id = $1")
+            .bind(user_id.to_string())
+            .fetch_optional(conn)
+            .await
+    })?;
+    let account = parse_id(&account.ok_or(StoreError::NotFound)?, "users.account_id")?;
+    lock_accounts(tx, &[account.into()]).await?;
+    // Read under the lock: a concurrent partnership change is now committed or waits for us.
+    let row: Option<SourceUserRow> = on_tx!(tx, |conn| {
+        sqlx::query_as("SELECT id, account_id, email, name, active FROM users WHERE id = $1")
+            .bind(user_id.to_string())
+            .fetch_optional(conn)
+            .await
+    })?;
+    let user = SourceUser::try_from(row.ok_or(StoreError::NotFound)?)?;
+    let event = event_for(&user);
+    for partner in current_partners(tx, user.account).await? {
+        let existing = contact_with_address(tx, partner, &user.email).await?;
+        decide_and_write(tx, partner, &user, existing, &event, now).await?;
+    }
+    Ok(())
+}
+
+/// Serializes sync work per account, so a user change and a partnership formed or ended at
+/// the same moment cannot miss each other.
+///
+/// On PostgreSQL (READ COMMITTED) each transaction could otherwise read the other's rows
+/// before they commit: the new user's sync sees no partner yet, and the partnership's sync
+/// does not see the new user yet. Locking the account rows (in id order, so two
+/// transactions never wait on each other in a cycle) makes the later one read after the
+/// earlier one commits. `FOR NO KEY UPDATE` conflicts with itself but not with the key-share
+/// locks that foreign-key checks take, so inserting users or requests never deadlocks with it.
+/// SQLite's `BEGIN IMMEDIATE` already holds the only write lock.
+async fn lock_accounts(tx: &mut Tx, accounts: &[AccountId]) -> Result<(), StoreError> {
+    let TxInner::Postgres(transaction) = &mut tx.inner else {
+        return Ok(());
+    };
+    let mut ids: Vec<String> = accounts.iter().map(AccountId::to_string).collect();
+    ids.sort();
+    ids.dedup();
+    for id in ids {
+        sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(id)
+            .fetch_optional(&mut **transaction)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The contact row of `owner` with this address, through `contacts_account_email_key`.
+async fn contact_with_address(
+    tx: &mut Tx,
+    owner: AccountId,
+    email: &Email,
+) -> Result<Option<StoredContact>, StoreError> {
+    let row: Option<StoredContactRow> = on_tx!(tx, |conn| {
+        sqlx::query_as(
+            "SELECT id, kind, name, active, synced FROM contacts \
+             WHERE account_id = $1 AND email = $2",
+        )
+        .bind(owner.to_string())
+        .bind(email.as_str())
+        .fetch_optional(conn)
+        .await
+    })?;
+    row.map(StoredContact::try_from).transpose()
+}
+
+/// Asks core what `event` does to `owner`'s row for `user`, and writes the row core returns.
+async fn decide_and_write(
+    tx: &mut Tx,
+    owner: AccountId,
+    user: &SourceUser,
+    existing: Option<StoredContact>,
+    event: &SyncEvent,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let (existing_id, existing_row) = match existing {
+        Some(contact) => (Some(contact.id), Some(contact.row)),
+        None => (None, None),
+    };
+    let change = on_sync_event(event, existing_row.as_ref());
+    if change == ContactChange::Nothing {
+        return Ok(());
+    }
+    tracing::debug!(%owner, user_id = %user.id, ?change, "contact sync");
+    match (existing_id, apply_change(existing_row, change)) {
+        (_, None) => Ok(()),
+        (None, Some(row)) => insert_row(tx, owner, user, &row, now).await,
+        (Some(id), Some(row)) => update_row(tx, id, user, &row, now).await,
+    }
+}
