@@ -53,8 +53,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFoundPage>
-                    <Route path=StaticSegment("") view=HomePage />
-                    // Async: the page knows whether the mailbox is on (else 404) before the status is sent.
+                    // Async: the first HTML response is the whole page, the footer's Mailbox link
+                    // included (no script needed), and /mailbox can answer 404 when it is off.
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("mailbox") view=MailboxPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
