@@ -97,6 +97,16 @@ impl UserWithContactRow {
 
 /// Syncs a partnership just formed (for the first time or again) in both directions.
 ///
+/// The columns of a [`UserWithContactRow`]: a user (`u`) and the contact (`c`) that copies
+/// them at the other side, if any. Both partnership syncs read this shape.
+macro_rules! user_with_contact_columns {
+    () => {
+        "SELECT u.id, u.account_id, u.email, u.name, u.active, \
+         c.id AS contact_id, c.kind AS contact_kind, c.name AS contact_name, \
+         c.active AS contact_active, c.synced AS contact_synced "
+    };
+}
+
 /// Every active user of each side becomes a synced member of the other side; a hand-added
 /// contact with the same address is upgraded; members left from an earlier partnership catch
 /// up (name, activity, synced again). Reads each side's users by `users_account_id_idx` and
@@ -111,13 +121,11 @@ pub async fn sync_partnership_formed(
     lock_accounts(tx, &[a, b]).await?;
     for (from, to) in [(a, b), (b, a)] {
         let rows: Vec<UserWithContactRow> = on_tx!(tx, |conn| {
-            sqlx::query_as(
-                "SELECT u.id, u.account_id, u.email, u.name, u.active, \
-                 c.id AS contact_id, c.kind AS contact_kind, c.name AS contact_name, \
-                 c.active AS contact_active, c.synced AS contact_synced \
-                 FROM users u LEFT JOIN contacts c ON c.account_id = $2 AND c.email = u.email \
-                 WHERE u.account_id = $1",
-            )
+            sqlx::query_as(concat!(
+                user_with_contact_columns!(),
+                "FROM users u LEFT JOIN contacts c ON c.account_id = $2 AND c.email = u.email \
+                     WHERE u.account_id = $1",
+            ))
             .bind(from.to_string())
             .bind(to.to_string())
             .fetch_all(conn)
@@ -146,13 +154,11 @@ pub async fn sync_partnership_ended(
     lock_accounts(tx, &[a, b]).await?;
     for (from, to) in [(a, b), (b, a)] {
         let rows: Vec<UserWithContactRow> = on_tx!(tx, |conn| {
-            sqlx::query_as(
-                "SELECT u.id, u.account_id, u.email, u.name, u.active, \
-                 c.id AS contact_id, c.kind AS contact_kind, c.name AS contact_name, \
-                 c.active AS contact_active, c.synced AS contact_synced \
-                 FROM contacts c JOIN users u ON u.id = c.partner_user_id \
-                 WHERE c.account_id = $1 AND c.partner_account_id = $2",
-            )
+            sqlx::query_as(concat!(
+                user_with_contact_columns!(),
+                "FROM contacts c JOIN users u ON u.id = c.partner_user_id \
+                     WHERE c.account_id = $1 AND c.partner_account_id = $2",
+            ))
             .bind(to.to_string())
             .bind(from.to_string())
             .fetch_all(conn)
