@@ -346,6 +346,35 @@ both_engines! {
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
 
+    async fn cross_site_sign_up_form_post_is_refused_and_writes_nothing(store: Store) {
+        let app = spawn_app(store).await;
+        for (header, value) in [
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+            ("referer", "https://evil.example/a-page-with-a-hidden-form"),
+        ] {
+            let response = browser()
+                .post(app.url("/api/sign_up"))
+                .header(header, value)
+                .form(&[
+                    ("account_name", "Mallory Ltd"),
+                    ("name", "Mallory"),
+                    ("email", "mallory@evil.example"),
+                    ("password", PASSWORD),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{header}: {value}");
+            assert!(
+                !response.headers().contains_key(SET_COOKIE),
+                "no session for a refused request"
+            );
+        }
+        assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM accounts").await, 0);
+        assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM users").await, 0);
+    }
+
     async fn behind_https_the_cookie_is_secure_and_host_prefixed(store: Store) {
         let public_url = url::Url::parse("https://entente.example").unwrap();
         let app = spawn_app_with(store, |args| args.public_url = Some(public_url)).await;
