@@ -18,6 +18,10 @@ pub const SECURE_COOKIE_NAME: &str = "__Host-entente_session";
 /// How long a session lasts without any request.
 pub const INACTIVITY_EXPIRY: Duration = Duration::days(14);
 
+/// How old a signed-in session's expiry may grow before a request renews it. Renewing at most
+/// once a day keeps the inactivity expiry (13 to 14 days) without a database write per request.
+pub const EXPIRY_RENEWAL_INTERVAL: Duration = Duration::days(1);
+
 /// The session store on the engine the [`Store`] uses, sharing its pool; the `sessions`
 /// table comes from our own migrations (0003), not from the stores' `migrate()`.
 #[derive(Debug, Clone)]
@@ -118,6 +122,4 @@ pub fn session_layer(store: &Store, https: bool) -> SessionManagerLayer<DbSessio
         .with_secure(https)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(INACTIVITY_EXPIRY))
-        // Save on every request of a signed-in session, so the expiry counts from the last one.
-        .with_always_save(true)
 }
