@@ -2,6 +2,7 @@
 //! router on both engines: shared helpers, then one module per area.
 
 mod admin;
+mod pages;
 mod passwords;
 
 use entente_server::store::outbox::{self, OutboxRecord};
