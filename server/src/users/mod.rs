@@ -11,7 +11,9 @@ pub mod tokens;
 
 use std::sync::Arc;
 
-use entente_app::api::services::{BoxFuture, NewUserForm, UsersError, UsersService};
+use entente_app::api::services::{
+    BackendResult, BoxFuture, NewUserForm, SetPasswordError, UsersError, UsersService,
+};
 use entente_app::api::session::CurrentUser;
 use entente_app::api::users::AccountUser;
 use entente_core::users::{TargetUser, UserChange, check_keeps_an_administrator};
@@ -257,14 +259,11 @@ impl UsersService for StoreUsers {
         &self,
         token: String,
         password: NewPassword,
-    ) -> BoxFuture<'_, Result<(), entente_app::api::services::SetPasswordError>> {
+    ) -> BoxFuture<'_, Result<(), SetPasswordError>> {
         Box::pin(passwords::set_password(self, token, password))
     }
 
-    fn request_password_reset(
-        &self,
-        email: Email,
-    ) -> BoxFuture<'_, entente_app::api::services::BackendResult<()>> {
+    fn request_password_reset(&self, email: Email) -> BoxFuture<'_, BackendResult<()>> {
         Box::pin(passwords::request_password_reset(self, email))
     }
 }
