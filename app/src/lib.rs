@@ -18,8 +18,9 @@ use leptos_router::{
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    home::HomePage, mailbox::MailboxPage, not_found::NotFoundPage, sign_in::SignInPage,
-    sign_up::SignUpPage,
+    forgot_password::ForgotPasswordPage, home::HomePage, mailbox::MailboxPage,
+    not_found::NotFoundPage, set_password::SetPasswordPage, sign_in::SignInPage,
+    sign_up::SignUpPage, users::UsersPage,
 };
 
 /// The HTML document around the application, rendered on the server for every page.
@@ -67,6 +68,17 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("sign-up") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("mailbox") view=MailboxPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("settings"), StaticSegment("users"))
+                        view=UsersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("set-password") view=SetPasswordPage ssr=SsrMode::Async />
+                    <Route
+                        path=StaticSegment("forgot-password")
+                        view=ForgotPasswordPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

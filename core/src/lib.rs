@@ -18,6 +18,7 @@
 //! | [`sign_in`] | the failed sign-in throttle ([`sign_in::check_sign_in_throttle`]) and safe return paths |
 //! | [`partnership`] | the request record, [`partnership::send`], [`partnership::accept`], [`partnership::reject`], [`partnership::delete`], [`partnership::view`] |
 //! | [`contacts`] | contact kinds and what partner sync does to a contact row |
+//! | [`users`] | an account never loses its last active Administrator ([`users::check_keeps_an_administrator`]) |
 //!
 //! # What each side sees (SPEC 4.2), decided by [`partnership::view`]
 //!
@@ -69,6 +70,7 @@ pub mod partnership;
 pub mod password;
 pub mod profile;
 pub mod sign_in;
+pub mod users;
 
 pub use email::{Email, EmailError};
 pub use ids::{AccountId, ContactId, IdParseError, PartnerRequestId, Timestamp, UserId};

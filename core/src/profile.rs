@@ -45,6 +45,13 @@ impl Profile {
         matches!(self, Self::Administrator | Self::BillingAdministrator)
     }
 
+    /// Whether this profile may open the Users page of Account settings: list, add,
+    /// change and deactivate the account's users. The same profiles as
+    /// [`Profile::can_manage_partners`], since both are Account settings.
+    pub const fn can_manage_users(self) -> bool {
+        self.can_manage_partners()
+    }
+
     /// The stable text stored in the database, such as `billing_administrator`.
     pub const fn as_str(self) -> &'static str {
         match self {

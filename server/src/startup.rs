@@ -16,6 +16,7 @@ use crate::config::ServeArgs;
 use crate::mail::worker::{Worker, WorkerSettings};
 use crate::services::{StoreBackend, StoreMailbox};
 use crate::store::Store;
+use crate::users::StoreUsers;
 
 /// The state every handler can read: built once, cloned cheaply per request.
 #[derive(Clone)]
@@ -52,9 +53,15 @@ impl AppState {
             tracing::warn!("the developers' Mailbox is on at /mailbox: it shows every email");
             Arc::new(StoreMailbox::new(store.clone())) as _
         });
+        let mail_wake = Arc::new(Notify::new());
         let services = Services {
             backend: Arc::new(StoreBackend::new(store.clone())),
             auth: Arc::new(StoreAuth::new(store.clone())),
+            users: Arc::new(StoreUsers::new(
+                store.clone(),
+                args.public_url(),
+                Arc::clone(&mail_wake),
+            )),
             mailbox,
         };
         let public_origin = args.public_url().origin().ascii_serialization();
@@ -63,7 +70,7 @@ impl AppState {
             store,
             services,
             public_origin,
-            mail_wake: Arc::new(Notify::new()),
+            mail_wake,
         }
     }
 }

@@ -9,3 +9,4 @@ pub mod mailbox;
 pub mod services;
 pub mod session;
 pub mod status;
+pub mod users;

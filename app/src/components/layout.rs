@@ -14,7 +14,8 @@ struct NavItem {
 }
 
 /// The main navigation. Only pages that exist are listed: Contacts, Documents, Shared with us
-/// and Account settings join here in the change that builds them.
+/// join here in the change that builds them. Account settings is added by
+/// [`AccountSettingsNav`] for administrators only.
 const NAV_ITEMS: &[NavItem] = &[NavItem {
     path: "/",
     label: "Home",
@@ -51,6 +52,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             }
                         })
                         .collect_view()}
+                    <AccountSettingsNav />
                 </ul>
             </nav>
             <AccountArea />
@@ -75,6 +77,32 @@ pub fn Layout(children: Children) -> impl IntoView {
                 })}
             </Suspense>
         </footer>
+    }
+}
+
+/// "Account settings" with its pages (today: Users), shown only to a signed-in user whose
+/// profile may open Account settings. The pages refuse everyone else on the server too.
+#[component]
+fn AccountSettingsNav() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                auth.signed_in()
+                    .await
+                    .filter(|user| user.profile.can_manage_users())
+                    .map(|_| {
+                        view! {
+                            <li class="nav-group" data-test="account-settings-nav">
+                                <span class="nav-group-label">"Account settings"</span>
+                            </li>
+                            <li>
+                                <A href="/settings/users">"Users"</A>
+                            </li>
+                        }
+                    })
+            })}
+        </Transition>
     }
 }
 

@@ -1,7 +1,10 @@
 //! One module per route.
 
+pub mod forgot_password;
 pub mod home;
 pub mod mailbox;
 pub mod not_found;
+pub mod set_password;
 pub mod sign_in;
 pub mod sign_up;
+pub mod users;

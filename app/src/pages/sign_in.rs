@@ -27,6 +27,7 @@ pub fn SignInPage() -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
     let next = move || query.read().get("next");
+    let password_set = move || query.read().get("password_set").is_some();
     let error = Signal::derive(move || {
         auth.sign_in.value().with(|answer| {
             answer
@@ -40,6 +41,11 @@ pub fn SignInPage() -> impl IntoView {
         <RedirectIfSignedIn />
         <section class="card narrow">
             <h1>"Sign in"</h1>
+            <Show when=password_set>
+                <p class="alert success" role="status" data-test="password-set">
+                    "Your password is set. Sign in with it."
+                </p>
+            </Show>
             <ActionForm action=auth.sign_in attr:data-test="sign-in-form">
                 {move || next().map(|next| view! { <input type="hidden" name="next" value=next /> })}
                 <FormField
@@ -63,6 +69,9 @@ pub fn SignInPage() -> impl IntoView {
                 <FormError error />
                 <button type="submit">"Sign in"</button>
             </ActionForm>
+            <p>
+                <A href="/forgot-password">"Forgot your password?"</A>
+            </p>
             <p class="muted">
                 "New to Entente? " <A href="/sign-up">"Sign up"</A>
                 " to create your organization's account."

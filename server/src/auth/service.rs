@@ -33,10 +33,10 @@ impl StoreAuth {
 }
 
 /// Why an internal step failed (boxed for the service's error types).
-type Cause = Box<dyn std::error::Error + Send + Sync>;
+pub(crate) type Cause = Box<dyn std::error::Error + Send + Sync>;
 
 /// Hashes a password with Argon2 on the blocking pool (it takes tens of milliseconds).
-async fn hash_password(password: String) -> Result<String, Cause> {
+pub(crate) async fn hash_password(password: String) -> Result<String, Cause> {
     Ok(tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?)
 }
 

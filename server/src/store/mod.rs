@@ -62,6 +62,7 @@ pub mod contacts;
 mod error;
 pub mod outbox;
 pub mod partner_requests;
+pub mod password_tokens;
 pub mod sign_in_failures;
 pub mod users;
 

@@ -255,3 +255,93 @@ pub async fn list_users(
     })?;
     rows.into_iter().map(UserRecord::try_from).collect()
 }
+
+/// Reads one user of `account_id` inside the caller's write transaction; `None` when no such
+/// user exists in that account (another account's user is not found, exactly like an unknown id).
+#[instrument(skip_all, fields(%account_id, %user_id))]
+pub async fn get_user_in_account(
+    tx: &mut Tx,
+    account_id: AccountId,
+    user_id: UserId,
+) -> Result<Option<UserRecord>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND account_id = $2");
+    let row: Option<UserRow> = on_tx!(tx, |conn| {
+        sqlx::query_as(&sql)
+            .bind(user_id.to_string())
+            .bind(account_id.to_string())
+            .fetch_optional(conn)
+            .await
+    })?;
+    row.map(UserRecord::try_from).transpose()
+}
+
+/// Counts the account's active Administrators inside a write transaction, while keeping other
+/// transactions from changing that number until this one ends.
+///
+/// This is where the engines differ: SQLite's `BEGIN IMMEDIATE` already holds the only write
+/// lock, while PostgreSQL locks the account's row (`FOR UPDATE`), so two administrators demoting
+/// each other at once queue instead of both seeing two Administrators.
+#[instrument(skip_all, fields(%account_id))]
+pub async fn lock_and_count_active_administrators(
+    tx: &mut Tx,
+    account_id: AccountId,
+) -> Result<u64, StoreError> {
+    if let super::TxInner::Postgres(transaction) = &mut tx.inner {
+        sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
+            .bind(account_id.to_string())
+            .fetch_optional(&mut **transaction)
+            .await?;
+    }
+    let count: i64 = on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users WHERE account_id = $1 AND profile = $2 AND active = $3",
+        )
+        .bind(account_id.to_string())
+        .bind(profile::ADMINISTRATOR)
+        .bind(true)
+        .fetch_one(conn)
+        .await
+    })?;
+    Ok(u64::try_from(count).unwrap_or_default())
+}
+
+/// Gives a user another profile in the caller's transaction; returns false if no such user.
+#[instrument(skip_all, fields(%user_id, profile))]
+pub async fn set_profile(tx: &mut Tx, user_id: UserId, profile: &str) -> Result<bool, StoreError> {
+    let now = now_unix_seconds();
+    let changed = on_tx!(tx, |conn| {
+        sqlx::query("UPDATE users SET profile = $1, updated_at = $2 WHERE id = $3")
+            .bind(profile)
+            .bind(now)
+            .bind(user_id.to_string())
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    })
+    .map_err(|error| map_violation(error, USERS_CONSTRAINTS))?;
+    Ok(changed == 1)
+}
+
+/// Stores a new password hash for an active user in the caller's transaction; returns false if
+/// the user is missing or deactivated (nothing is changed then).
+#[instrument(skip_all, fields(%user_id))]
+pub async fn set_password_hash(
+    tx: &mut Tx,
+    user_id: UserId,
+    password_hash: &str,
+) -> Result<bool, StoreError> {
+    let now = now_unix_seconds();
+    let changed = on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 AND active = $4",
+        )
+        .bind(password_hash)
+        .bind(now)
+        .bind(user_id.to_string())
+        .bind(true)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(changed == 1)
+}

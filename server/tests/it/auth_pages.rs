@@ -18,7 +18,7 @@ both_engines! {
         for text in [">Email</label>", ">Password</label>", ">Sign in</button>", r#"href="/sign-up""#] {
             assert!(html.contains(text), "{text} in {html}");
         }
-        assert!(!html.contains("Forgot"), "no forgot-password link yet");
+        assert!(html.contains(r#"href="/forgot-password""#), "{html}");
 
         let html = client.get(app.url("/sign-up")).send().await.unwrap().text().await.unwrap();
         assert!(html.contains(r#"action="/api/sign_up""#), "{html}");

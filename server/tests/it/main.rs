@@ -14,3 +14,4 @@ mod outbox;
 mod retry;
 mod seed;
 mod storage;
+mod users;

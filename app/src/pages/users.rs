@@ -1,0 +1,303 @@
+//! The Users page of Account settings (`/settings/users`): the account's users, adding one,
+//! changing a profile, deactivating and reactivating.
+//!
+//! Administrators and Billing Administrators only: anyone else gets the refusal page (status
+//! 403), and the server functions refuse them too. Every form is an `ActionForm`, so it posts
+//! and comes back without JavaScript; with it, the list re-runs on each action's version.
+
+use entente_core::{Email, PersonName, Profile};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::api::users::{
+    AccountUser, AddUser, ChangeUserProfile, DeactivateUser, ReactivateUser, list_users,
+};
+use crate::components::auth::use_auth;
+use crate::components::form::{FormError, FormField, server_field_error};
+use crate::error::AppError;
+
+/// Runs one `entente-core` parser and keeps only its sentence, for instant feedback.
+fn sentence<T, E: std::fmt::Display>(result: Result<T, E>) -> Option<String> {
+    result.err().map(|error| error.to_string())
+}
+
+/// The last error of an action, if its last answer was one.
+fn last_error<T, S>(value: S) -> Signal<Option<AppError>>
+where
+    T: 'static,
+    S: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || value.with(|answer| answer.as_ref()?.as_ref().err().cloned()))
+}
+
+/// Decides from the signed-in user's profile whether to show the page or the refusal.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Title text="Users" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match auth.signed_in().await {
+                    Some(user) if user.profile.can_manage_users() => {
+                        view! { <UsersAdministration /> }.into_any()
+                    }
+                    Some(_) => view! { <Refused /> }.into_any(),
+                    None => view! { <SignInFirst /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The answer to a signed-in user whose profile may not manage users (status 403).
+#[component]
+fn Refused() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::FORBIDDEN);
+        }
+    }
+    view! {
+        <section class="card narrow" data-test="forbidden">
+            <h1>"Not allowed"</h1>
+            <p role="alert">{AppError::Forbidden.to_string()}</p>
+            <p>
+                <A href="/">"Go to the home page"</A>
+            </p>
+        </section>
+    }
+}
+
+/// The answer to a visitor who is not signed in.
+#[component]
+fn SignInFirst() -> impl IntoView {
+    view! {
+        <section class="card narrow">
+            <h1>"Users"</h1>
+            <p>
+                {AppError::Unauthenticated.to_string()} " "
+                <A href="/sign-in?next=/settings/users">"Sign in"</A>
+            </p>
+        </section>
+    }
+}
+
+/// The list and the forms, for an administrator.
+#[component]
+fn UsersAdministration() -> impl IntoView {
+    let add = ServerAction::<AddUser>::new();
+    let change = ServerAction::<ChangeUserProfile>::new();
+    let deactivate = ServerAction::<DeactivateUser>::new();
+    let reactivate = ServerAction::<ReactivateUser>::new();
+    let users = Resource::new(
+        move || {
+            (
+                add.version().get(),
+                change.version().get(),
+                deactivate.version().get(),
+                reactivate.version().get(),
+            )
+        },
+        |_| list_users(),
+    );
+    let row_actions = RowActions {
+        change,
+        deactivate,
+        reactivate,
+    };
+
+    view! {
+        <section class="card" data-test="users">
+            <h1>"Users"</h1>
+            <p class="muted">"Account settings: the people of your organization and their profiles."</p>
+            <FormError error=last_error(change.value()) />
+            <FormError error=last_error(deactivate.value()) />
+            <FormError error=last_error(reactivate.value()) />
+            <Transition fallback=|| view! { <p>"Loading the users…"</p> }>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Ok(list) => view! { <UsersTable list row_actions /> }.into_any(),
+                        Err(error) => {
+                            view! {
+                                <p class="alert error" role="alert">
+                                    {error.to_string()}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+        <AddUserForm add />
+    }
+}
+
+/// The actions each row's forms post to.
+#[derive(Clone, Copy)]
+struct RowActions {
+    change: ServerAction<ChangeUserProfile>,
+    deactivate: ServerAction<DeactivateUser>,
+    reactivate: ServerAction<ReactivateUser>,
+}
+
+/// The table of users, one row per user with its forms.
+#[component]
+fn UsersTable(list: Vec<AccountUser>, row_actions: RowActions) -> impl IntoView {
+    view! {
+        <table class="users-list">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Email"</th>
+                    <th scope="col">"Profile"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Actions"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {list
+                    .into_iter()
+                    .map(|user| view! { <UserRow user row_actions /> })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// One user: what they are, and the forms to change them.
+#[component]
+fn UserRow(user: AccountUser, row_actions: RowActions) -> impl IntoView {
+    let id = user.user_id.to_string();
+    let select_id = format!("profile-{id}");
+    let status = match (user.active, user.has_password) {
+        (false, _) => "Inactive",
+        (true, true) => "Active",
+        (true, false) => "Active (invited)",
+    };
+    let activity_id = id.clone();
+    let activity_form = if user.active {
+        view! {
+            <ActionForm action=row_actions.deactivate attr:class="inline-form">
+                <input type="hidden" name="user_id" value=activity_id />
+                <button type="submit" class="button secondary">
+                    "Deactivate"
+                </button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! {
+            <ActionForm action=row_actions.reactivate attr:class="inline-form">
+                <input type="hidden" name="user_id" value=activity_id />
+                <button type="submit" class="button secondary">
+                    "Reactivate"
+                </button>
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        <tr data-test="user-row" data-email=user.email.to_string()>
+            <td>{user.name.to_string()}</td>
+            <td>{user.email.to_string()}</td>
+            <td data-test="user-profile">{user.profile.label()}</td>
+            <td data-test="user-status">{status}</td>
+            <td class="row-actions">
+                <ActionForm action=row_actions.change attr:class="inline-form">
+                    <input type="hidden" name="user_id" value=id />
+                    <label for=select_id.clone() class="visually-hidden">
+                        {format!("Profile of {}", user.name)}
+                    </label>
+                    <ProfileSelect id=select_id selected=user.profile />
+                    <button type="submit" class="button secondary">
+                        "Change profile"
+                    </button>
+                </ActionForm>
+                {activity_form}
+            </td>
+        </tr>
+    }
+}
+
+/// A `<select name="profile">` offering every profile, `selected` chosen.
+#[component]
+fn ProfileSelect(id: String, selected: Profile) -> impl IntoView {
+    view! {
+        <select id=id name="profile">
+            {Profile::ALL
+                .into_iter()
+                .map(|profile| {
+                    view! {
+                        <option value=profile.as_str() selected=profile == selected>
+                            {profile.label()}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
+/// Adds a user; they receive an email with a link to set their password.
+#[component]
+fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
+    let error = last_error(add.value());
+    let added = move || {
+        add.value().with(|answer| match answer {
+            Some(Ok(user)) => Some(format!(
+                "{} was added. We emailed {} a link to set a password.",
+                user.name, user.email
+            )),
+            _ => None,
+        })
+    };
+    view! {
+        <section class="card narrow">
+            <h2>"Add a user"</h2>
+            <ActionForm action=add attr:data-test="add-user-form">
+                <FormField
+                    id="add-user-name"
+                    name="name"
+                    label="Name"
+                    input_type="text"
+                    autocomplete="off"
+                    check=|text| sentence(PersonName::parse(text))
+                    server_error=server_field_error(error, "name")
+                />
+                <FormField
+                    id="add-user-email"
+                    name="email"
+                    label="Email"
+                    input_type="email"
+                    autocomplete="off"
+                    check=|text| sentence(Email::parse(text))
+                    server_error=server_field_error(error, "email")
+                />
+                <div class="field">
+                    <label for="add-user-profile">"Profile"</label>
+                    <ProfileSelect id="add-user-profile".to_string() selected=Profile::Standard />
+                    <p class="field-error" data-test="profile-error">
+                        {move || server_field_error(error, "profile").get()}
+                    </p>
+                </div>
+                <FormError error />
+                {move || {
+                    added()
+                        .map(|message| {
+                            view! {
+                                <p class="alert success" role="status" data-test="user-added">
+                                    {message}
+                                </p>
+                            }
+                        })
+                }}
+                <button type="submit">"Add user"</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,103 @@
+//! SQL for single-use set-password tokens: store a token's hash, and use it at most once.
+//!
+//! Only the SHA-256 hash of a token reaches the database (see `crate::users::tokens`); the
+//! token itself exists only in the emailed link and is never logged.
+
+use tracing::instrument;
+use uuid::Uuid;
+
+use super::users::{UserId, parse_id};
+use super::{StoreError, Tx};
+
+/// Why a token was issued, as stored in `password_tokens.purpose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    /// A new user's invitation: set a first password.
+    Invitation,
+    /// "Forgot your password?": choose a new password.
+    Reset,
+}
+
+impl TokenPurpose {
+    /// The stable text stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::Invitation => "invitation",
+            TokenPurpose::Reset => "reset",
+        }
+    }
+}
+
+/// Stores the hash of a new token for `user_id`, valid from `now` until `expires_at`
+/// (unix seconds), in the caller's transaction.
+#[instrument(skip_all, fields(%user_id, purpose = purpose.as_str()))]
+pub async fn insert_token(
+    tx: &mut Tx,
+    token_hash: &str,
+    user_id: UserId,
+    purpose: TokenPurpose,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), StoreError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO password_tokens (token_hash, user_id, purpose, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id.to_string())
+        .bind(purpose.as_str())
+        .bind(now)
+        .bind(expires_at)
+        .execute(conn)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(())
+}
+
+/// Marks the token with this hash used, if it is unused and unexpired at `now`, and returns
+/// whose it is; `None` when no such token works (unknown, expired or used).
+///
+/// One conditional `UPDATE … RETURNING`, so two concurrent uses cannot both succeed.
+#[instrument(skip_all)]
+pub async fn use_token(
+    tx: &mut Tx,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<UserId>, StoreError> {
+    let user_id: Option<String> = on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "UPDATE password_tokens SET used_at = $1 \
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
+             RETURNING user_id",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .fetch_optional(conn)
+        .await
+    })?;
+    user_id
+        .map(|id| parse_id(&id, "password_tokens.user_id"))
+        .transpose()
+}
+
+/// Marks every other unused token of `user_id` used, once a password has been set with one.
+#[instrument(skip_all, fields(%user_id))]
+pub async fn retire_tokens_of_user(
+    tx: &mut Tx,
+    user_id: Uuid,
+    now: i64,
+) -> Result<u64, StoreError> {
+    let retired = on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE password_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(user_id.to_string())
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(retired)
+}

@@ -1,0 +1,269 @@
+//! The server's [`UsersService`]: the Users page of Account settings (list, add, change
+//! profile, deactivate, reactivate) and, in [`passwords`], set-password links and resets.
+//!
+//! Each change runs in one write transaction that also writes what it causes: the invitation
+//! email (outbox), the set-password token's hash and partner sync. The mail worker is woken
+//! after the commit. Whether a change may leave the account without an active Administrator
+//! is decided by `entente_core::users`, with the count read under a lock in the same transaction.
+
+mod passwords;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use entente_app::api::services::{
+    BackendResult, BoxFuture, NewUserForm, SetPasswordError, UsersError, UsersService,
+};
+use entente_app::api::session::CurrentUser;
+use entente_app::api::users::AccountUser;
+use entente_core::users::{TargetUser, UserChange, check_keeps_an_administrator};
+use entente_core::{Email, NewPassword, PersonName, Profile, Timestamp, UserId};
+use tokio::sync::Notify;
+
+use crate::auth::service::Cause;
+use crate::mail::templates;
+use crate::store::password_tokens::{self, TokenPurpose};
+use crate::store::users::{self, UserRecord};
+use crate::store::{Store, StoreError, contacts, now_unix_seconds, outbox};
+
+/// The users service around the one store.
+pub struct StoreUsers {
+    store: Store,
+    /// Where people reach the service, for the links in emails.
+    public_url: url::Url,
+    /// Wakes the mail worker after a commit that enqueued an email.
+    mail_wake: Arc<Notify>,
+}
+
+impl StoreUsers {
+    /// Wraps the store opened at start-up, the public URL for links and the mail worker's bell.
+    pub fn new(store: Store, public_url: url::Url, mail_wake: Arc<Notify>) -> Self {
+        Self {
+            store,
+            public_url,
+            mail_wake,
+        }
+    }
+
+    /// The absolute link to the set-password page for `secret`.
+    fn set_password_link(&self, secret: &str) -> Result<url::Url, url::ParseError> {
+        let mut link = self.public_url.join("/set-password")?;
+        link.query_pairs_mut().append_pair("token", secret);
+        Ok(link)
+    }
+}
+
+/// Boxes an internal failure for [`UsersError::Internal`].
+fn internal(cause: impl Into<Cause>) -> UsersError {
+    UsersError::Internal(cause.into())
+}
+
+/// Refuses an actor whose profile may not manage users (the server function checked too).
+fn require_administrator(actor: &CurrentUser) -> Result<(), UsersError> {
+    if actor.profile.can_manage_users() {
+        Ok(())
+    } else {
+        Err(UsersError::Forbidden)
+    }
+}
+
+/// Maps a stored value that no longer parses to an internal [`StoreError::Corrupt`].
+fn corrupt<E>(column: &'static str) -> impl FnOnce(E) -> UsersError {
+    move |_| internal(StoreError::Corrupt { column })
+}
+
+/// Reads a stored user as the Users page shows them.
+fn account_user(record: &UserRecord) -> Result<AccountUser, UsersError> {
+    Ok(AccountUser {
+        user_id: record.id.into(),
+        name: PersonName::parse(&record.name).map_err(corrupt("users.name"))?,
+        email: Email::parse(&record.email).map_err(corrupt("users.email"))?,
+        profile: record
+            .profile
+            .parse::<Profile>()
+            .map_err(corrupt("users.profile"))?,
+        active: record.active,
+        has_password: record.password_hash.is_some(),
+    })
+}
+
+impl StoreUsers {
+    #[tracing::instrument(skip_all, fields(account_id = %actor.account_id))]
+    async fn list_users(&self, actor: CurrentUser) -> Result<Vec<AccountUser>, UsersError> {
+        require_administrator(&actor)?;
+        let records = users::list_users(&self.store, actor.account_id.as_uuid())
+            .await
+            .map_err(internal)?;
+        records.iter().map(account_user).collect()
+    }
+
+    #[tracing::instrument(skip_all, fields(account_id = %actor.account_id, profile = %form.profile))]
+    async fn add_user(
+        &self,
+        actor: CurrentUser,
+        form: NewUserForm,
+    ) -> Result<AccountUser, UsersError> {
+        require_administrator(&actor)?;
+        let now = now_unix_seconds();
+        let token = tokens::issue_token().map_err(|error| internal(error.to_string()))?;
+        let link = self.set_password_link(&token.secret).map_err(internal)?;
+        let mut tx = self.store.begin_write().await.map_err(internal)?;
+        let user_id = users::create_user(
+            &mut tx,
+            actor.account_id.as_uuid(),
+            form.name.as_str(),
+            form.email.as_str(),
+            form.profile.as_str(),
+            None,
+        )
+        .await
+        .map_err(|error| match error {
+            StoreError::EmailTaken => UsersError::EmailTaken,
+            other => internal(other),
+        })?;
+        password_tokens::insert_token(
+            &mut tx,
+            &token.hash,
+            user_id,
+            TokenPurpose::Invitation,
+            now,
+            now + tokens::INVITATION_LIFETIME_SECS,
+        )
+        .await
+        .map_err(internal)?;
+        let email = templates::user_invitation(
+            form.email.as_str(),
+            form.name.as_str(),
+            actor.account_name.as_str(),
+            &link,
+        );
+        outbox::enqueue(&mut tx, &email, now)
+            .await
+            .map_err(internal)?;
+        contacts::sync_user_added(&mut tx, user_id.into(), Timestamp(now))
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        self.mail_wake.notify_one();
+        tracing::info!(%user_id, "user added and invited");
+        Ok(AccountUser {
+            user_id: user_id.into(),
+            name: form.name,
+            email: form.email,
+            profile: form.profile,
+            active: true,
+            has_password: false,
+        })
+    }
+
+    /// Applies `change` to a user of the actor's account, unless core refuses it.
+    #[tracing::instrument(skip_all, fields(account_id = %actor.account_id, %user_id, ?change))]
+    async fn change_user(
+        &self,
+        actor: CurrentUser,
+        user_id: UserId,
+        change: UserChange,
+    ) -> Result<AccountUser, UsersError> {
+        require_administrator(&actor)?;
+        let account_id = actor.account_id.as_uuid();
+        let now = now_unix_seconds();
+        let mut tx = self.store.begin_write().await.map_err(internal)?;
+        let administrators = users::lock_and_count_active_administrators(&mut tx, account_id)
+            .await
+            .map_err(internal)?;
+        let record = users::get_user_in_account(&mut tx, account_id, user_id.as_uuid())
+            .await
+            .map_err(internal)?
+            .ok_or(UsersError::NotFound)?;
+        let mut user = account_user(&record)?;
+        let target = TargetUser {
+            profile: user.profile,
+            active: user.active,
+        };
+        check_keeps_an_administrator(target, change, administrators)?;
+        let uuid = user_id.as_uuid();
+        match change {
+            UserChange::ChangeProfile(profile) => {
+                users::set_profile(&mut tx, uuid, profile.as_str())
+                    .await
+                    .map_err(internal)?;
+                user.profile = profile;
+            }
+            UserChange::Deactivate if user.active => {
+                users::set_active(&mut tx, uuid, false)
+                    .await
+                    .map_err(internal)?;
+                contacts::sync_user_deactivated(&mut tx, user_id, Timestamp(now))
+                    .await
+                    .map_err(internal)?;
+                user.active = false;
+            }
+            UserChange::Reactivate if !user.active => {
+                users::set_active(&mut tx, uuid, true)
+                    .await
+                    .map_err(internal)?;
+                contacts::sync_user_reactivated(&mut tx, user_id, Timestamp(now))
+                    .await
+                    .map_err(internal)?;
+                user.active = true;
+            }
+            UserChange::Deactivate | UserChange::Reactivate => {}
+        }
+        tx.commit().await.map_err(internal)?;
+        tracing::info!("user changed");
+        Ok(user)
+    }
+}
+
+impl UsersService for StoreUsers {
+    fn list_users(
+        &self,
+        actor: CurrentUser,
+    ) -> BoxFuture<'_, Result<Vec<AccountUser>, UsersError>> {
+        Box::pin(StoreUsers::list_users(self, actor))
+    }
+
+    fn add_user(
+        &self,
+        actor: CurrentUser,
+        form: NewUserForm,
+    ) -> BoxFuture<'_, Result<AccountUser, UsersError>> {
+        Box::pin(StoreUsers::add_user(self, actor, form))
+    }
+
+    fn change_profile(
+        &self,
+        actor: CurrentUser,
+        user_id: UserId,
+        profile: Profile,
+    ) -> BoxFuture<'_, Result<AccountUser, UsersError>> {
+        let change = UserChange::ChangeProfile(profile);
+        Box::pin(self.change_user(actor, user_id, change))
+    }
+
+    fn set_active(
+        &self,
+        actor: CurrentUser,
+        user_id: UserId,
+        active: bool,
+    ) -> BoxFuture<'_, Result<AccountUser, UsersError>> {
+        let change = if active {
+            UserChange::Reactivate
+        } else {
+            UserChange::Deactivate
+        };
+        Box::pin(self.change_user(actor, user_id, change))
+    }
+
+    fn set_password(
+        &self,
+        token: String,
+        password: NewPassword,
+    ) -> BoxFuture<'_, Result<(), SetPasswordError>> {
+        Box::pin(passwords::set_password(self, token, password))
+    }
+
+    fn request_password_reset(&self, email: Email) -> BoxFuture<'_, BackendResult<()>> {
+        Box::pin(passwords::request_password_reset(self, email))
+    }
+}

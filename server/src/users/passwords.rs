@@ -1,0 +1,86 @@
+//! Set-password links: using a token once to set a password, and "Forgot your password?".
+
+use entente_app::api::services::{BackendResult, SetPasswordError};
+use entente_core::{Email, NewPassword};
+
+use super::{StoreUsers, tokens};
+use crate::auth::service::hash_password;
+use crate::mail::templates;
+use crate::store::password_tokens::{self, TokenPurpose};
+use crate::store::{now_unix_seconds, outbox, users};
+
+/// Uses `secret` once: in one transaction the token is marked used, the password hash stored
+/// and the user's other open tokens retired. A token that does not work changes nothing.
+#[tracing::instrument(skip_all)]
+pub(super) async fn set_password(
+    service: &StoreUsers,
+    secret: String,
+    password: NewPassword,
+) -> Result<(), SetPasswordError> {
+    let internal =
+        |cause: Box<dyn std::error::Error + Send + Sync>| SetPasswordError::Internal(cause);
+    let token_hash = tokens::hash_token(&secret);
+    // Hashed before the transaction, so the write lock is not held for Argon2's time.
+    let password_hash = hash_password(password.expose().to_owned())
+        .await
+        .map_err(internal)?;
+    let now = now_unix_seconds();
+    let mut tx = service
+        .store
+        .begin_write()
+        .await
+        .map_err(|error| internal(error.into()))?;
+    let Some(user_id) = password_tokens::use_token(&mut tx, &token_hash, now)
+        .await
+        .map_err(|error| internal(error.into()))?
+    else {
+        tracing::info!("set-password token refused");
+        return Err(SetPasswordError::InvalidToken);
+    };
+    let stored = users::set_password_hash(&mut tx, user_id, &password_hash)
+        .await
+        .map_err(|error| internal(error.into()))?;
+    if !stored {
+        tracing::info!(%user_id, "set-password token of a deactivated user refused");
+        return Err(SetPasswordError::InvalidToken);
+    }
+    password_tokens::retire_tokens_of_user(&mut tx, user_id, now)
+        .await
+        .map_err(|error| internal(error.into()))?;
+    tx.commit().await.map_err(|error| internal(error.into()))?;
+    tracing::info!(%user_id, "password set");
+    Ok(())
+}
+
+/// Emails a reset link (valid one hour) to the active user with this address, if any.
+#[tracing::instrument(skip_all)]
+pub(super) async fn request_password_reset(
+    service: &StoreUsers,
+    email: Email,
+) -> BackendResult<()> {
+    let Some(user) = users::find_user_by_email(&service.store, email.as_str()).await? else {
+        return Ok(());
+    };
+    if !user.active {
+        return Ok(());
+    }
+    let now = now_unix_seconds();
+    let token = tokens::issue_token().map_err(|error| error.to_string())?;
+    let link = service.set_password_link(&token.secret)?;
+    let mut tx = service.store.begin_write().await?;
+    password_tokens::insert_token(
+        &mut tx,
+        &token.hash,
+        user.id,
+        TokenPurpose::Reset,
+        now,
+        now + tokens::RESET_LIFETIME_SECS,
+    )
+    .await?;
+    let message = templates::password_reset(&user.email, &user.name, &link);
+    outbox::enqueue(&mut tx, &message, now).await?;
+    tx.commit().await?;
+    service.mail_wake.notify_one();
+    tracing::info!(user_id = %user.id, "password reset link sent");
+    Ok(())
+}
