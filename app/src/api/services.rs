@@ -7,10 +7,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use entente_core::{AccountName, Email, NewPassword, PersonName, TooManyFailedSignIns};
+use entente_core::{
+    AccountId, AccountName, ContactId, Email, NewPassword, PersonName, TooManyFailedSignIns,
+};
 use leptos::prelude::use_context;
 use tower_sessions::Session;
 
+use crate::api::contacts::{ContactsPage, ContactsQuery};
 use crate::api::mailbox::{MailboxEmail, MailboxEntry};
 use crate::api::session::CurrentUser;
 use crate::api::status::StatusReport;
@@ -99,6 +102,49 @@ pub trait MailboxService: Send + Sync + 'static {
     fn email(&self, id: String) -> BoxFuture<'_, BackendResult<Option<MailboxEmail>>>;
 }
 
+/// Why a Contacts operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ContactsError {
+    /// The address is already listed (a user of this account, a member or a contact).
+    #[error("This person is already in your contacts.")]
+    AlreadyListed,
+    /// No hand-added contact of this account has that id (members and other accounts'
+    /// contacts included, so nothing is revealed about them).
+    #[error("We could not find that contact. It may have been removed.")]
+    NotFound,
+    /// The page link's cursor is not one the server wrote.
+    #[error("This page link is not valid. Start again from the first page.")]
+    InvalidPageLink,
+    /// A failure on the server's side.
+    #[error(transparent)]
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// The Contacts page of one account, as the server implements it (SPEC 2).
+pub trait ContactsService: Send + Sync + 'static {
+    /// One page of the account's users, members and hand-added contacts, by name (keyset).
+    fn list(
+        &self,
+        account_id: AccountId,
+        query: ContactsQuery,
+    ) -> BoxFuture<'_, Result<ContactsPage, ContactsError>>;
+
+    /// Adds a hand-added contact; refused with [`ContactsError::AlreadyListed`] if listed already.
+    fn add(
+        &self,
+        account_id: AccountId,
+        name: PersonName,
+        email: Email,
+    ) -> BoxFuture<'_, Result<ContactId, ContactsError>>;
+
+    /// Removes a hand-added contact of the account; anything else is [`ContactsError::NotFound`].
+    fn remove(
+        &self,
+        account_id: AccountId,
+        contact_id: ContactId,
+    ) -> BoxFuture<'_, Result<(), ContactsError>>;
+}
+
 /// Everything the server provides to server functions, built once at start-up.
 #[derive(Clone)]
 pub struct Services {
@@ -106,6 +152,8 @@ pub struct Services {
     pub backend: Arc<dyn Backend>,
     /// Accounts, sign-in and sessions.
     pub auth: Arc<dyn AuthService>,
+    /// The Contacts page: listing, adding and removing contacts.
+    pub contacts: Arc<dyn ContactsService>,
     /// The outbox reader behind the Mailbox page; `None` unless `ENTENTE_DEV_MAILBOX` is on.
     pub mailbox: Option<Arc<dyn MailboxService>>,
 }
