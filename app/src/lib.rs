@@ -18,8 +18,8 @@ use leptos_router::{
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    home::HomePage, mailbox::MailboxPage, not_found::NotFoundPage, sign_in::SignInPage,
-    sign_up::SignUpPage,
+    contacts::ContactsPage, home::HomePage, mailbox::MailboxPage, not_found::NotFoundPage,
+    sign_in::SignInPage, sign_up::SignUpPage,
 };
 
 /// The HTML document around the application, rendered on the server for every page.
@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("sign-up") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("contacts") view=ContactsPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("mailbox") view=MailboxPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>

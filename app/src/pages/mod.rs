@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod contacts;
 pub mod home;
 pub mod mailbox;
 pub mod not_found;
