@@ -18,9 +18,9 @@ use leptos_router::{
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    forgot_password::ForgotPasswordPage, home::HomePage, mailbox::MailboxPage,
-    not_found::NotFoundPage, set_password::SetPasswordPage, sign_in::SignInPage,
-    sign_up::SignUpPage, users::UsersPage,
+    contacts::ContactsPage, forgot_password::ForgotPasswordPage, home::HomePage,
+    mailbox::MailboxPage, not_found::NotFoundPage, set_password::SetPasswordPage,
+    sign_in::SignInPage, sign_up::SignUpPage, users::UsersPage,
 };
 
 /// The HTML document around the application, rendered on the server for every page.
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("sign-up") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("contacts") view=ContactsPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("mailbox") view=MailboxPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("settings"), StaticSegment("users"))

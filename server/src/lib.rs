@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod contacts;
 pub mod http;
 pub mod mail;
 pub mod seed;

@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 use crate::auth::service::StoreAuth;
 use crate::auth::session_store::{self, DbSessionStore};
 use crate::config::ServeArgs;
+use crate::contacts::StoreContacts;
 use crate::mail::worker::{Worker, WorkerSettings};
 use crate::services::{StoreBackend, StoreMailbox};
 use crate::store::Store;
@@ -62,6 +63,7 @@ impl AppState {
                 args.public_url(),
                 Arc::clone(&mail_wake),
             )),
+            contacts: Arc::new(StoreContacts::new(store.clone())),
             mailbox,
         };
         let public_origin = args.public_url().origin().ascii_serialization();

@@ -4,6 +4,7 @@
 //! `entente-core` types, calls one service function and maps the error. No SQL, no rules here.
 
 pub mod auth;
+pub mod contacts;
 pub mod mailbox;
 #[cfg(feature = "ssr")]
 pub mod services;

@@ -9,11 +9,13 @@ use std::sync::Arc;
 
 use entente_core::users::LastAdministratorError;
 use entente_core::{
-    AccountName, Email, NewPassword, PersonName, Profile, TooManyFailedSignIns, UserId,
+    AccountId, AccountName, ContactId, Email, NewPassword, PersonName, Profile,
+    TooManyFailedSignIns, UserId,
 };
 use leptos::prelude::use_context;
 use tower_sessions::Session;
 
+use crate::api::contacts::{ContactsPage, ContactsQuery};
 use crate::api::mailbox::{MailboxEmail, MailboxEntry};
 use crate::api::session::CurrentUser;
 use crate::api::status::StatusReport;
@@ -134,6 +136,24 @@ pub enum UsersError {
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// Why a Contacts operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ContactsError {
+    /// The address is already listed (a user of this account, a member or a contact).
+    #[error("This person is already in your contacts.")]
+    AlreadyListed,
+    /// No hand-added contact of this account has that id (members and other accounts'
+    /// contacts included, so nothing is revealed about them).
+    #[error("We could not find that contact. It may have been removed.")]
+    NotFound,
+    /// The page link's cursor is not one the server wrote.
+    #[error("This page link is not valid. Start again from the first page.")]
+    InvalidPageLink,
+    /// A failure on the server's side.
+    #[error(transparent)]
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
 /// Why a set-password link did not set a password.
 #[derive(Debug, thiserror::Error)]
 pub enum SetPasswordError {
@@ -194,6 +214,31 @@ pub trait UsersService: Send + Sync + 'static {
     fn request_password_reset(&self, email: Email) -> BoxFuture<'_, BackendResult<()>>;
 }
 
+/// The Contacts page of one account, as the server implements it (SPEC 2).
+pub trait ContactsService: Send + Sync + 'static {
+    /// One page of the account's users, members and hand-added contacts, by name (keyset).
+    fn list(
+        &self,
+        account_id: AccountId,
+        query: ContactsQuery,
+    ) -> BoxFuture<'_, Result<ContactsPage, ContactsError>>;
+
+    /// Adds a hand-added contact; refused with [`ContactsError::AlreadyListed`] if listed already.
+    fn add(
+        &self,
+        account_id: AccountId,
+        name: PersonName,
+        email: Email,
+    ) -> BoxFuture<'_, Result<ContactId, ContactsError>>;
+
+    /// Removes a hand-added contact of the account; anything else is [`ContactsError::NotFound`].
+    fn remove(
+        &self,
+        account_id: AccountId,
+        contact_id: ContactId,
+    ) -> BoxFuture<'_, Result<(), ContactsError>>;
+}
+
 /// Everything the server provides to server functions, built once at start-up.
 #[derive(Clone)]
 pub struct Services {
@@ -203,6 +248,8 @@ pub struct Services {
     pub auth: Arc<dyn AuthService>,
     /// The Users page, set-password links and password resets.
     pub users: Arc<dyn UsersService>,
+    /// The Contacts page: listing, adding and removing contacts.
+    pub contacts: Arc<dyn ContactsService>,
     /// The outbox reader behind the Mailbox page; `None` unless `ENTENTE_DEV_MAILBOX` is on.
     pub mailbox: Option<Arc<dyn MailboxService>>,
 }

@@ -11,15 +11,25 @@ use crate::components::auth::{provide_auth, use_auth};
 struct NavItem {
     path: &'static str,
     label: &'static str,
+    /// Shown only to signed-in visitors (the page sends anyone else to sign in).
+    signed_in_only: bool,
 }
 
-/// The main navigation. Only pages that exist are listed: Contacts, Documents, Shared with us
-/// join here in the change that builds them. Account settings is added by
-/// [`AccountSettingsNav`] for administrators only.
-const NAV_ITEMS: &[NavItem] = &[NavItem {
-    path: "/",
-    label: "Home",
-}];
+/// The main navigation. Only pages that exist are listed: Documents and Shared with us join
+/// here in the change that builds them; Account settings is added by [`AccountSettingsNav`]
+/// for administrators only.
+const NAV_ITEMS: &[NavItem] = &[
+    NavItem {
+        path: "/",
+        label: "Home",
+        signed_in_only: false,
+    },
+    NavItem {
+        path: "/contacts",
+        label: "Contacts",
+        signed_in_only: true,
+    },
+];
 
 /// Wraps a page in the header, navigation and footer, and provides the app-wide auth state
 /// (who is signed in, and the sign-in, sign-up and sign-out actions) to the header and pages.
@@ -38,23 +48,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </span>
                 "Entente"
             </A>
-            <nav aria-label="Main">
-                <ul class="nav-list">
-                    {NAV_ITEMS
-                        .iter()
-                        .map(|item| {
-                            view! {
-                                <li>
-                                    <A href=item.path exact=true>
-                                        {item.label}
-                                    </A>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                    <AccountSettingsNav />
-                </ul>
-            </nav>
+            <MainNavigation />
             <AccountArea />
         </header>
         <main id="content" class="page">
@@ -103,6 +97,37 @@ fn AccountSettingsNav() -> impl IntoView {
                     })
             })}
         </Transition>
+    }
+}
+
+/// The main navigation; links to signed-in pages appear once someone is signed in.
+#[component]
+fn MainNavigation() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <nav aria-label="Main">
+            <ul class="nav-list">
+                <Transition>
+                    {move || Suspend::new(async move {
+                        let signed_in = auth.signed_in().await.is_some();
+                        NAV_ITEMS
+                            .iter()
+                            .filter(|item| signed_in || !item.signed_in_only)
+                            .map(|item| {
+                                view! {
+                                    <li>
+                                        <A href=item.path exact=true>
+                                            {item.label}
+                                        </A>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    })}
+                </Transition>
+                <AccountSettingsNav />
+            </ul>
+        </nav>
     }
 }
 

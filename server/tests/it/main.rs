@@ -7,6 +7,7 @@ mod auth;
 mod auth_pages;
 mod connect;
 mod contacts;
+mod contacts_page;
 mod http;
 mod mail_delivery;
 mod mailbox;

@@ -15,23 +15,23 @@ use uuid::Uuid;
 
 pub(crate) use crate::helpers::{execute_raw, fetch_count};
 
-const NOW: Timestamp = Timestamp(1_700_000_000);
+pub(crate) const NOW: Timestamp = Timestamp(1_700_000_000);
 
-fn name(text: &str) -> PersonName {
+pub(crate) fn name(text: &str) -> PersonName {
     PersonName::parse(text).expect("a valid name")
 }
 
-fn email(text: &str) -> Email {
+pub(crate) fn email(text: &str) -> Email {
     Email::parse(text).expect("a valid address")
 }
 
 /// An account named after `slug`, with its Administrator `admin@<slug>.example`.
-struct Org {
-    id: AccountId,
-    admin: UserId,
+pub(crate) struct Org {
+    pub(crate) id: AccountId,
+    pub(crate) admin: UserId,
 }
 
-async fn org(store: &Store, slug: &str) -> Org {
+pub(crate) async fn org(store: &Store, slug: &str) -> Org {
     let mut tx = store.begin_write().await.unwrap();
     let (id, admin) = accounts::create_account_with_admin(
         &mut tx,
@@ -52,7 +52,7 @@ async fn org(store: &Store, slug: &str) -> Org {
 }
 
 /// Adds a user to `org` and syncs the addition, in one transaction.
-async fn add_user(store: &Store, org: &Org, user_name: &str, address: &str) -> UserId {
+pub(crate) async fn add_user(store: &Store, org: &Org, user_name: &str, address: &str) -> UserId {
     let mut tx = store.begin_write().await.unwrap();
     let user_id: UserId = users::create_user(
         &mut tx,
@@ -73,7 +73,7 @@ async fn add_user(store: &Store, org: &Org, user_name: &str, address: &str) -> U
 }
 
 /// Changes a user's row directly (the users issue owns those writes); the caller syncs it.
-async fn change_user(store: &Store, user_id: UserId, set: &str) {
+pub(crate) async fn change_user(store: &Store, user_id: UserId, set: &str) {
     execute_raw(
         store,
         &format!("UPDATE users SET {set} WHERE id = '{user_id}'"),
@@ -99,7 +99,12 @@ fn accepted(from: &Org, to: &Org, to_address: &str) -> StoredPartnerRequest {
 }
 
 /// Stores an accepted request from `from` to `to` and syncs the partnership, in one transaction.
-async fn partner(store: &Store, from: &Org, to: &Org, to_address: &str) -> StoredPartnerRequest {
+pub(crate) async fn partner(
+    store: &Store,
+    from: &Org,
+    to: &Org,
+    to_address: &str,
+) -> StoredPartnerRequest {
     let request = accepted(from, to, to_address);
     let mut tx = store.begin_write().await.unwrap();
     partner_requests::insert(&mut tx, &request).await.unwrap();
@@ -111,7 +116,7 @@ async fn partner(store: &Store, from: &Org, to: &Org, to_address: &str) -> Store
 }
 
 /// The sender deletes the partnership: archived, and sync stops, in one transaction.
-async fn end(store: &Store, request: StoredPartnerRequest) {
+pub(crate) async fn end(store: &Store, request: StoredPartnerRequest) {
     let ended = StoredPartnerRequest {
         deleted_by_sender: true,
         archived: true,
