@@ -63,3 +63,20 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 }
+
+/// POSTs `fields` as a same-origin form to the server function at `/api/<endpoint>`, as a
+/// browser's form post (or the WASM client) does.
+pub async fn call(
+    app: &TestApp,
+    client: &reqwest::Client,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.url(&format!("/api/{endpoint}")))
+        .header("origin", &app.address)
+        .form(fields)
+        .send()
+        .await
+        .expect("the server answers")
+}

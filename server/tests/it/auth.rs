@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use serde_json::Value;
 
-use crate::app::{TestApp, spawn_app, spawn_app_with};
+use crate::app::{TestApp, call, spawn_app, spawn_app_with};
 use crate::helpers::{both_engines, fetch_count};
 
 pub(crate) const PASSWORD: &str = "correct horse battery";
@@ -21,22 +21,6 @@ pub(crate) fn browser() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("build an HTTP client")
-}
-
-/// POSTs `fields` as a same-origin form to the server function at `/api/<endpoint>`.
-async fn call(
-    app: &TestApp,
-    client: &reqwest::Client,
-    endpoint: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(&format!("/api/{endpoint}")))
-        .header("origin", &app.address)
-        .form(fields)
-        .send()
-        .await
-        .expect("the server answers")
 }
 
 pub(crate) async fn sign_up(

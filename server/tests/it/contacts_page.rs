@@ -6,29 +6,13 @@ use entente_server::store::contacts as contacts_store;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::app::{TestApp, spawn_app};
+use crate::app::{TestApp, call, spawn_app};
 use crate::auth::{browser, sign_up};
 use crate::contacts::{NOW, Org, add_user, change_user, email, end, name, org, partner};
 use crate::helpers::{both_engines, fetch_count};
 
 const NORA: &str = "nora@northwind.example";
 const ALREADY_LISTED: &str = "This person is already in your contacts.";
-
-/// POSTs `fields` as a same-origin form to `/api/<endpoint>`, as the WASM client does.
-async fn call(
-    app: &TestApp,
-    client: &reqwest::Client,
-    endpoint: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(&format!("/api/{endpoint}")))
-        .header("origin", &app.address)
-        .form(fields)
-        .send()
-        .await
-        .expect("the server answers")
-}
 
 /// Signs up Northwind Studio with Nora as its Administrator; returns her browser and account.
 async fn signed_up(app: &TestApp) -> (reqwest::Client, Org) {

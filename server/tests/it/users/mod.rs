@@ -11,27 +11,11 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::app::TestApp;
+use crate::app::{TestApp, call};
 use crate::auth::{PASSWORD, browser};
 
 /// The password invited users choose in these tests.
 const NEW_PASSWORD: &str = "a brand new passphrase";
-
-/// POSTs `fields` as a same-origin form to the server function at `/api/<endpoint>`.
-async fn call(
-    app: &TestApp,
-    client: &reqwest::Client,
-    endpoint: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(&format!("/api/{endpoint}")))
-        .header("origin", &app.address)
-        .form(fields)
-        .send()
-        .await
-        .expect("the server answers")
-}
 
 /// The JSON of a successful answer, panicking with the body otherwise.
 async fn ok_json(response: reqwest::Response) -> Value {
