@@ -20,27 +20,42 @@ use sqlx::postgres::{PgConnectOptions, PgConnection};
 /// The administrative connection used when `ENTENTE_TEST_POSTGRES_URL` is not set.
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
+/// How long one test may take before it fails instead of hanging the whole run.
+pub const TEST_TIME_LIMIT: Duration = Duration::from_secs(120);
+
 /// Generates `mod sqlite` and `mod postgres`, each with one `#[tokio::test]` per function.
 ///
-/// Each function receives a freshly migrated [`Store`] of its engine.
+/// Each function receives a freshly migrated [`Store`] of its engine. Tests run on a
+/// current-thread runtime: under heavy machine load we saw a server-side render in
+/// `SsrMode::Async` wait forever on the two-worker runtime (never on one thread); database
+/// concurrency stays real, since every task uses its own pooled connection. A test that
+/// still exceeds [`TEST_TIME_LIMIT`] fails instead of hanging the run.
 macro_rules! both_engines {
     ($(async fn $name:ident($store:ident: Store) $body:block)*) => {
         mod sqlite {
             use super::*;
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[tokio::test(flavor = "current_thread")]
                 async fn $name() {
-                    $crate::helpers::with_sqlite(|$store: Store| async move $body).await;
+                    let run = $crate::helpers::with_sqlite(|$store: Store| async move $body);
+                    tokio::time::timeout($crate::helpers::TEST_TIME_LIMIT, run)
+                        .await
+                        .expect("the test finished within its time limit");
                 }
             )*
         }
         mod postgres {
             use super::*;
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[tokio::test(flavor = "current_thread")]
                 async fn $name() {
-                    $crate::helpers::with_postgres(stringify!($name), |$store: Store| async move $body)
-                        .await;
+                    let run = $crate::helpers::with_postgres(
+                        stringify!($name),
+                        |$store: Store| async move $body,
+                    );
+                    tokio::time::timeout($crate::helpers::TEST_TIME_LIMIT, run)
+                        .await
+                        .expect("the test finished within its time limit");
                 }
             )*
         }
