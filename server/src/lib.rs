@@ -8,6 +8,7 @@ pub mod config;
 pub mod contacts;
 pub mod http;
 pub mod mail;
+pub mod partners;
 pub mod seed;
 pub mod services;
 pub mod startup;

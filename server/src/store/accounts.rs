@@ -138,3 +138,15 @@ pub async fn get_account(
     })
     .transpose()
 }
+
+/// Reads an account's name inside a write transaction, or `None` if no account has this id.
+#[instrument(skip_all, fields(%account_id))]
+pub async fn name_in(tx: &mut Tx, account_id: AccountId) -> Result<Option<String>, StoreError> {
+    let name: Option<String> = on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT name FROM accounts WHERE id = $1")
+            .bind(account_id.to_string())
+            .fetch_optional(conn)
+            .await
+    })?;
+    Ok(name)
+}

@@ -58,6 +58,7 @@ macro_rules! on_tx {
 }
 
 pub mod accounts;
+pub mod audit;
 pub mod contacts;
 mod error;
 pub mod outbox;

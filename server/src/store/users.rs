@@ -345,3 +345,30 @@ pub async fn set_password_hash(
     })?;
     Ok(changed == 1)
 }
+
+/// Reads a user inside a write transaction (what a decision reads about its actor), or `None`.
+#[instrument(skip_all, fields(%user_id))]
+pub async fn get_user_in(tx: &mut Tx, user_id: UserId) -> Result<Option<UserRecord>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    let row: Option<UserRow> = on_tx!(tx, |conn| {
+        sqlx::query_as(&sql)
+            .bind(user_id.to_string())
+            .fetch_optional(conn)
+            .await
+    })?;
+    row.map(UserRecord::try_from).transpose()
+}
+
+/// Finds the user with this address (after normalization) inside a write transaction.
+#[instrument(skip_all)]
+pub async fn find_user_by_email_in(
+    tx: &mut Tx,
+    email: &str,
+) -> Result<Option<UserRecord>, StoreError> {
+    let email = normalize_email(email);
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+    let row: Option<UserRow> = on_tx!(tx, |conn| {
+        sqlx::query_as(&sql).bind(&email).fetch_optional(conn).await
+    })?;
+    row.map(UserRecord::try_from).transpose()
+}

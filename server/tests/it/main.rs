@@ -12,6 +12,7 @@ mod http;
 mod mail_delivery;
 mod mailbox;
 mod outbox;
+mod partners;
 mod retry;
 mod seed;
 mod storage;

@@ -269,7 +269,7 @@ async fn sync_user_event(
 /// earlier one commits. `FOR NO KEY UPDATE` conflicts with itself but not with the key-share
 /// locks that foreign-key checks take, so inserting users or requests never deadlocks with it.
 /// SQLite's `BEGIN IMMEDIATE` already holds the only write lock.
-async fn lock_accounts(tx: &mut Tx, accounts: &[AccountId]) -> Result<(), StoreError> {
+pub(crate) async fn lock_accounts(tx: &mut Tx, accounts: &[AccountId]) -> Result<(), StoreError> {
     let TxInner::Postgres(transaction) = &mut tx.inner else {
         return Ok(());
     };
