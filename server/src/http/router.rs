@@ -2,12 +2,16 @@
 //! middleware every request passes (request id, trace, compression, cross-site guard,
 //! session cookie, current user).
 
+use std::sync::OnceLock;
+
 use axum::Router;
 use axum::http::HeaderName;
 use axum::routing::get;
 use entente_app::{App, shell};
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
+};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -19,9 +23,22 @@ use crate::startup::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The application's routes, listed once per process.
+///
+/// Listing runs the app once with resource loading suppressed, and Leptos keeps that
+/// suppression in one process-wide flag: a page whose resource is first polled while any
+/// router of the process is being listed waits forever (leptos-rs/leptos#4773). A server
+/// builds one router, but tests build hundreds in one process, and a page render in one
+/// test hung while another test started its server. Listing once, before the first router
+/// exists, closes that window: no page can render before its router is built.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the complete application router around `state`.
 pub fn build(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let context = {
         let services = state.services.clone();
         move || provide_context(services.clone())

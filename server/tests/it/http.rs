@@ -141,3 +141,51 @@ async fn the_server_stops_gracefully_when_the_shutdown_signal_completes() {
     })
     .await;
 }
+
+/// Regression: Leptos suppresses resource loading process-wide while it lists a router's
+/// routes, and a page whose resource first ran in that window never finished
+/// (leptos-rs/leptos#4773). Tests start hundreds of servers in one process, so pages must
+/// keep rendering while other routers are built.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_keep_rendering_while_other_routers_are_built() {
+    crate::helpers::with_sqlite(|store: Store| async move {
+        let app = spawn_app(store.clone()).await;
+        let state = entente_server::startup::AppState::new(
+            &crate::app::serve_args("127.0.0.1:0".parse().unwrap()),
+            store,
+        );
+        let building = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let builder = {
+            let building = building.clone();
+            let runtime = tokio::runtime::Handle::current();
+            std::thread::spawn(move || {
+                let _guard = runtime.enter();
+                let mut built = 0_u32;
+                while building.load(std::sync::atomic::Ordering::Relaxed) {
+                    drop(entente_server::http::router::build(state.clone()));
+                    built += 1;
+                }
+                built
+            })
+        };
+        for round in 0..30 {
+            let page = tokio::time::timeout(
+                std::time::Duration::from_secs(10),
+                app.client.get(app.url("/")).send(),
+            )
+            .await
+            .unwrap_or_else(|_| panic!("render {round} hung while routers were being built"))
+            .unwrap();
+            assert_eq!(page.status(), StatusCode::OK);
+            let html = tokio::time::timeout(std::time::Duration::from_secs(10), page.text())
+                .await
+                .unwrap_or_else(|_| panic!("render {round} stalled mid-body"))
+                .unwrap();
+            assert!(html.contains("The service is running on "), "{html}");
+        }
+        building.store(false, std::sync::atomic::Ordering::Relaxed);
+        let built = builder.join().unwrap();
+        assert!(built > 0, "no router was built while pages rendered");
+    })
+    .await;
+}
