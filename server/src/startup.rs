@@ -15,6 +15,7 @@ use crate::auth::session_store::{self, DbSessionStore};
 use crate::config::ServeArgs;
 use crate::contacts::StoreContacts;
 use crate::mail::worker::{Worker, WorkerSettings};
+use crate::partners::Partners;
 use crate::services::{StoreBackend, StoreMailbox};
 use crate::store::Store;
 use crate::users::StoreUsers;
@@ -64,6 +65,11 @@ impl AppState {
                 Arc::clone(&mail_wake),
             )),
             contacts: Arc::new(StoreContacts::new(store.clone())),
+            partners: Arc::new(Partners::new(
+                store.clone(),
+                args.public_url(),
+                Arc::clone(&mail_wake),
+            )),
             mailbox,
         };
         let public_origin = args.public_url().origin().ascii_serialization();

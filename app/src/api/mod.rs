@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod contacts;
 pub mod mailbox;
+pub mod partners;
 #[cfg(feature = "ssr")]
 pub mod services;
 pub mod session;

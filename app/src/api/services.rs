@@ -7,9 +7,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use entente_core::partnership::{ActionError, SendError};
 use entente_core::users::LastAdministratorError;
 use entente_core::{
-    AccountId, AccountName, ContactId, Email, NewPassword, PersonName, Profile,
+    AccountId, AccountName, ContactId, Email, NewPassword, PartnerRequestId, PersonName, Profile,
     TooManyFailedSignIns, UserId,
 };
 use leptos::prelude::use_context;
@@ -17,6 +18,7 @@ use tower_sessions::Session;
 
 use crate::api::contacts::{ContactsPage, ContactsQuery};
 use crate::api::mailbox::{MailboxEmail, MailboxEntry};
+use crate::api::partners::{PartnersList, StatusFilter};
 use crate::api::session::CurrentUser;
 use crate::api::status::StatusReport;
 use crate::api::users::AccountUser;
@@ -239,6 +241,63 @@ pub trait ContactsService: Send + Sync + 'static {
     ) -> BoxFuture<'_, Result<(), ContactsError>>;
 }
 
+/// Why a change on the Partners tab did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum PartnerChangeError<R> {
+    /// The rules of `entente-core` refuse it; the sentence is for the person who tried.
+    #[error(transparent)]
+    Refused(R),
+    /// A failure on the server's side.
+    #[error(transparent)]
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// The Partners tab (SPEC 4), as the server implements it.
+///
+/// Every call takes the signed-in `actor`; the service reads the actor again inside its
+/// transaction and lets `entente-core` decide, so a profile changed a moment ago counts.
+pub trait PartnersService: Send + Sync + 'static {
+    /// The rows of the actor's Partners tab kept by `filter` whose other organization or
+    /// address contains `search`.
+    fn list(
+        &self,
+        actor: CurrentUser,
+        filter: StatusFilter,
+        search: String,
+    ) -> BoxFuture<'_, BackendResult<PartnersList>>;
+
+    /// How many requests await the approval of the actor's organization.
+    fn awaiting_approval(&self, actor: CurrentUser) -> BoxFuture<'_, BackendResult<u32>>;
+
+    /// Sends a partner request to the user with address `email`.
+    fn send(
+        &self,
+        actor: CurrentUser,
+        email: Email,
+    ) -> BoxFuture<'_, Result<(), PartnerChangeError<SendError>>>;
+
+    /// Accepts a request the actor's organization received.
+    fn accept(
+        &self,
+        actor: CurrentUser,
+        request: PartnerRequestId,
+    ) -> BoxFuture<'_, Result<(), PartnerChangeError<ActionError>>>;
+
+    /// Rejects a pending request the actor's organization received.
+    fn reject(
+        &self,
+        actor: CurrentUser,
+        request: PartnerRequestId,
+    ) -> BoxFuture<'_, Result<(), PartnerChangeError<ActionError>>>;
+
+    /// Deletes a request or ends a partnership, for the actor's side.
+    fn delete(
+        &self,
+        actor: CurrentUser,
+        request: PartnerRequestId,
+    ) -> BoxFuture<'_, Result<(), PartnerChangeError<ActionError>>>;
+}
+
 /// Everything the server provides to server functions, built once at start-up.
 #[derive(Clone)]
 pub struct Services {
@@ -250,6 +309,8 @@ pub struct Services {
     pub users: Arc<dyn UsersService>,
     /// The Contacts page: listing, adding and removing contacts.
     pub contacts: Arc<dyn ContactsService>,
+    /// The Partners tab: listing, sending, accepting, rejecting and deleting requests.
+    pub partners: Arc<dyn PartnersService>,
     /// The outbox reader behind the Mailbox page; `None` unless `ENTENTE_DEV_MAILBOX` is on.
     pub mailbox: Option<Arc<dyn MailboxService>>,
 }

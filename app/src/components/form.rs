@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use entente_core::{Email, PersonName};
+
 use crate::error::AppError;
 
 /// A labelled `<input>` whose error shows beneath it: the browser's own check (the same
@@ -92,4 +94,28 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
             }
         })
     }
+}
+
+/// The error of an action's last answer, if it was one (for [`FormError`] and
+/// [`server_field_error`]).
+pub fn last_error<Action>(action: ServerAction<Action>) -> Signal<Option<AppError>>
+where
+    Action: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    Action::Output: Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action
+            .value()
+            .with(|answer| answer.as_ref()?.as_ref().err().cloned())
+    })
+}
+
+/// The browser-side check of an email field: `entente-core`'s sentence, or `None` if valid.
+pub fn check_email(text: &str) -> Option<String> {
+    Email::parse(text).err().map(|error| error.to_string())
+}
+
+/// The browser-side check of a person's name: `entente-core`'s sentence, or `None` if valid.
+pub fn check_person_name(text: &str) -> Option<String> {
+    PersonName::parse(text).err().map(|error| error.to_string())
 }

@@ -3,9 +3,12 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use crate::api::mailbox::mailbox_enabled;
+use crate::api::partners::partner_requests_awaiting;
 use crate::components::auth::{provide_auth, use_auth};
+use crate::error::AppError;
 
 /// One link in the main navigation.
 struct NavItem {
@@ -74,11 +77,19 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// "Account settings" with its pages (today: Users), shown only to a signed-in user whose
+/// "Account settings" with its pages (Users, Partners), shown only to a signed-in user whose
 /// profile may open Account settings. The pages refuse everyone else on the server too.
+///
+/// Partners carries a badge with the number of requests awaiting the organization's
+/// approval, read again on every navigation (each change on the Partners tab ends in one).
 #[component]
 fn AccountSettingsNav() -> impl IntoView {
     let auth = use_auth();
+    let location = use_location();
+    let awaiting = Resource::new(
+        move || (location.pathname.get(), location.search.get()),
+        |_| partner_requests_awaiting(),
+    );
     view! {
         <Transition>
             {move || Suspend::new(async move {
@@ -93,6 +104,37 @@ fn AccountSettingsNav() -> impl IntoView {
                             <li>
                                 <A href="/settings/users">"Users"</A>
                             </li>
+                            <li>
+                                <A href="/settings/partners">
+                                    "Partners" <PartnersBadge awaiting />
+                                </A>
+                            </li>
+                        }
+                    })
+            })}
+        </Transition>
+    }
+}
+
+/// The number of partner requests awaiting approval, when there are any.
+#[component]
+fn PartnersBadge(awaiting: Resource<Result<u32, AppError>>) -> impl IntoView {
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                let count = awaiting.await.unwrap_or(0);
+                (count > 0)
+                    .then(|| {
+                        let described = if count == 1 {
+                            "1 request awaiting your approval".to_owned()
+                        } else {
+                            format!("{count} requests awaiting your approval")
+                        };
+                        view! {
+                            <span class="badge count" data-test="partners-badge" title=described.clone()>
+                                {count}
+                                <span class="visually-hidden">{format!(" ({described})")}</span>
+                            </span>
                         }
                     })
             })}

@@ -3,4 +3,6 @@
 pub mod auth;
 pub mod error_view;
 pub mod form;
+pub mod format;
+pub mod gate;
 pub mod layout;

@@ -6,7 +6,6 @@
 //! list follows the search as you type and refreshes in place after each add or remove.
 
 use entente_core::contacts::ContactKind;
-use entente_core::{Email, PersonName};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,7 +16,10 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::contacts::{AddContact, ContactEntry, RemoveContact, list_contacts};
 use crate::components::auth::use_auth;
 use crate::components::error_view::ErrorList;
-use crate::components::form::{FormError, FormField, server_field_error};
+use crate::components::format::encode_query_value;
+use crate::components::form::{
+    FormError, FormField, check_email, check_person_name, last_error, server_field_error,
+};
 use crate::error::AppError;
 
 /// Where a signed-out visitor is sent, coming back here after signing in.
@@ -79,21 +81,6 @@ pub fn ContactsPage() -> impl IntoView {
             <AddContactForm add />
         </section>
     }
-}
-
-/// The last error of an action, if its last answer was one.
-fn last_error<Action>(action: ServerAction<Action>) -> Signal<Option<AppError>>
-where
-    Action: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    Action::Output: Send + Sync + 'static,
-{
-    Signal::derive(move || {
-        action.value().with(|answer| {
-            answer
-                .as_ref()
-                .and_then(|answer| answer.as_ref().err().cloned())
-        })
-    })
 }
 
 /// A GET form with `q`, so a search works without JavaScript and its address can be shared;
@@ -254,7 +241,7 @@ fn AddContactForm(add: ServerAction<AddContact>) -> impl IntoView {
                 label="Name"
                 input_type="text"
                 autocomplete="off"
-                check=|text| PersonName::parse(text).err().map(|error| error.to_string())
+                check=check_person_name
                 server_error=server_field_error(error, "name")
             />
             <FormField
@@ -263,7 +250,7 @@ fn AddContactForm(add: ServerAction<AddContact>) -> impl IntoView {
                 label="Email"
                 input_type="email"
                 autocomplete="off"
-                check=|text| Email::parse(text).err().map(|error| error.to_string())
+                check=check_email
                 server_error=server_field_error(error, "email")
             />
             <FormError error />
@@ -286,19 +273,6 @@ pub fn contacts_href(search: &str, after: Option<&str>) -> String {
     } else {
         format!("/contacts?{}", parameters.join("&"))
     }
-}
-
-/// Percent-encodes every byte of `text` except the unreserved characters of RFC 3986.
-fn encode_query_value(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! "Forgot your password?" (`/forgot-password`): asks for an address and emails it a link to
 //! set a new password, answering the same sentence whether or not the address is a user's.
 
-use entente_core::Email;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,12 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::users::{RESET_LINK_SENT, RequestPasswordReset};
-use crate::components::form::{FormError, FormField, server_field_error};
-
-/// The browser-side email check: the same parser the server uses.
-fn check_email(text: &str) -> Option<String> {
-    Email::parse(text).err().map(|error| error.to_string())
-}
+use crate::components::form::{FormError, FormField, check_email, server_field_error};
 
 /// The form, or (after it was sent: `?sent=1`) the one answer it always gives.
 #[component]

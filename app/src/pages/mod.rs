@@ -5,6 +5,7 @@ pub mod forgot_password;
 pub mod home;
 pub mod mailbox;
 pub mod not_found;
+pub mod partners;
 pub mod set_password;
 pub mod sign_in;
 pub mod sign_up;

@@ -1,6 +1,5 @@
 //! The sign-in page: email and password, with the way to sign up.
 
-use entente_core::Email;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -8,12 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::auth::{RedirectIfSignedIn, use_auth};
-use crate::components::form::{FormError, FormField, server_field_error};
-
-/// The browser-side email check: the same parser the server uses.
-fn check_email(text: &str) -> Option<String> {
-    Email::parse(text).err().map(|error| error.to_string())
-}
+use crate::components::form::{FormError, FormField, check_email, server_field_error};
 
 /// Only presence is checked here: a password is judged by the server alone.
 fn check_password_present(text: &str) -> Option<String> {

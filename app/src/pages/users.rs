@@ -5,84 +5,27 @@
 //! 403), and the server functions refuse them too. Every form is an `ActionForm`, so it posts
 //! and comes back without JavaScript; with it, the list re-runs on each action's version.
 
-use entente_core::{Email, PersonName, Profile};
+use entente_core::Profile;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use crate::api::users::{
     AccountUser, AddUser, ChangeUserProfile, DeactivateUser, ReactivateUser, list_users,
 };
-use crate::components::auth::use_auth;
-use crate::components::form::{FormError, FormField, server_field_error};
-use crate::error::AppError;
+use crate::components::form::{
+    FormError, FormField, check_email, check_person_name, last_error, server_field_error,
+};
+use crate::components::gate::AccountSettingsGate;
 
-/// Runs one `entente-core` parser and keeps only its sentence, for instant feedback.
-fn sentence<T, E: std::fmt::Display>(result: Result<T, E>) -> Option<String> {
-    result.err().map(|error| error.to_string())
-}
-
-/// The last error of an action, if its last answer was one.
-fn last_error<T, S>(value: S) -> Signal<Option<AppError>>
-where
-    T: 'static,
-    S: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-{
-    Signal::derive(move || value.with(|answer| answer.as_ref()?.as_ref().err().cloned()))
-}
-
-/// Decides from the signed-in user's profile whether to show the page or the refusal.
+/// The Users page behind the Account settings gate.
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let auth = use_auth();
     view! {
         <Title text="Users" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match auth.signed_in().await {
-                    Some(user) if user.profile.can_manage_users() => {
-                        view! { <UsersAdministration /> }.into_any()
-                    }
-                    Some(_) => view! { <Refused /> }.into_any(),
-                    None => view! { <SignInFirst /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-/// The answer to a signed-in user whose profile may not manage users (status 403).
-#[component]
-fn Refused() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::FORBIDDEN);
-        }
-    }
-    view! {
-        <section class="card narrow" data-test="forbidden">
-            <h1>"Not allowed"</h1>
-            <p role="alert">{AppError::Forbidden.to_string()}</p>
-            <p>
-                <A href="/">"Go to the home page"</A>
-            </p>
-        </section>
-    }
-}
-
-/// The answer to a visitor who is not signed in.
-#[component]
-fn SignInFirst() -> impl IntoView {
-    view! {
-        <section class="card narrow">
-            <h1>"Users"</h1>
-            <p>
-                {AppError::Unauthenticated.to_string()} " "
-                <A href="/sign-in?next=/settings/users">"Sign in"</A>
-            </p>
-        </section>
+        <AccountSettingsGate title="Users" path="/settings/users">
+            <UsersAdministration />
+        </AccountSettingsGate>
     }
 }
 
@@ -114,9 +57,9 @@ fn UsersAdministration() -> impl IntoView {
         <section class="card" data-test="users">
             <h1>"Users"</h1>
             <p class="muted">"Account settings: the people of your organization and their profiles."</p>
-            <FormError error=last_error(change.value()) />
-            <FormError error=last_error(deactivate.value()) />
-            <FormError error=last_error(reactivate.value()) />
+            <FormError error=last_error(change) />
+            <FormError error=last_error(deactivate) />
+            <FormError error=last_error(reactivate) />
             <Transition fallback=|| view! { <p>"Loading the users…"</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
@@ -246,7 +189,7 @@ fn ProfileSelect(id: String, selected: Profile) -> impl IntoView {
 /// Adds a user; they receive an email with a link to set their password.
 #[component]
 fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
-    let error = last_error(add.value());
+    let error = last_error(add);
     let added = move || {
         add.value().with(|answer| match answer {
             Some(Ok(user)) => Some(format!(
@@ -266,7 +209,7 @@ fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
                     label="Name"
                     input_type="text"
                     autocomplete="off"
-                    check=|text| sentence(PersonName::parse(text))
+                    check=check_person_name
                     server_error=server_field_error(error, "name")
                 />
                 <FormField
@@ -275,7 +218,7 @@ fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
                     label="Email"
                     input_type="email"
                     autocomplete="off"
-                    check=|text| sentence(Email::parse(text))
+                    check=check_email
                     server_error=server_field_error(error, "email")
                 />
                 <div class="field">

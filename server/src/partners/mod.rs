@@ -11,6 +11,8 @@
 //! short backoff; so does a unique-index violation, whose rerun lets core decide from the
 //! committed facts.
 
+mod tab;
+
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;

@@ -283,3 +283,118 @@ pub async fn between(
     })?;
     rows.into_iter().map(PartnerRequest::try_from).collect()
 }
+
+/// Which rows of the Partners tab a listing keeps, by status as the viewing account sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TabFilter {
+    /// Every row the account sees.
+    #[default]
+    All,
+    /// Pending requests the account received ("Received - Awaiting Your Approval").
+    AwaitingOurApproval,
+    /// Pending requests the account sent ("Sent - Awaiting Approval").
+    SentAwaitingApproval,
+    /// Partnerships.
+    Partners,
+    /// Rejected requests.
+    Rejected,
+}
+
+impl TabFilter {
+    /// The SQL condition on `r` (the request) for this filter; `$1` is the viewing account.
+    fn condition(self) -> &'static str {
+        match self {
+            Self::All => "",
+            Self::AwaitingOurApproval => {
+                " AND r.status = 'pending' AND r.recipient_account_id = $1"
+            }
+            Self::SentAwaitingApproval => " AND r.status = 'pending' AND r.sender_account_id = $1",
+            Self::Partners => " AND r.status = 'accepted'",
+            Self::Rejected => " AND r.status = 'rejected'",
+        }
+    }
+}
+
+/// A request as one account's Partners tab lists it, with the names it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabRow {
+    /// The request.
+    pub request: PartnerRequest,
+    /// The name of the other organization (the recipient's for the sender, and the other way).
+    pub other_account_name: String,
+    /// The name of the user who sent the request.
+    pub sending_user_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct TabRowRecord {
+    #[sqlx(flatten)]
+    request: PartnerRequestRow,
+    other_account_name: String,
+    sending_user_name: String,
+}
+
+/// The requests `account_id` sees in its Partners tab (not archived, not deleted by its side),
+/// kept by `filter`, most recently changed first.
+///
+/// Every row concerns the account itself, so the cost follows that account's own requests
+/// (served by `partner_requests_one_open_request_per_address_key` for the ones it sent and
+/// `partner_requests_recipient_sender_idx` for the ones it received).
+#[instrument(skip_all, fields(%account_id, ?filter))]
+pub async fn list_for_tab(
+    store: &Store,
+    account_id: AccountId,
+    filter: TabFilter,
+) -> Result<Vec<TabRow>, StoreError> {
+    let sql = format!(
+        "SELECT r.id, r.sender_account_id, r.sending_user_id, r.recipient_email, \
+                r.recipient_account_id, r.status, r.deleted_by_sender, r.deleted_by_recipient, \
+                r.archived, r.created_at, r.updated_at, \
+                CASE WHEN r.sender_account_id = $1 THEN ra.name ELSE sa.name END \
+                    AS other_account_name, \
+                u.name AS sending_user_name \
+         FROM partner_requests r \
+         JOIN accounts sa ON sa.id = r.sender_account_id \
+         JOIN accounts ra ON ra.id = r.recipient_account_id \
+         JOIN users u ON u.id = r.sending_user_id \
+         WHERE r.archived = FALSE \
+           AND ((r.sender_account_id = $1 AND r.deleted_by_sender = FALSE) \
+             OR (r.recipient_account_id = $1 AND r.deleted_by_recipient = FALSE)){} \
+         ORDER BY r.updated_at DESC, r.id",
+        filter.condition()
+    );
+    let rows: Vec<TabRowRecord> = on_pool!(store, |pool| {
+        sqlx::query_as(&sql)
+            .bind(account_id.to_string())
+            .fetch_all(pool)
+            .await
+    })?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(TabRow {
+                request: PartnerRequest::try_from(row.request)?,
+                other_account_name: row.other_account_name,
+                sending_user_name: row.sending_user_name,
+            })
+        })
+        .collect()
+}
+
+/// How many requests await `account_id`'s approval (the Partners tab's badge).
+#[instrument(skip_all, fields(%account_id))]
+pub async fn count_awaiting_approval(
+    store: &Store,
+    account_id: AccountId,
+) -> Result<i64, StoreError> {
+    on_pool!(store, |pool| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM partner_requests \
+             WHERE recipient_account_id = $1 AND status = 'pending' AND archived = FALSE \
+               AND deleted_by_recipient = FALSE",
+        )
+        .bind(account_id.to_string())
+        .fetch_one(pool)
+        .await
+    })
+    .map_err(Into::into)
+}
