@@ -19,8 +19,8 @@ use leptos_router::{
 use crate::components::layout::Layout;
 use crate::pages::{
     contacts::ContactsPage, forgot_password::ForgotPasswordPage, home::HomePage,
-    mailbox::MailboxPage, not_found::NotFoundPage, partners::PartnersPage, set_password::SetPasswordPage,
-    sign_in::SignInPage, sign_up::SignUpPage, users::UsersPage,
+    mailbox::MailboxPage, not_found::NotFoundPage, partners::PartnersPage,
+    set_password::SetPasswordPage, sign_in::SignInPage, sign_up::SignUpPage, users::UsersPage,
 };
 
 /// The HTML document around the application, rendered on the server for every page.

@@ -137,13 +137,17 @@ impl PartnerChange {
 
     /// Reads `?done=`.
     pub fn from_query(text: Option<&str>) -> Option<Self> {
-        Self::ALL.into_iter().find(|change| Some(change.as_str()) == text)
+        Self::ALL
+            .into_iter()
+            .find(|change| Some(change.as_str()) == text)
     }
 
     /// The sentence the page shows after the change.
     pub const fn sentence(self) -> &'static str {
         match self {
-            Self::Sent => "Invitation sent. It shows as “Sent - Awaiting Approval” until they answer.",
+            Self::Sent => {
+                "Invitation sent. It shows as “Sent - Awaiting Approval” until they answer."
+            }
             Self::Accepted => {
                 "Request accepted: your organizations are partners, and each now sees the \
                  other's people as members in Contacts."

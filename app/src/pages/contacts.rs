@@ -16,10 +16,10 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::contacts::{AddContact, ContactEntry, RemoveContact, list_contacts};
 use crate::components::auth::use_auth;
 use crate::components::error_view::ErrorList;
-use crate::components::format::encode_query_value;
 use crate::components::form::{
     FormError, FormField, check_email, check_person_name, last_error, server_field_error,
 };
+use crate::components::format::encode_query_value;
 use crate::error::AppError;
 
 /// Where a signed-out visitor is sent, coming back here after signing in.

@@ -238,7 +238,6 @@ fn status_label(entry: &MailboxEntry) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

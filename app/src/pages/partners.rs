@@ -76,7 +76,8 @@ impl Confirming {
 #[component]
 fn PartnersTab() -> impl IntoView {
     let query = use_query_map();
-    let status = Memo::new(move |_| StatusFilter::from_query(query.read().get("status").as_deref()));
+    let status =
+        Memo::new(move |_| StatusFilter::from_query(query.read().get("status").as_deref()));
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let inviting = Memo::new(move |_| query.read().get("invite").is_some());
     let confirming = Memo::new(move |_| {
@@ -131,8 +132,10 @@ fn PartnersTab() -> impl IntoView {
             <Show when=move || show_invitation.get()>
                 <InvitationBox send=changes.send />
             </Show>
-            <FormError error=last_error(changes.accept) />
             <FilterForm status search />
+            <FormError error=last_error(changes.accept) />
+            <FormError error=last_error(changes.reject) />
+            <FormError error=last_error(changes.delete) />
             <Transition fallback=|| view! { <p>"Loading partners…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                     {move || Suspend::new(async move {
@@ -211,7 +214,7 @@ fn FilterForm(status: Memo<StatusFilter>, search: Memo<String>) -> impl IntoView
                     type="search"
                     name="q"
                     placeholder="Organization or email"
-                    prop:value=move || search.get()
+                    value=move || search.get()
                 />
                 <button type="submit" class="button secondary">
                     "Filter"
@@ -335,7 +338,11 @@ fn action_button(action: Action, id: &str, organization: &str, changes: Changes)
         }
         .into_any(),
         Action::RejectAndIgnore | Action::Delete => {
-            let confirm = if action == Action::Delete { "delete" } else { "reject" };
+            let confirm = if action == Action::Delete {
+                "delete"
+            } else {
+                "reject"
+            };
             view! {
                 <Form method="get" action=PARTNERS_PATH attr:class="inline-form">
                     <input type="hidden" name="confirm" value=confirm />
@@ -385,11 +392,7 @@ impl ConfirmationView {
 
 /// What a change does for each organization, in the words of SPEC 4.3: a heading, then what
 /// it means for us and for them. Accepting is not confirmed, so it has none.
-fn consequences(
-    action: Action,
-    side: Side,
-    row: &PartnerRow,
-) -> Option<(String, String, String)> {
+fn consequences(action: Action, side: Side, row: &PartnerRow) -> Option<(String, String, String)> {
     let org = &row.other_organization;
     let email = row.request.recipient_email().as_str();
     let other_side_deleted = match side {
@@ -490,10 +493,6 @@ fn Confirmation(confirm: ConfirmationView, changes: Changes) -> impl IntoView {
         }
         .into_any(),
     };
-    let error = match confirm.action {
-        Action::RejectAndIgnore => last_error(changes.reject),
-        _ => last_error(changes.delete),
-    };
     view! {
         <section
             class="confirmation"
@@ -510,7 +509,6 @@ fn Confirmation(confirm: ConfirmationView, changes: Changes) -> impl IntoView {
                 <strong>"For them: "</strong>
                 {confirm.for_them}
             </p>
-            <FormError error />
             <div class="form-actions">
                 {form}
                 <A href=PARTNERS_PATH attr:class="button secondary">

@@ -2,9 +2,7 @@
 //! [`Partners`], and turns the server's errors into the ones the interface shows.
 
 use entente_app::api::partners::{PARTNERS_SHOWN, PartnerRow, PartnersList, StatusFilter};
-use entente_app::api::services::{
-    BackendResult, BoxFuture, PartnerChangeError, PartnersService,
-};
+use entente_app::api::services::{BackendResult, BoxFuture, PartnerChangeError, PartnersService};
 use entente_app::api::session::CurrentUser;
 use entente_core::partnership::{ActionError, SendError};
 use entente_core::{Email, PartnerRequestId, Timestamp};
@@ -57,7 +55,10 @@ impl PartnersService for Partners {
             let search = search.to_lowercase();
             let rows = partner_requests::list_for_tab(&self.store, viewer, filter.into()).await?;
             let awaiting = partner_requests::count_awaiting_approval(&self.store, viewer).await?;
-            let matching: Vec<TabRow> = rows.into_iter().filter(|row| matches(row, &search)).collect();
+            let matching: Vec<TabRow> = rows
+                .into_iter()
+                .filter(|row| matches(row, &search))
+                .collect();
             let matched = matching.len();
             let rows = matching
                 .into_iter()

@@ -13,6 +13,7 @@ mod mail_delivery;
 mod mailbox;
 mod outbox;
 mod partners;
+mod partners_tab;
 mod retry;
 mod seed;
 mod storage;

@@ -18,7 +18,7 @@ use crate::auth::{PASSWORD, browser};
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
 /// The JSON of a successful answer, panicking with the body otherwise.
-async fn ok_json(response: reqwest::Response) -> Value {
+pub(crate) async fn ok_json(response: reqwest::Response) -> Value {
     let status = response.status();
     let body = response.text().await.expect("a body");
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -26,7 +26,7 @@ async fn ok_json(response: reqwest::Response) -> Value {
 }
 
 /// The serialized `AppError` of a refused call.
-async fn error_json(response: reqwest::Response) -> Value {
+pub(crate) async fn error_json(response: reqwest::Response) -> Value {
     let status = response.status();
     let body = response.text().await.expect("a body");
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
@@ -34,7 +34,11 @@ async fn error_json(response: reqwest::Response) -> Value {
 }
 
 /// Signs up a new organization whose Administrator has `email`, and returns their browser.
-async fn sign_up_admin(app: &TestApp, account_name: &str, email: &str) -> reqwest::Client {
+pub(crate) async fn sign_up_admin(
+    app: &TestApp,
+    account_name: &str,
+    email: &str,
+) -> reqwest::Client {
     let client = browser();
     let fields = [
         ("account_name", account_name),
@@ -47,7 +51,7 @@ async fn sign_up_admin(app: &TestApp, account_name: &str, email: &str) -> reqwes
 }
 
 /// Asks the server, as `client`, to add a user.
-async fn add_user(
+pub(crate) async fn add_user(
     app: &TestApp,
     client: &reqwest::Client,
     name: &str,
@@ -90,7 +94,7 @@ async fn current_user(app: &TestApp, client: &reqwest::Client) -> Value {
 }
 
 /// Every email written to `to`, newest first.
-async fn emails_to(store: &Store, to: &str) -> Vec<OutboxRecord> {
+pub(crate) async fn emails_to(store: &Store, to: &str) -> Vec<OutboxRecord> {
     outbox::list_recent(store, 1_000)
         .await
         .unwrap()
@@ -113,7 +117,7 @@ fn token_in(email: &OutboxRecord) -> String {
 }
 
 /// The stored user with this address.
-async fn stored_user(store: &Store, email: &str) -> users::UserRecord {
+pub(crate) async fn stored_user(store: &Store, email: &str) -> users::UserRecord {
     users::find_user_by_email(store, email)
         .await
         .unwrap()
@@ -127,7 +131,7 @@ async fn user_id(store: &Store, email: &str) -> String {
 
 /// Adds a user with `profile` as `admin`, sets their password through the invitation link and
 /// returns their signed-in browser.
-async fn invited_and_signed_in(
+pub(crate) async fn invited_and_signed_in(
     app: &TestApp,
     admin: &reqwest::Client,
     email: &str,
@@ -143,6 +147,6 @@ async fn invited_and_signed_in(
 }
 
 /// The account id of the user with this address.
-async fn account_of(store: &Store, email: &str) -> Uuid {
+pub(crate) async fn account_of(store: &Store, email: &str) -> Uuid {
     stored_user(store, email).await.account_id
 }
