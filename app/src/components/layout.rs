@@ -8,7 +8,6 @@ use leptos_router::hooks::use_location;
 use crate::api::mailbox::mailbox_enabled;
 use crate::api::partners::partner_requests_awaiting;
 use crate::components::auth::{provide_auth, use_auth};
-use crate::error::AppError;
 
 /// One link in the main navigation.
 struct NavItem {
@@ -93,9 +92,9 @@ fn AccountSettingsNav() -> impl IntoView {
     view! {
         <Transition>
             {move || Suspend::new(async move {
-                auth.signed_in()
-                    .await
-                    .filter(|user| user.profile.can_manage_users())
+                let user = auth.signed_in().await;
+                let count = awaiting.await.unwrap_or(0);
+                user.filter(|user| user.profile.can_manage_users())
                     .map(|_| {
                         view! {
                             <li class="nav-group" data-test="account-settings-nav">
@@ -106,7 +105,7 @@ fn AccountSettingsNav() -> impl IntoView {
                             </li>
                             <li>
                                 <A href="/settings/partners">
-                                    "Partners" <PartnersBadge awaiting />
+                                    "Partners" <PartnersBadge count />
                                 </A>
                             </li>
                         }
@@ -118,28 +117,20 @@ fn AccountSettingsNav() -> impl IntoView {
 
 /// The number of partner requests awaiting approval, when there are any.
 #[component]
-fn PartnersBadge(awaiting: Resource<Result<u32, AppError>>) -> impl IntoView {
-    view! {
-        <Transition>
-            {move || Suspend::new(async move {
-                let count = awaiting.await.unwrap_or(0);
-                (count > 0)
-                    .then(|| {
-                        let described = if count == 1 {
-                            "1 request awaiting your approval".to_owned()
-                        } else {
-                            format!("{count} requests awaiting your approval")
-                        };
-                        view! {
-                            <span class="badge count" data-test="partners-badge" title=described.clone()>
-                                {count}
-                                <span class="visually-hidden">{format!(" ({described})")}</span>
-                            </span>
-                        }
-                    })
-            })}
-        </Transition>
-    }
+fn PartnersBadge(count: u32) -> impl IntoView {
+    (count > 0).then(|| {
+        let described = if count == 1 {
+            "1 request awaiting your approval".to_owned()
+        } else {
+            format!("{count} requests awaiting your approval")
+        };
+        view! {
+            <span class="badge count" data-test="partners-badge" title=described.clone()>
+                {count}
+                <span class="visually-hidden">{format!(" ({described})")}</span>
+            </span>
+        }
+    })
 }
 
 /// The main navigation; links to signed-in pages appear once someone is signed in.
