@@ -18,8 +18,8 @@ use leptos_router::{
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    contacts::ContactsPage, forgot_password::ForgotPasswordPage, home::HomePage,
-    mailbox::MailboxPage, not_found::NotFoundPage, partners::PartnersPage,
+    activity::ActivityPage, contacts::ContactsPage, forgot_password::ForgotPasswordPage,
+    home::HomePage, mailbox::MailboxPage, not_found::NotFoundPage, partners::PartnersPage,
     set_password::SetPasswordPage, sign_in::SignInPage, sign_up::SignUpPage, users::UsersPage,
 };
 
@@ -69,6 +69,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("sign-up") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("contacts") view=ContactsPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("mailbox") view=MailboxPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("settings"), StaticSegment("activity"))
+                        view=ActivityPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("settings"), StaticSegment("partners"))
                         view=PartnersPage

@@ -3,6 +3,7 @@
 //! The binary in `main.rs` is a thin command-line wrapper around this library, so the
 //! integration tests in `tests/it` run exactly the code production runs.
 
+pub mod activity;
 pub mod auth;
 pub mod config;
 pub mod contacts;

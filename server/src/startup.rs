@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinHandle;
 
+use crate::activity::StoreActivity;
 use crate::auth::service::StoreAuth;
 use crate::auth::session_store::{self, DbSessionStore};
 use crate::config::ServeArgs;
@@ -70,6 +71,7 @@ impl AppState {
                 args.public_url(),
                 Arc::clone(&mail_wake),
             )),
+            activity: Arc::new(StoreActivity::new(store.clone())),
             mailbox,
         };
         let public_origin = args.public_url().origin().ascii_serialization();

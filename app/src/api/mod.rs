@@ -3,6 +3,7 @@
 //! Each server function reads the injected [`services::Services`], parses its arguments into
 //! `entente-core` types, calls one service function and maps the error. No SQL, no rules here.
 
+pub mod activity;
 pub mod auth;
 pub mod contacts;
 pub mod mailbox;

@@ -16,6 +16,7 @@ use entente_core::{
 use leptos::prelude::use_context;
 use tower_sessions::Session;
 
+use crate::api::activity::ActivityPage;
 use crate::api::contacts::{ContactsPage, ContactsQuery};
 use crate::api::mailbox::{MailboxEmail, MailboxEntry};
 use crate::api::partners::{PartnersList, StatusFilter};
@@ -298,6 +299,29 @@ pub trait PartnersService: Send + Sync + 'static {
     ) -> BoxFuture<'_, Result<(), PartnerChangeError<ActionError>>>;
 }
 
+/// Why the Activity page could not be listed.
+#[derive(Debug, thiserror::Error)]
+pub enum ActivityError {
+    /// The page link's cursor is not one the server wrote.
+    #[error("This page link is not valid. Start again from the newest entries.")]
+    InvalidPageLink,
+    /// A failure on the server's side.
+    #[error(transparent)]
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// The Activity page: the audit trail of the actor's account (SPEC 4.6).
+pub trait ActivityService: Send + Sync + 'static {
+    /// Up to `limit` entries of the actor's account, newest first, older than the entry the
+    /// `after` token names.
+    fn list(
+        &self,
+        actor: CurrentUser,
+        after: Option<String>,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<ActivityPage, ActivityError>>;
+}
+
 /// Everything the server provides to server functions, built once at start-up.
 #[derive(Clone)]
 pub struct Services {
@@ -311,6 +335,8 @@ pub struct Services {
     pub contacts: Arc<dyn ContactsService>,
     /// The Partners tab: listing, sending, accepting, rejecting and deleting requests.
     pub partners: Arc<dyn PartnersService>,
+    /// The Activity page: the account's audit trail.
+    pub activity: Arc<dyn ActivityService>,
     /// The outbox reader behind the Mailbox page; `None` unless `ENTENTE_DEV_MAILBOX` is on.
     pub mailbox: Option<Arc<dyn MailboxService>>,
 }

@@ -76,7 +76,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// "Account settings" with its pages (Users, Partners), shown only to a signed-in user whose
+/// "Account settings" with its pages (Users, Partners, Activity), shown only to a signed-in user whose
 /// profile may open Account settings. The pages refuse everyone else on the server too.
 ///
 /// Partners carries a badge with the number of requests awaiting the organization's
@@ -107,6 +107,9 @@ fn AccountSettingsNav() -> impl IntoView {
                                 <A href="/settings/partners">
                                     "Partners" <PartnersBadge count />
                                 </A>
+                            </li>
+                            <li>
+                                <A href="/settings/activity">"Activity"</A>
                             </li>
                         }
                     })

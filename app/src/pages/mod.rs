@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod activity;
 pub mod contacts;
 pub mod forgot_password;
 pub mod home;

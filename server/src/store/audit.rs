@@ -45,6 +45,23 @@ pub struct AuditEntry {
     pub detail: String,
     /// When it happened.
     pub created_at: Timestamp,
+    /// The acting user's name and organization, if the entry has an actor that still exists.
+    pub actor: Option<(String, String)>,
+    /// The partner request the entry is about, with the names a reader needs.
+    pub partner_request: Option<RequestNames>,
+}
+
+/// What an Activity line shows of the partner request an entry is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestNames {
+    /// The sender account.
+    pub sender_account_id: AccountId,
+    /// The sender organization's name.
+    pub sender_name: String,
+    /// The recipient organization's name.
+    pub recipient_name: String,
+    /// The address the request was sent to.
+    pub recipient_email: String,
 }
 
 impl AuditEntry {
@@ -75,6 +92,12 @@ struct AuditRow {
     subject: String,
     detail: String,
     created_at: i64,
+    actor_name: Option<String>,
+    actor_account_name: Option<String>,
+    request_sender_account_id: Option<String>,
+    request_sender_name: Option<String>,
+    request_recipient_name: Option<String>,
+    request_recipient_email: Option<String>,
 }
 
 impl TryFrom<AuditRow> for AuditEntry {
@@ -92,6 +115,24 @@ impl TryFrom<AuditRow> for AuditEntry {
             subject: row.subject,
             detail: row.detail,
             created_at: Timestamp(row.created_at),
+            actor: row.actor_name.zip(row.actor_account_name),
+            partner_request: match (
+                row.request_sender_account_id,
+                row.request_sender_name,
+                row.request_recipient_name,
+                row.request_recipient_email,
+            ) {
+                (Some(sender), Some(sender_name), Some(recipient_name), Some(email)) => {
+                    Some(RequestNames {
+                        sender_account_id: parse_id(&sender, "partner_requests.sender_account_id")?
+                            .into(),
+                        sender_name,
+                        recipient_name,
+                        recipient_email: email,
+                    })
+                }
+                _ => None,
+            },
         })
     }
 }
@@ -120,7 +161,8 @@ pub async fn record(tx: &mut Tx, entry: &NewEntry) -> Result<Uuid, StoreError> {
     Ok(id)
 }
 
-/// Lists up to `limit` entries of `account_id`, newest first, after `before` when given.
+/// Lists up to `limit` entries of `account_id`, newest first, after `before` when given, with
+/// the names a reader needs (the actor, and the partner request an entry is about).
 #[instrument(skip_all, fields(%account_id, limit))]
 pub async fn list(
     store: &Store,
@@ -128,13 +170,21 @@ pub async fn list(
     before: Option<Cursor>,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, StoreError> {
-    const COLUMNS: &str = "id, account_id, actor_user_id, action, subject, detail, created_at";
+    const SELECT: &str = "SELECT l.id, l.account_id, l.actor_user_id, l.action, l.subject, \
+            l.detail, l.created_at, u.name AS actor_name, ua.name AS actor_account_name, \
+            r.sender_account_id AS request_sender_account_id, \
+            sa.name AS request_sender_name, ra.name AS request_recipient_name, \
+            r.recipient_email AS request_recipient_email \
+         FROM audit_log l \
+         LEFT JOIN users u ON u.id = l.actor_user_id \
+         LEFT JOIN accounts ua ON ua.id = u.account_id \
+         LEFT JOIN partner_requests r ON r.id = l.subject \
+         LEFT JOIN accounts sa ON sa.id = r.sender_account_id \
+         LEFT JOIN accounts ra ON ra.id = r.recipient_account_id \
+         WHERE l.account_id = $1";
     let rows: Vec<AuditRow> = match before {
         None => {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM audit_log WHERE account_id = $1 \
-                 ORDER BY created_at DESC, id LIMIT $2"
-            );
+            let sql = format!("{SELECT} ORDER BY l.created_at DESC, l.id LIMIT $2");
             on_pool!(store, |pool| {
                 sqlx::query_as(&sql)
                     .bind(account_id.to_string())
@@ -145,9 +195,8 @@ pub async fn list(
         }
         Some(cursor) => {
             let sql = format!(
-                "SELECT {COLUMNS} FROM audit_log WHERE account_id = $1 \
-                 AND (created_at < $2 OR (created_at = $2 AND id > $3)) \
-                 ORDER BY created_at DESC, id LIMIT $4"
+                "{SELECT} AND (l.created_at < $2 OR (l.created_at = $2 AND l.id > $3)) \
+                 ORDER BY l.created_at DESC, l.id LIMIT $4"
             );
             on_pool!(store, |pool| {
                 sqlx::query_as(&sql)

@@ -1,5 +1,6 @@
 //! The server's one integration-test binary: storage, seeding, email and HTTP on SQLite and PostgreSQL.
 
+mod activity;
 mod app;
 mod helpers;
 
