@@ -250,6 +250,7 @@ fn PartnersTable(list: PartnersList, search: String, changes: Changes) -> impl I
         )
     });
     view! {
+        <div class="table-scroll">
         <table class="partners-table" data-test="partners-table">
             <thead>
                 <tr>
@@ -271,6 +272,7 @@ fn PartnersTable(list: PartnersList, search: String, changes: Changes) -> impl I
                     .collect_view()}
             </tbody>
         </table>
+        </div>
         {more.map(|more| view! { <p class="muted">{more}</p> })}
     }
     .into_any()
@@ -283,10 +285,7 @@ fn PartnerRowView(row: PartnerRow, viewer: AccountId, changes: Changes) -> impl 
         return ().into_any();
     };
     let id = row.request.id().to_string();
-    let sent_by = match seen.side {
-        Side::Sender => format!("{} (your organization)", row.sent_by),
-        Side::Recipient => row.sent_by.clone(),
-    };
+    let sent_at = format_unix_utc(row.request.created_at().0);
     let buttons = seen
         .actions
         .iter()
@@ -300,8 +299,8 @@ fn PartnerRowView(row: PartnerRow, viewer: AccountId, changes: Changes) -> impl 
         >
             <th scope="row">{row.other_organization.clone()}</th>
             <td>{row.request.recipient_email().to_string()}</td>
-            <td>{sent_by}</td>
-            <td>{format_unix_utc(row.request.created_at().0)}</td>
+            <td>{row.sent_by.clone()}</td>
+            <td class="nowrap" title=sent_at.clone()>{sent_at.get(..10).unwrap_or_default().to_owned()}</td>
             <td>
                 <span class=status_class(seen.label.text()) data-test="partner-status">
                     {seen.label.text()}
