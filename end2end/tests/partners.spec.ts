@@ -153,6 +153,11 @@ test.describe("partners tab", () => {
     // Checked by entente-core in the browser (with JavaScript) and on the server (always).
     const malformed = await invite(acme, "someone@localhost");
     await expect(malformed).toHaveText("The part after the @ must be a domain such as example.com.");
+    if (javaScript) {
+      // With JavaScript, core's refusal is the field's validity: the browser does not send it.
+      const field = acme.page.locator('[data-test="invitation-box"]').getByLabel("Email", { exact: true });
+      expect(await field.evaluate((input) => (input as HTMLInputElement).validity.valid)).toBe(false);
+    }
     const unknown = await invite(acme, `nobody-${stamp}@e2e.example`);
     await expect(unknown).toContainText("No active Entente user has this email address.");
     await expect(rowOf(acme, globex)).toHaveCount(0);

@@ -8,8 +8,8 @@
 //! does not exist. Posted as plain forms (without WebAssembly), the four changes answer with a
 //! redirect to the Partners tab saying what happened (`?done=`).
 
+use entente_core::AccountId;
 use entente_core::partnership::{PartnerRequest, RowView, view};
-use entente_core::{AccountId, Email};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -249,6 +249,8 @@ pub async fn partner_requests_awaiting() -> Result<u32, AppError> {
 /// A refusal is a field error on `email`, in the words of `entente-core`.
 #[server(endpoint = "partners/send")]
 pub async fn send_partner_request(email: String) -> Result<(), AppError> {
+    use entente_core::Email;
+
     use self::server_side::{send_error, signed_in_partner_manager};
     use crate::api::services::services;
 

@@ -8,6 +8,9 @@ use crate::error::AppError;
 
 /// A labelled `<input>` whose error shows beneath it: the browser's own check (the same
 /// `entente-core` parser the server uses) once the field is left, else the server's answer.
+///
+/// With JavaScript the check also becomes the input's custom validity, so the browser will not
+/// send a form whose field `entente-core` refuses; the server checks everything again.
 #[component]
 pub fn FormField(
     /// The `id` of the input, unique on the page.
@@ -39,12 +42,22 @@ pub fn FormField(
         edited.set(false);
     });
     let error_id = format!("{id}-error");
-    let check_now = move |text: String| browser_error.set(check(&text));
+    let input = NodeRef::<leptos::html::Input>::new();
+    let block_submission_if_refused = move |text: &str| {
+        if let Some(input) = input.get_untracked() {
+            input.set_custom_validity(&check(text).unwrap_or_default());
+        }
+    };
+    let check_now = move |text: String| {
+        block_submission_if_refused(&text);
+        browser_error.set(check(&text));
+    };
 
     view! {
         <div class="field">
             <label for=id>{label}</label>
             <input
+                node_ref=input
                 id=id
                 name=name
                 type=input_type
@@ -55,8 +68,10 @@ pub fn FormField(
                 on:blur=move |event| check_now(event_target_value(&event))
                 on:input=move |event| {
                     edited.set(true);
+                    let text = event_target_value(&event);
+                    block_submission_if_refused(&text);
                     if browser_error.get_untracked().is_some() {
-                        check_now(event_target_value(&event));
+                        browser_error.set(check(&text));
                     }
                 }
             />
