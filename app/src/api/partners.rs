@@ -196,6 +196,29 @@ mod server_side {
         }
     }
 
+    /// Runs accept, reject or delete (by `change`) on the request with id `request_id` for the
+    /// signed-in administrator, then sends the page to the tab saying what happened.
+    pub async fn change_request(
+        change: super::PartnerChange,
+        request_id: String,
+    ) -> Result<(), AppError> {
+        use super::PartnerChange;
+        use crate::api::services::services;
+
+        let actor = signed_in_partner_manager()?;
+        let request_id = parse_request_id(&request_id)?;
+        let partners = services()?.partners;
+        let outcome = match change {
+            PartnerChange::Accepted => partners.accept(actor, request_id).await,
+            PartnerChange::Rejected => partners.reject(actor, request_id).await,
+            PartnerChange::Deleted => partners.delete(actor, request_id).await,
+            PartnerChange::Sent => return Err(AppError::NotFound),
+        };
+        outcome.map_err(action_error)?;
+        leptos_axum::redirect(&change.location());
+        Ok(())
+    }
+
     /// Maps a refused accept, reject or delete.
     pub fn action_error(error: PartnerChangeError<ActionError>) -> AppError {
         match error {
@@ -268,50 +291,17 @@ pub async fn send_partner_request(email: String) -> Result<(), AppError> {
 /// Accepts a request the signed-in organization received (pending or rejected).
 #[server(endpoint = "partners/accept")]
 pub async fn accept_partner_request(request_id: String) -> Result<(), AppError> {
-    use self::server_side::{action_error, parse_request_id, signed_in_partner_manager};
-    use crate::api::services::services;
-
-    let actor = signed_in_partner_manager()?;
-    let request_id = parse_request_id(&request_id)?;
-    services()?
-        .partners
-        .accept(actor, request_id)
-        .await
-        .map_err(action_error)?;
-    leptos_axum::redirect(&PartnerChange::Accepted.location());
-    Ok(())
+    self::server_side::change_request(PartnerChange::Accepted, request_id).await
 }
 
 /// Rejects a pending request the signed-in organization received ("Reject and ignore").
 #[server(endpoint = "partners/reject")]
 pub async fn reject_partner_request(request_id: String) -> Result<(), AppError> {
-    use self::server_side::{action_error, parse_request_id, signed_in_partner_manager};
-    use crate::api::services::services;
-
-    let actor = signed_in_partner_manager()?;
-    let request_id = parse_request_id(&request_id)?;
-    services()?
-        .partners
-        .reject(actor, request_id)
-        .await
-        .map_err(action_error)?;
-    leptos_axum::redirect(&PartnerChange::Rejected.location());
-    Ok(())
+    self::server_side::change_request(PartnerChange::Rejected, request_id).await
 }
 
 /// Deletes a request, or ends a partnership, for the signed-in organization's side.
 #[server(endpoint = "partners/delete")]
 pub async fn delete_partner_request(request_id: String) -> Result<(), AppError> {
-    use self::server_side::{action_error, parse_request_id, signed_in_partner_manager};
-    use crate::api::services::services;
-
-    let actor = signed_in_partner_manager()?;
-    let request_id = parse_request_id(&request_id)?;
-    services()?
-        .partners
-        .delete(actor, request_id)
-        .await
-        .map_err(action_error)?;
-    leptos_axum::redirect(&PartnerChange::Deleted.location());
-    Ok(())
+    self::server_side::change_request(PartnerChange::Deleted, request_id).await
 }

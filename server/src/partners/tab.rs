@@ -4,7 +4,9 @@
 use entente_app::api::partners::{PARTNERS_SHOWN, PartnerRow, PartnersList, StatusFilter};
 use entente_app::api::services::{BackendResult, BoxFuture, PartnerChangeError, PartnersService};
 use entente_app::api::session::CurrentUser;
-use entente_core::partnership::{ActionError, SendError};
+use std::future::Future;
+
+use entente_core::partnership::{ActionError, PartnerRequest, SendError};
 use entente_core::{Email, PartnerRequestId, Timestamp};
 
 use super::{Partners, PartnersError};
@@ -41,6 +43,13 @@ fn change_error<R>(error: PartnersError<R>) -> PartnerChangeError<R> {
 
 fn now() -> Timestamp {
     Timestamp(now_unix_seconds())
+}
+
+/// Runs one change and keeps only whether it happened, in the interface's terms.
+fn done<'a, R: 'a>(
+    change: impl Future<Output = Result<PartnerRequest, PartnersError<R>>> + Send + 'a,
+) -> BoxFuture<'a, Result<(), PartnerChangeError<R>>> {
+    Box::pin(async move { change.await.map(drop).map_err(change_error) })
 }
 
 impl PartnersService for Partners {
@@ -104,12 +113,7 @@ impl PartnersService for Partners {
         actor: CurrentUser,
         request: PartnerRequestId,
     ) -> BoxFuture<'_, Result<(), PartnerChangeError<ActionError>>> {
-        Box::pin(async move {
-            Partners::accept(self, actor.user_id, request, now())
-                .await
-                .map(drop)
-                .map_err(change_error)
-        })
+        done(Partners::accept(self, actor.user_id, request, now()))
     }
 
     fn reject(
@@ -117,12 +121,7 @@ impl PartnersService for Partners {
         actor: CurrentUser,
         request: PartnerRequestId,
     ) -> BoxFuture<'_, Result<(), PartnerChangeError<ActionError>>> {
-        Box::pin(async move {
-            Partners::reject(self, actor.user_id, request, now())
-                .await
-                .map(drop)
-                .map_err(change_error)
-        })
+        done(Partners::reject(self, actor.user_id, request, now()))
     }
 
     fn delete(
@@ -130,11 +129,6 @@ impl PartnersService for Partners {
         actor: CurrentUser,
         request: PartnerRequestId,
     ) -> BoxFuture<'_, Result<(), PartnerChangeError<ActionError>>> {
-        Box::pin(async move {
-            Partners::delete(self, actor.user_id, request, now())
-                .await
-                .map(drop)
-                .map_err(change_error)
-        })
+        done(Partners::delete(self, actor.user_id, request, now()))
     }
 }
