@@ -26,8 +26,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate(DatabaseArgs),
-    /// Migrate, then create the demo organizations if the database is empty and print their logins.
-    SeedDemo(DatabaseArgs),
+    /// Migrate, then create the demo organizations if the database is empty and print their
+    /// logins. Takes the serve options: the demo's partner invitation email links to the public
+    /// URL.
+    SeedDemo(ServeArgs),
     /// Print the logins of the demo users that exist in the database.
     DemoLogins(DatabaseArgs),
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser as _;
-use entente_server::config::{Cli, Command, DatabaseArgs, ServeArgs};
+use entente_server::config::{Cli, Command, ServeArgs};
 use entente_server::seed::{self, SeedOutcome};
 use entente_server::{startup, telemetry};
 
@@ -65,14 +65,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     served
 }
 
-async fn seed_demo(args: &DatabaseArgs) -> anyhow::Result<()> {
-    let store = startup::open_store(&args.database_url()).await?;
-    let text = match seed::seed_demo(&store).await? {
+async fn seed_demo(args: &ServeArgs) -> anyhow::Result<()> {
+    let store = startup::open_store(&args.database.database_url()).await?;
+    let text = match seed::seed_demo(&store, args.public_url()).await? {
         SeedOutcome::Seeded(logins) => {
             let lines: String = logins.iter().map(|login| format!("  {login}\n")).collect();
             format!(
                 "Demo organizations created. Sign in at the address below with any of these:\n{lines}\
-                 Print them again with `entente-server demo-logins`.\n"
+                 {} has invited {} to partner: sign in as {} and open Account settings → Partners.\n\
+                 Print the logins again with `entente-server demo-logins`.\n",
+                seed::DEMO_INVITATION.from_organization,
+                seed::DEMO_INVITATION.to_organization,
+                seed::DEMO_INVITATION.to_email,
             )
         }
         SeedOutcome::AlreadySeeded => {

@@ -4,8 +4,12 @@
 //! printed by the `demo-logins` command and written here in plain sight; never seed a
 //! database that real people use.
 
-use anyhow::Context as _;
+use std::sync::Arc;
 
+use anyhow::Context as _;
+use entente_core::{Email, Timestamp};
+
+use crate::partners::Partners;
 use crate::store::accounts::{self, NewAccount};
 use crate::store::users::{self, profile};
 use crate::store::{Store, StoreError};
@@ -69,6 +73,23 @@ const DEMO_ORGANIZATIONS: [DemoOrganization; 2] = [
     },
 ];
 
+/// The partner invitation the demo starts with, so the Partners tab has something to answer.
+pub struct DemoInvitation {
+    /// The sending organization (its Administrator sends it).
+    pub from_organization: &'static str,
+    /// The receiving organization.
+    pub to_organization: &'static str,
+    /// The address it is sent to: the receiving Administrator's.
+    pub to_email: &'static str,
+}
+
+/// Acme Print invites Northwind Studio.
+pub const DEMO_INVITATION: DemoInvitation = DemoInvitation {
+    from_organization: "Acme Print",
+    to_organization: "Northwind Studio",
+    to_email: "admin@northwind.example",
+};
+
 /// What [`seed_demo`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SeedOutcome {
@@ -120,12 +141,15 @@ fn profile_label(stored: &str) -> &str {
     }
 }
 
-/// Creates the two demo organizations and their six users, only if the database has no accounts.
+/// Creates the two demo organizations and their six users, only if the database has no
+/// accounts, then sends [`DEMO_INVITATION`] the way an administrator would (its email links to
+/// `public_url`).
 ///
-/// Everything is written in one transaction; passwords are hashed (Argon2, off the async
-/// threads) before it begins, so the write lock is held only for the inserts.
+/// The organizations are written in one transaction; passwords are hashed (Argon2, off the
+/// async threads) before it begins, so the write lock is held only for the inserts. The
+/// invitation goes through the partners service, in its own transaction.
 #[tracing::instrument(skip_all)]
-pub async fn seed_demo(store: &Store) -> anyhow::Result<SeedOutcome> {
+pub async fn seed_demo(store: &Store, public_url: url::Url) -> anyhow::Result<SeedOutcome> {
     if accounts::count_accounts(store).await? > 0 {
         return Ok(SeedOutcome::AlreadySeeded);
     }
@@ -137,6 +161,7 @@ pub async fn seed_demo(store: &Store) -> anyhow::Result<SeedOutcome> {
         return Ok(SeedOutcome::AlreadySeeded);
     }
     let mut logins = Vec::new();
+    let mut inviting_admin: Option<users::UserId> = None;
     for organization in &DEMO_ORGANIZATIONS {
         let [admin, others @ ..] = &organization.users;
         let new_account = NewAccount {
@@ -145,9 +170,12 @@ pub async fn seed_demo(store: &Store) -> anyhow::Result<SeedOutcome> {
             admin_email: admin.email.to_owned(),
             password_hash: hashes.next(),
         };
-        let (account_id, _) = accounts::create_account_with_admin(&mut tx, new_account)
+        let (account_id, admin_id) = accounts::create_account_with_admin(&mut tx, new_account)
             .await
             .with_context(|| format!("creating demo organization {}", organization.name))?;
+        if organization.name == DEMO_INVITATION.from_organization {
+            inviting_admin = Some(admin_id);
+        }
         for user in others {
             users::create_user(
                 &mut tx,
@@ -168,6 +196,17 @@ pub async fn seed_demo(store: &Store) -> anyhow::Result<SeedOutcome> {
         );
     }
     tx.commit().await?;
+    let inviting_admin = inviting_admin.context("the inviting demo organization is declared")?;
+    let to = Email::parse(DEMO_INVITATION.to_email).context("the demo address is valid")?;
+    let now = Timestamp(crate::store::now_unix_seconds());
+    Partners::new(
+        store.clone(),
+        public_url,
+        Arc::new(tokio::sync::Notify::new()),
+    )
+    .send(inviting_admin.into(), &to, now)
+    .await
+    .context("sending the demo partner invitation")?;
     tracing::info!(users = logins.len(), "demo data seeded");
     Ok(SeedOutcome::Seeded(logins))
 }

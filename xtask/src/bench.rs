@@ -47,25 +47,57 @@ pub fn bench(root: &Path, target_dir: &Path) -> Result<()> {
         .spawn()?;
     let outcome = tools::wait_for_health(&address, Duration::from_secs(30)).and_then(|()| {
         for path in ["/healthz", "/", "/no-such-page"] {
-            run_step(
-                Step::new(
-                    &format!("wrk: GET {path} for 10 s, 2 threads, 32 connections"),
-                    "wrk",
-                )
-                .args([
-                    "--latency",
-                    "-t2",
-                    "-c32",
-                    "-d10s",
-                    &format!("http://{address}{path}"),
-                ]),
-            )?;
+            load(&address, path, None)?;
         }
-        Ok(())
+        // The Partners tab as the demo's Northwind administrator sees it: the session check,
+        // the badge count and the list, rendered on the server.
+        let cookie = sign_in(&address, "admin@northwind.example", "entente-demo")?;
+        load(&address, "/settings/partners", Some(&cookie))
     });
     tools::terminate(&mut child);
     let _ = std::fs::remove_dir_all(&data_dir);
     outcome
+}
+
+/// Loads `path` with wrk for ten seconds (2 threads, 32 connections), with `cookie` if given.
+fn load(address: &str, path: &str, cookie: Option<&str>) -> Result<()> {
+    let signed_in = if cookie.is_some() { ", signed in" } else { "" };
+    let mut step = Step::new(
+        &format!("wrk: GET {path}{signed_in} for 10 s, 2 threads, 32 connections"),
+        "wrk",
+    )
+    .args(["--latency", "-t2", "-c32", "-d10s"]);
+    if let Some(cookie) = cookie {
+        step = step.args(["-H", &format!("Cookie: {cookie}")]);
+    }
+    run_step(step.arg(format!("http://{address}{path}")))
+}
+
+/// Signs in through the same form post a browser makes and returns the session cookie
+/// (`name=value`), over a plain HTTP/1.1 exchange on loopback.
+fn sign_in(address: &str, email: &str, password: &str) -> Result<String> {
+    use std::io::{Read as _, Write as _};
+
+    let body = format!("email={}&password={}", email.replace('@', "%40"), password);
+    let request = format!(
+        "POST /api/sign_in HTTP/1.1\r\nHost: {address}\r\nOrigin: http://{address}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = std::net::TcpStream::connect(address)?;
+    stream.write_all(request.as_bytes())?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    response
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .filter(|line| line.to_ascii_lowercase().starts_with("set-cookie: "))
+        .map(|line| line["set-cookie: ".len()..].trim())
+        .find(|cookie| cookie.starts_with("entente_session="))
+        .and_then(|cookie| cookie.split(';').next())
+        .map(str::to_owned)
+        .with_context(|| format!("signing in as {email} gave no session cookie: {response}"))
 }
 
 /// Prints raw, gzip -9 and brotli -q 11 sizes of the files in `pkg`.
