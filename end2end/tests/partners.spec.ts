@@ -221,6 +221,27 @@ test.describe("partners tab", () => {
     await expectStatus(globex, acme, "Received - Awaiting Your Approval", ["Accept", "Reject and ignore", "Delete"]);
   });
 
+  test("a rejected request can still be accepted, even after the sender deleted it, and accepting archives the other requests", async ({ browser, baseURL }, testInfo) => {
+    const javaScript = hasJavaScript(testInfo.project.name);
+    const stamp = stampFor(testInfo.project.name);
+    const acme = await signUpOrg(browser, javaScript, baseURL, `Acme ${stamp}`, `ada-${stamp}@e2e.example`);
+    const globex = await signUpOrg(browser, javaScript, baseURL, `Globex ${stamp}`, `gil-${stamp}@e2e.example`);
+    const otto = `otto-${stamp}@e2e.example`;
+    await addUser(globex, "Otto Other", otto, "standard");
+    await inviteOk(acme, globex.adminEmail);
+    await inviteOk(acme, otto);
+
+    await act(globex, acme, "Reject and ignore", /sees it as Rejected/, globex.adminEmail);
+    await act(acme, globex, "Delete", /once Globex .* has deleted it too/, globex.adminEmail);
+    await expect(rowOf(acme, globex)).toHaveCount(1);
+    await expect(rowOf(acme, globex, otto).locator('[data-test="partner-status"]')).toHaveText("Sent - Awaiting Approval");
+
+    await act(globex, acme, "Accept", undefined, globex.adminEmail);
+    await expectStatus(globex, acme, "Partner", ["Delete"]);
+    await expectStatus(acme, globex, "Partner", ["Delete"]);
+    await expect(rowOf(acme, globex, globex.adminEmail)).toHaveCount(1);
+  });
+
   test("deleting a pending request: by the sender gone for both, by the recipient Rejected for the sender", async ({ browser, baseURL }, testInfo) => {
     const javaScript = hasJavaScript(testInfo.project.name);
     const stamp = stampFor(testInfo.project.name);

@@ -14,6 +14,7 @@ use crate::tools::{self, Step, run_step};
 /// Runs the benchmark and prints its figures.
 pub fn bench(root: &Path, target_dir: &Path) -> Result<()> {
     tools::ensure_build_tools(root, true)?;
+    tools::ensure_bench_tools()?;
     run_step(
         Step::new("Building the release server and WASM bundle", "cargo")
             .args(["leptos", "build", "--release"])

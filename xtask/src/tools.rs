@@ -142,6 +142,20 @@ pub fn ensure_test_tools(_root: &Path) -> Result<()> {
     if output_of("/usr/bin/python3", &["-c", "import aiosmtpd"]).is_none() {
         missing.push("python3-aiosmtpd");
     }
+    install_from_apt(&missing)
+}
+
+/// Installs from apt what `cargo xtask bench` uses and lacks: wrk and brotli.
+pub fn ensure_bench_tools() -> Result<()> {
+    let missing: Vec<&str> = ["wrk", "brotli"]
+        .into_iter()
+        .filter(|program| !Path::new("/usr/bin").join(program).exists())
+        .collect();
+    install_from_apt(&missing)
+}
+
+/// Installs Debian packages (through sudo unless we are root); nothing to do if none is missing.
+fn install_from_apt(missing: &[&str]) -> Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
@@ -160,7 +174,7 @@ pub fn ensure_test_tools(_root: &Path) -> Result<()> {
             .env("DEBIAN_FRONTEND", "noninteractive")
     };
     run_step(apt(&["update"]))?;
-    run_step(apt(&[&["install", "-y"][..], &missing].concat()))?;
+    run_step(apt(&[&["install", "-y"][..], missing].concat()))?;
     Ok(())
 }
 
