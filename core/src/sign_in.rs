@@ -47,6 +47,19 @@ pub fn check_sign_in_throttle(
     })
 }
 
+/// How many "Forgot your password?" emails one user may receive within
+/// [`PASSWORD_RESET_WINDOW_SECONDS`]; further requests are answered alike but send nothing.
+pub const MAX_PASSWORD_RESETS: usize = 3;
+/// The sliding window, in seconds, over which reset emails are counted (one hour).
+pub const PASSWORD_RESET_WINDOW_SECONDS: i64 = 60 * 60;
+
+/// Whether another reset email may go to a user who was sent `recent` of them since
+/// `now - PASSWORD_RESET_WINDOW_SECONDS`. The answer on the page does not change either way,
+/// so the form cannot be used to flood someone's inbox nor to learn who has an account.
+pub fn may_send_password_reset(recent: usize) -> bool {
+    recent < MAX_PASSWORD_RESETS
+}
+
 /// Returns `next` if it is a path on this site (starts with one `/`), so a sign-in link
 /// cannot send people to another site afterwards; `None` otherwise.
 pub fn local_return_path(next: &str) -> Option<&str> {
@@ -60,6 +73,14 @@ pub fn local_return_path(next: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_user_gets_at_most_three_reset_emails_an_hour() {
+        assert!(may_send_password_reset(0));
+        assert!(may_send_password_reset(2));
+        assert!(!may_send_password_reset(3));
+        assert!(!may_send_password_reset(40));
+    }
 
     fn check(failures: &[i64], now: i64, expected: Result<(), i64>) {
         let failures: Vec<Timestamp> = failures.iter().copied().map(Timestamp).collect();

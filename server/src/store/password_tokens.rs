@@ -56,6 +56,28 @@ pub async fn insert_token(
     Ok(())
 }
 
+/// How many tokens of `purpose` were issued to `user_id` after `since` (unix seconds).
+#[instrument(skip_all, fields(%user_id, purpose = purpose.as_str()))]
+pub async fn count_issued_since(
+    tx: &mut Tx,
+    user_id: UserId,
+    purpose: TokenPurpose,
+    since: i64,
+) -> Result<usize, StoreError> {
+    let count: i64 = on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM password_tokens \
+             WHERE user_id = $1 AND purpose = $2 AND created_at > $3",
+        )
+        .bind(user_id.to_string())
+        .bind(purpose.as_str())
+        .bind(since)
+        .fetch_one(conn)
+        .await
+    })?;
+    Ok(usize::try_from(count).unwrap_or(usize::MAX))
+}
+
 /// Marks the token with this hash used, if it is unused and unexpired at `now`, and returns
 /// whose it is; `None` when no such token works (unknown, expired or used).
 ///

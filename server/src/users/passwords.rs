@@ -1,6 +1,7 @@
 //! Set-password links: using a token once to set a password, and "Forgot your password?".
 
 use entente_app::api::services::{BackendResult, SetPasswordError};
+use entente_core::sign_in::{PASSWORD_RESET_WINDOW_SECONDS, may_send_password_reset};
 use entente_core::{Email, NewPassword};
 
 use super::{StoreUsers, tokens};
@@ -52,7 +53,8 @@ pub(super) async fn set_password(
     Ok(())
 }
 
-/// Emails a reset link (valid one hour) to the active user with this address, if any.
+/// Emails a reset link (valid one hour) to the active user with this address, if any, and
+/// if `entente_core::sign_in::may_send_password_reset` allows another one this hour.
 #[tracing::instrument(skip_all)]
 pub(super) async fn request_password_reset(
     service: &StoreUsers,
@@ -68,6 +70,13 @@ pub(super) async fn request_password_reset(
     let token = tokens::issue_token().map_err(|error| error.to_string())?;
     let link = service.set_password_link(&token.secret)?;
     let mut tx = service.store.begin_write().await?;
+    let since = now - PASSWORD_RESET_WINDOW_SECONDS;
+    let recent =
+        password_tokens::count_issued_since(&mut tx, user.id, TokenPurpose::Reset, since).await?;
+    if !may_send_password_reset(recent) {
+        tracing::warn!(user_id = %user.id, recent, "password reset throttled: no email sent");
+        return Ok(());
+    }
     password_tokens::insert_token(
         &mut tx,
         &token.hash,

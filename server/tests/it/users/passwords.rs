@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::*;
 use crate::app::spawn_app;
-use crate::helpers::{both_engines, fetch_count};
+use crate::helpers::{both_engines, execute_raw, fetch_count};
 
 const INVALID_LINK: &str = "This link to set a password does not work: it may have expired or \
     been used already. Ask an administrator for a new invitation, or use \"Forgot your \
@@ -144,6 +144,23 @@ both_engines! {
         assert_eq!(current_user(&app, &client).await["email"], "nora@northwind.example");
         let old = error_json(sign_in(&app, &browser(), "nora@northwind.example", PASSWORD).await).await;
         assert!(old["InvalidFields"].is_array(), "{old}");
+    }
+
+    async fn forgot_password_sends_at_most_three_links_an_hour_and_answers_alike(store: Store) {
+        let app = spawn_app(store).await;
+        let _admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
+        let visitor = browser();
+        let ask = || call(&app, &visitor, "request_password_reset", &[("email", "nora@northwind.example")]);
+        let first = ok_json(ask().await).await;
+        for _ in 0..5 {
+            assert_eq!(ok_json(ask().await).await, first, "the same answer, throttled or not");
+        }
+        assert_eq!(emails_to(&app.store, "nora@northwind.example").await.len(), 3);
+
+        // An hour later the window has moved on.
+        execute_raw(&app.store, "UPDATE password_tokens SET created_at = created_at - 3601").await.unwrap();
+        ok_json(ask().await).await;
+        assert_eq!(emails_to(&app.store, "nora@northwind.example").await.len(), 4);
     }
 
     async fn a_deactivated_user_gets_no_reset_link(store: Store) {
