@@ -214,6 +214,31 @@ both_engines! {
         assert_eq!(count(&store, "partner_requests").await, 1);
     }
 
+    async fn the_same_invitation_sent_many_times_at_once_is_stored_once(store: Store) {
+        let partners = service(&store);
+        let acme = org(&store, "acme").await;
+        let _globex = org(&store, "globex").await;
+        let second = admin(&store, &acme, "second@acme.example").await;
+        let tasks: Vec<_> = (0..8)
+            .map(|task| {
+                let partners = partners.clone();
+                let actor = if task % 2 == 0 { acme.admin } else { second };
+                tokio::spawn(async move { partners.send(actor, &email("admin@globex.example"), NOW).await })
+            })
+            .collect();
+        let mut sent = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => sent += 1,
+                Err(PartnersError::Refused(SendError::AlreadyInvited { .. })) => {}
+                Err(other) => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(sent, 1, "one request, however many administrators press Send");
+        assert_eq!(count(&store, "partner_requests").await, 1);
+        assert_eq!(emails(&store, EmailKind::PartnerInvitation).await.len(), 1);
+    }
+
     async fn accept_and_delete_at_once_end_in_a_state_the_rules_allow(store: Store) {
         let partners = service(&store);
         let (acme, globex, id) = invited(&store, &partners).await;
