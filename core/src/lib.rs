@@ -52,6 +52,7 @@
 //! | delete by R | Rejected | hidden for R; archived once S deleted too | — | `recipient_delete_of_rejected_hides_it_for_the_recipient_only` |
 //! | delete by R | Accepted | partnership ends; hidden for R; Rejected for S, blocking E until S deletes | sync stops | `recipient_delete_of_partner_ends_it_and_shows_rejected_to_sender_until_sender_deletes` |
 //! | 4.4: a rejection blocks E until both sides delete, in either order | | | | `reconciliation_recipient_deletes_first_then_sender`, `reconciliation_sender_deletes_first_then_recipient` |
+//! | send, rate (not a SPEC rule: a limit against unwanted email, checked by the server before `send`) | 30 invitations by S in the last hour | — | `SendError::TooManyInvitations` | `an_organization_sends_at_most_thirty_invitations_an_hour` |
 //!
 //! The model test `core/tests/model` (`partnership_rules_match_the_reference_model`) runs
 //! 256 × 50 = 12,800 random steps against an independent reference model and checks after each

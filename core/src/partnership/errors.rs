@@ -38,6 +38,15 @@ pub enum SendError {
         /// The pending request.
         request: PartnerRequestId,
     },
+    /// The organization sent [`super::MAX_INVITATIONS_PER_HOUR`] invitations within the last
+    /// hour (a limit against unwanted email, checked by [`super::check_invitation_rate`]).
+    #[error(
+        "Your organization has sent {limit} partner invitations in the last hour. Please try again later."
+    )]
+    TooManyInvitations {
+        /// The limit per hour.
+        limit: usize,
+    },
     /// An invitation to this address was declined and is not yet deleted by both sides.
     #[error(
         "You have already invited this person; they declined. You can invite them again once both organizations have deleted that request."

@@ -5,6 +5,7 @@
 //! returned [`Decision`] together with its [`Effect`]s in one transaction.
 
 mod errors;
+mod rate;
 mod record;
 #[cfg(test)]
 mod test_support;
@@ -14,6 +15,7 @@ mod view;
 use serde::{Deserialize, Serialize};
 
 pub use errors::{ActionError, SendError};
+pub use rate::{INVITATION_WINDOW_SECONDS, MAX_INVITATIONS_PER_HOUR, check_invitation_rate};
 pub use record::{
     PartnerRequest, RecordError, RequestStatus, RequestStatusParseError, Side, StoredPartnerRequest,
 };

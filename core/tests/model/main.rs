@@ -88,6 +88,9 @@ fn send_outcome(result: &Result<partnership::Decision, SendError>) -> Outcome {
         Err(SendError::IncomingRequestPending { .. }) => Outcome::IncomingPending,
         Err(SendError::AlreadyInvited { .. }) => Outcome::AlreadyInvited,
         Err(SendError::InvitationDeclined) => Outcome::Declined,
+        Err(error @ SendError::TooManyInvitations { .. }) => {
+            panic!("core's send does not rate-limit (the server does): {error}")
+        }
     }
 }
 

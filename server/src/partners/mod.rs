@@ -9,7 +9,8 @@
 //! `BEGIN IMMEDIATE` serializes writers already), so two concurrent changes to one pair
 //! decide one after the other. A retryable store error reruns the whole transaction after a
 //! short backoff; so does a unique-index violation, whose rerun lets core decide from the
-//! committed facts.
+//! committed facts. Before a send, the organization's invitations of the last hour are counted
+//! against `entente_core::partnership::check_invitation_rate` (a limit against unwanted email).
 
 mod tab;
 
@@ -142,6 +143,11 @@ impl Partners {
     ) -> Result<PartnerRequest, PartnersError<SendError>> {
         let mut tx = self.store.begin_write().await?;
         let actor = load_actor(&mut tx, actor).await?;
+        if actor.can_manage_partners() {
+            let since = Timestamp(now.0 - partnership::INVITATION_WINDOW_SECONDS);
+            let recent = partner_requests::count_sent_since(&mut tx, actor.account, since).await?;
+            partnership::check_invitation_rate(recent).map_err(PartnersError::Refused)?;
+        }
         let recipient = match users::find_user_by_email_in(&mut tx, email.as_str()).await? {
             None => RecipientLookup::NotFound,
             Some(user) => RecipientLookup::Found {

@@ -284,6 +284,27 @@ pub async fn between(
     rows.into_iter().map(PartnerRequest::try_from).collect()
 }
 
+/// How many requests `sender` created after `since` (archived ones included), inside the
+/// sending transaction. Served by `partner_requests_sender_created_idx`.
+#[instrument(skip_all, fields(%sender))]
+pub async fn count_sent_since(
+    tx: &mut Tx,
+    sender: AccountId,
+    since: Timestamp,
+) -> Result<usize, StoreError> {
+    let count: i64 = on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM partner_requests \
+             WHERE sender_account_id = $1 AND created_at > $2",
+        )
+        .bind(sender.to_string())
+        .bind(since.0)
+        .fetch_one(conn)
+        .await
+    })?;
+    Ok(usize::try_from(count).unwrap_or(usize::MAX))
+}
+
 /// Which rows of the Partners tab a listing keeps, by status as the viewing account sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TabFilter {

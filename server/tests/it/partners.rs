@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use entente_core::partnership::{ActionError, PartnerRequest, RequestStatus, SendError};
+use entente_core::partnership::{
+    ActionError, INVITATION_WINDOW_SECONDS, MAX_INVITATIONS_PER_HOUR, PartnerRequest,
+    RequestStatus, SendError,
+};
 use entente_core::{AccountId, PartnerRequestId, Timestamp, UserId};
 use entente_server::mail::EmailKind;
 use entente_server::partners::{Partners, PartnersError};
@@ -237,6 +240,29 @@ both_engines! {
         assert_eq!(sent, 1, "one request, however many administrators press Send");
         assert_eq!(count(&store, "partner_requests").await, 1);
         assert_eq!(emails(&store, EmailKind::PartnerInvitation).await.len(), 1);
+    }
+
+    async fn an_organization_sends_at_most_thirty_invitations_an_hour(store: Store) {
+        let partners = service(&store);
+        let acme = org(&store, "acme").await;
+        let globex = org(&store, "globex").await;
+        for n in 0..=MAX_INVITATIONS_PER_HOUR {
+            add_user(&store, &globex, "Invitee", &format!("invitee{n}@globex.example")).await;
+        }
+        for n in 0..MAX_INVITATIONS_PER_HOUR {
+            let address = email(&format!("invitee{n}@globex.example"));
+            partners.send(acme.admin, &address, NOW).await.unwrap();
+        }
+        let last = email(&format!("invitee{MAX_INVITATIONS_PER_HOUR}@globex.example"));
+        let refused = partners.send(acme.admin, &last, at(60)).await.unwrap_err();
+        assert!(matches!(refused, PartnersError::Refused(SendError::TooManyInvitations { limit: 30 })), "{refused:?}");
+        assert_eq!(count(&store, "partner_requests").await, 30);
+        assert_eq!(emails(&store, EmailKind::PartnerInvitation).await.len(), 30);
+
+        // Another organization is not held back, and an hour later Acme may send again.
+        let initech = org(&store, "initech").await;
+        partners.send(initech.admin, &last, at(60)).await.unwrap();
+        partners.send(acme.admin, &last, at(INVITATION_WINDOW_SECONDS + 1)).await.unwrap();
     }
 
     async fn accept_and_delete_at_once_end_in_a_state_the_rules_allow(store: Store) {
