@@ -495,7 +495,7 @@ fn Confirmation(confirm: ConfirmationView, changes: Changes) -> impl IntoView {
     view! {
         <section
             class="confirmation"
-            role="alertdialog"
+            role="region"
             aria-labelledby="confirmation-heading"
             data-test="confirmation"
         >
