@@ -2,7 +2,7 @@
 // only, with JavaScript off and on: every scenario of the two help pages (SPEC 4).
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 
-import { hasJavaScript, open } from "./support";
+import { hasJavaScript, isAppError, open } from "./support";
 
 const PASSWORD = "correct horse battery";
 
@@ -25,7 +25,7 @@ async function newPage(browser: Browser, javaScript: boolean, baseURL: string | 
   const page = await context.newPage();
   if (javaScript) {
     page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      if (message.type() === "error" && isAppError(message.text())) {
         throw new Error(`console error: ${message.text()}`);
       }
     });

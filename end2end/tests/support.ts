@@ -13,3 +13,13 @@ export async function open(page: Page, path: string, javaScript: boolean): Promi
 export function hasJavaScript(projectName: string): boolean {
   return projectName !== "no-js";
 }
+
+/**
+ * Whether a console error comes from our pages rather than from the browser's own notes:
+ * "Failed to load resource" follows each deliberate refusal (a 403 page, a 500 answer), and
+ * "Blocked script execution in 'about:srcdoc'" is the developers' Mailbox frame, sandboxed
+ * without scripts on purpose, refusing a script (our email HTML has none; seen once in CI).
+ */
+export function isAppError(text: string): boolean {
+  return !text.startsWith("Failed to load resource") && !text.startsWith("Blocked script execution in 'about:srcdoc'");
+}

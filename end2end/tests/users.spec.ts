@@ -1,7 +1,7 @@
 // Account settings → Users in a real browser, with JavaScript off and on: an administrator adds
 // a Standard user, who sets a password from the emailed link, signs in, and cannot open Users.
 import { expect, test, type Page } from "@playwright/test";
-import { hasJavaScript, open } from "./support";
+import { hasJavaScript, isAppError, open } from "./support";
 
 const PASSWORD = "correct horse battery";
 const NEW_PASSWORD = "a brand new passphrase";
@@ -97,7 +97,7 @@ test.describe("account settings: users", () => {
     // Hydrating each of these pages (loaded directly or reached by a link) logs nothing wrong.
     // The refusals (the 403 page, the 500 answer of the used token) are by design: the browser
     // notes each failed load, and those are the only errors it may report.
-    expect(consoleErrors.filter((text) => !text.startsWith("Failed to load resource"))).toEqual([]);
+    expect(consoleErrors.filter(isAppError)).toEqual([]);
   });
 
   test("forgot password answers with one sentence whatever the address", async ({ page }, testInfo) => {
