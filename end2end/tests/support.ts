@@ -18,7 +18,8 @@ export function hasJavaScript(projectName: string): boolean {
  * Whether a console error comes from our pages rather than from the browser's own notes:
  * "Failed to load resource" follows each deliberate refusal (a 403 page, a 500 answer), and
  * "Blocked script execution in 'about:srcdoc'" is the developers' Mailbox frame, sandboxed
- * without scripts on purpose, refusing a script (our email HTML has none; seen once in CI).
+ * without scripts on purpose, refusing a script Playwright itself tries to run in every frame
+ * (microsoft/playwright#33343; our email HTML has none; seen once in CI).
  */
 export function isAppError(text: string): boolean {
   return !text.startsWith("Failed to load resource") && !text.startsWith("Blocked script execution in 'about:srcdoc'");
