@@ -123,7 +123,6 @@ mod tests {
 
     fn names() -> RequestNames {
         RequestNames {
-            sender_account_id: entente_core::AccountId::from_uuid(uuid::Uuid::nil()),
             sender_name: "Acme".to_owned(),
             recipient_name: "Globex".to_owned(),
             recipient_email: "gil@globex.example".to_owned(),

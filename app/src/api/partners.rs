@@ -104,8 +104,6 @@ pub struct PartnersList {
     pub rows: Vec<PartnerRow>,
     /// How many rows matched, shown or not.
     pub matched: usize,
-    /// How many requests await this organization's approval, whatever the filter.
-    pub awaiting_approval: u32,
 }
 
 /// What a change on the Partners tab did, for the sentence shown after it (`?done=`).

@@ -10,7 +10,7 @@
 //! with a redirect back here; with it they run in place and the list refreshes.
 
 use entente_core::AccountId;
-use entente_core::partnership::{Action, RequestStatus, Side};
+use entente_core::partnership::{Action, RequestStatus, RowLabel, Side};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -302,7 +302,7 @@ fn PartnerRowView(row: PartnerRow, viewer: AccountId, changes: Changes) -> impl 
             <td>{row.sent_by.clone()}</td>
             <td class="nowrap" title=sent_at.clone()>{sent_at.get(..10).unwrap_or_default().to_owned()}</td>
             <td>
-                <span class=status_class(seen.label.text()) data-test="partner-status">
+                <span class=status_class(seen.label) data-test="partner-status">
                     {seen.label.text()}
                 </span>
             </td>
@@ -313,11 +313,11 @@ fn PartnerRowView(row: PartnerRow, viewer: AccountId, changes: Changes) -> impl 
 }
 
 /// The badge style of a status.
-fn status_class(label: &str) -> &'static str {
+fn status_class(label: RowLabel) -> &'static str {
     match label {
-        "Partner" => "badge partner",
-        "Rejected" => "badge rejected",
-        _ => "badge pending",
+        RowLabel::Partner => "badge partner",
+        RowLabel::Rejected => "badge rejected",
+        RowLabel::SentAwaitingApproval | RowLabel::ReceivedAwaitingYourApproval => "badge pending",
     }
 }
 

@@ -63,7 +63,6 @@ impl PartnersService for Partners {
             let viewer = actor.account_id;
             let search = search.to_lowercase();
             let rows = partner_requests::list_for_tab(&self.store, viewer, filter.into()).await?;
-            let awaiting = partner_requests::count_awaiting_approval(&self.store, viewer).await?;
             let matching: Vec<TabRow> = rows
                 .into_iter()
                 .filter(|row| matches(row, &search))
@@ -82,7 +81,6 @@ impl PartnersService for Partners {
                 viewer,
                 rows,
                 matched,
-                awaiting_approval: u32::try_from(awaiting).unwrap_or(u32::MAX),
             })
         })
     }

@@ -54,8 +54,6 @@ pub struct AuditEntry {
 /// What an Activity line shows of the partner request an entry is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestNames {
-    /// The sender account.
-    pub sender_account_id: AccountId,
     /// The sender organization's name.
     pub sender_name: String,
     /// The recipient organization's name.
@@ -94,7 +92,6 @@ struct AuditRow {
     created_at: i64,
     actor_name: Option<String>,
     actor_account_name: Option<String>,
-    request_sender_account_id: Option<String>,
     request_sender_name: Option<String>,
     request_recipient_name: Option<String>,
     request_recipient_email: Option<String>,
@@ -117,18 +114,15 @@ impl TryFrom<AuditRow> for AuditEntry {
             created_at: Timestamp(row.created_at),
             actor: row.actor_name.zip(row.actor_account_name),
             partner_request: match (
-                row.request_sender_account_id,
                 row.request_sender_name,
                 row.request_recipient_name,
                 row.request_recipient_email,
             ) {
-                (Some(sender), Some(sender_name), Some(recipient_name), Some(email)) => {
+                (Some(sender_name), Some(recipient_name), Some(recipient_email)) => {
                     Some(RequestNames {
-                        sender_account_id: parse_id(&sender, "partner_requests.sender_account_id")?
-                            .into(),
                         sender_name,
                         recipient_name,
-                        recipient_email: email,
+                        recipient_email,
                     })
                 }
                 _ => None,
@@ -172,7 +166,6 @@ pub async fn list(
 ) -> Result<Vec<AuditEntry>, StoreError> {
     const SELECT: &str = "SELECT l.id, l.account_id, l.actor_user_id, l.action, l.subject, \
             l.detail, l.created_at, u.name AS actor_name, ua.name AS actor_account_name, \
-            r.sender_account_id AS request_sender_account_id, \
             sa.name AS request_sender_name, ra.name AS request_recipient_name, \
             r.recipient_email AS request_recipient_email \
          FROM audit_log l \
