@@ -145,7 +145,12 @@ fn PartnersTab() -> impl IntoView {
                         });
                         Ok::<_, AppError>(view! {
                             {confirm.map(|confirm| view! { <Confirmation confirm changes /> })}
-                            <PartnersTable list search=search.get_untracked() changes />
+                            <PartnersTable
+                                list
+                                filtered=status.get_untracked() != StatusFilter::All
+                                    || !search.get_untracked().is_empty()
+                                changes
+                            />
                         })
                     })}
                 </ErrorBoundary>
@@ -224,12 +229,12 @@ fn FilterForm(status: Memo<StatusFilter>, search: Memo<String>) -> impl IntoView
     }
 }
 
-/// The table, or the empty state.
+/// The table, or the empty state (`filtered`: a status filter or a search is applied).
 #[component]
-fn PartnersTable(list: PartnersList, search: String, changes: Changes) -> impl IntoView {
+fn PartnersTable(list: PartnersList, filtered: bool, changes: Changes) -> impl IntoView {
     let viewer = list.viewer;
     if list.rows.is_empty() {
-        let message = if list.matched == 0 && search.is_empty() {
+        let message = if !filtered {
             "No partners yet. Send a partner invitation to an organization you work with: once \
              one of its administrators accepts, you see each other's people in Contacts."
         } else {

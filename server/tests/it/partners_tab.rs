@@ -248,6 +248,9 @@ both_engines! {
         let (_, filtered) = page(&app, &acme, "/settings/partners?status=sent&q=Glob").await;
         assert!(filtered.contains(r#"value="Glob""#), "the search box keeps the search: {filtered}");
         assert!(filtered.contains(r#"<option value="sent" selected>"#), "{filtered}");
+        let (_, none_rejected) = page(&app, &acme, "/settings/partners?status=rejected").await;
+        assert!(none_rejected.contains("No partner requests match this filter."), "{none_rejected}");
+        assert!(!none_rejected.contains("No partners yet."), "{none_rejected}");
 
         let (_, invite) = page(&app, &acme, "/settings/partners?invite=1").await;
         assert!(invite.contains(">Send invitation</h2>") && invite.contains(r#"action="/api/partners/send""#), "{invite}");
