@@ -9,30 +9,28 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
+use crate::site::{self, Profile};
 use crate::tools::{self, Step, run_step};
 
 /// Runs the benchmark and prints its figures.
 pub fn bench(root: &Path, target_dir: &Path) -> Result<()> {
     tools::ensure_build_tools(root, true)?;
     tools::ensure_bench_tools()?;
-    run_step(
-        Step::new("Building the release server and WASM bundle", "cargo")
-            .args(["leptos", "build", "--release"])
-            .dir(root),
-    )?;
-    print_sizes(&root.join("target").join("site").join("pkg"))?;
+    site::build_front(root, target_dir, Profile::Release)?;
+    site::build_server(root, Profile::Release)?;
+    print_sizes(&site::site_root(root).join("pkg"))?;
 
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let address = format!("127.0.0.1:{port}");
     let data_dir =
         std::env::temp_dir().join(format!("entente-bench-{}-{port}", std::process::id()));
-    let server = target_dir.join("release").join("entente-server");
+    let server = site::server_binary(target_dir, Profile::Release);
     let envs = [
         ("ENTENTE_DATA_DIR", data_dir.display().to_string()),
         ("LEPTOS_SITE_ADDR", address.clone()),
         (
             "LEPTOS_SITE_ROOT",
-            root.join("target").join("site").display().to_string(),
+            site::site_root(root).display().to_string(),
         ),
         ("RUST_LOG", "warn".to_string()),
     ];

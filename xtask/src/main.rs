@@ -1,10 +1,11 @@
 //! Developer commands for Entente: `cargo xtask run` and `cargo xtask test`.
 //!
 //! Both install what is missing first (the wasm32 target, wasm-bindgen-cli at the version
-//! `Cargo.lock` pins, cargo-leptos, npm packages, Chromium for the browser tests), so a
-//! newcomer needs nothing but Rust, Node/npm and root on a fresh machine.
+//! `Cargo.lock` pins, npm packages, Chromium for the browser tests), so a newcomer needs
+//! nothing but Rust, Node/npm and root on a fresh machine.
 
 mod bench;
+mod site;
 mod tools;
 
 use std::net::TcpListener;
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 
+use crate::site::Profile;
 use crate::tools::{Step, run_step};
 
 const USAGE: &str = "usage: cargo xtask <run|test>
@@ -62,21 +64,19 @@ fn run() -> Result<()> {
     let started = Instant::now();
     let root = workspace_root();
     println!(
-        "Entente: preparing to serve. A first run installs tools and compiles everything: expect 15-25 minutes on 2 cores; later runs take seconds."
+        "Entente: preparing to serve. A first run installs tools and compiles everything: expect about 15 minutes on 2 cores; later runs take seconds."
     );
     tools::ensure_build_tools(&root, true)?;
-    run_step(
-        Step::new("Building the release server and WASM bundle", "cargo")
-            .args(["leptos", "build", "--release"])
-            .dir(&root),
-    )?;
+    let target = target_dir(&root);
+    site::build_front(&root, &target, Profile::Release)?;
+    site::build_server(&root, Profile::Release)?;
 
-    let server = target_dir(&root).join("release").join("entente-server");
+    let server = site::server_binary(&target, Profile::Release);
     let data_dir = std::env::var("ENTENTE_DATA_DIR")
         .unwrap_or_else(|_| root.join("data").display().to_string());
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("could not create the data folder {data_dir}"))?;
-    let site_root = root.join("target").join("site");
+    let site_root = site::site_root(&root);
     let envs = [
         ("ENTENTE_DATA_DIR", data_dir.clone()),
         ("LEPTOS_SITE_ROOT", site_root.display().to_string()),
@@ -140,17 +140,6 @@ fn test() -> Result<()> {
             .args(["--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])
             .dir(&root),
     )?;
-    run_step(
-        Step::new("Building entente-core for wasm32", "cargo")
-            .args([
-                "build",
-                "-p",
-                "entente-core",
-                "--target",
-                "wasm32-unknown-unknown",
-            ])
-            .dir(&root),
-    )?;
     let postgres = tools::postgres_status();
     println!("PostgreSQL for database tests: {postgres}");
     run_step(
@@ -161,14 +150,9 @@ fn test() -> Result<()> {
         .args(["test", "--workspace"])
         .dir(&root),
     )?;
-    run_step(
-        Step::new(
-            "Building the server and WASM bundle for the browser tests",
-            "cargo",
-        )
-        .args(["leptos", "build"])
-        .dir(&root),
-    )?;
+    // `cargo test` built the server binary too (its integration tests need it), with the
+    // server's feature set; the browser tests run that very binary.
+    site::build_front(&root, &target_dir(&root), Profile::Debug)?;
     end_to_end(&root)?;
     println!("\nAll checks passed in {:.0?}.", started.elapsed());
     Ok(())
@@ -181,7 +165,7 @@ fn end_to_end(root: &Path) -> Result<()> {
     std::fs::create_dir_all(&data_dir)?;
     let address = format!("127.0.0.1:{port}");
     let base_url = format!("http://{address}");
-    let server_binary = target_dir(root).join("debug").join("entente-server");
+    let server_binary = site::server_binary(&target_dir(root), Profile::Debug);
     let log_path = data_dir.join("server.log");
     let log = std::fs::File::create(&log_path)?;
     println!(
@@ -192,7 +176,7 @@ fn end_to_end(root: &Path) -> Result<()> {
         .arg("serve")
         .current_dir(root)
         .env("LEPTOS_SITE_ADDR", &address)
-        .env("LEPTOS_SITE_ROOT", root.join("target").join("site"))
+        .env("LEPTOS_SITE_ROOT", site::site_root(root))
         .env("ENTENTE_DATA_DIR", &data_dir)
         .env("ENTENTE_DEV_MAILBOX", "1")
         .env_remove("DATABASE_URL")

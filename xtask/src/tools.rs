@@ -9,9 +9,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 
-/// The cargo-leptos version this project builds with (newer ones need a newer rustc).
-const CARGO_LEPTOS_VERSION: &str = "0.3.10";
-
 /// One command run as a visible, timed step.
 pub struct Step {
     title: String,
@@ -80,8 +77,8 @@ fn output_of(program: &str, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// Makes sure the wasm32 target, wasm-bindgen-cli and cargo-leptos are installed, and for
-/// release builds wasm-opt (from the npm package `binaryen`, put on PATH).
+/// Makes sure the wasm32 target and wasm-bindgen-cli are installed, and the npm packages whose
+/// tools the release build uses: wasm-opt (package `binaryen`) and esbuild, put on PATH.
 pub fn ensure_build_tools(root: &Path, release: bool) -> Result<()> {
     let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !targets
@@ -112,23 +109,16 @@ pub fn ensure_build_tools(root: &Path, release: bool) -> Result<()> {
         )?;
     }
 
-    let leptos = output_of("cargo", &["leptos", "--version"]).unwrap_or_default();
-    if !leptos.contains(CARGO_LEPTOS_VERSION) {
-        run_step(Step::new(
-            &format!("Installing cargo-leptos {CARGO_LEPTOS_VERSION} (about 11 minutes on 2 cores, once)"),
-            "cargo",
-        )
-        .args(["install", "--locked", &format!("cargo-leptos@{CARGO_LEPTOS_VERSION}")]))?;
-    }
-
     ensure_npm_packages(root)?;
+    let bin = root.join("end2end").join("node_modules").join(".bin");
     if release {
-        let bin = root.join("end2end").join("node_modules").join(".bin");
-        if !bin.join("wasm-opt").exists() {
-            bail!("wasm-opt is missing from {} after npm ci", bin.display());
+        for tool in ["wasm-opt", "esbuild"] {
+            if !bin.join(tool).exists() {
+                bail!("{tool} is missing from {} after npm ci", bin.display());
+            }
         }
     }
-    prepend_path(&root.join("end2end").join("node_modules").join(".bin"));
+    prepend_path(&bin);
     Ok(())
 }
 

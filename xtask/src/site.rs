@@ -1,0 +1,157 @@
+//! Builds what the server serves from `target/site`: the browser bundle (WASM and its JS), the
+//! stylesheet and the public assets, then the server binary itself.
+//!
+//! The layout is the one cargo-leptos writes (`pkg/entente.js`, `pkg/entente.wasm`,
+//! `pkg/entente.css`) and the tools are the ones it drives (cargo, wasm-bindgen, wasm-opt), so
+//! `cargo leptos watch` stays usable for anyone who installs it. The two commands do not need
+//! it: installing cargo-leptos alone took 19 minutes on a fresh 2-core machine.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use crate::tools::{Step, run_step};
+
+/// The name Leptos loads the bundle by (`LEPTOS_OUTPUT_NAME` in `.cargo/config.toml`).
+const OUTPUT_NAME: &str = "entente";
+
+/// Which build: quick to compile (tests) or small and fast to serve (run, bench).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// Cargo's dev profile; no wasm-opt, no minifying.
+    Debug,
+    /// The server in `release`, the WASM in `wasm-release` through `wasm-opt -Oz`, JS and CSS
+    /// minified by esbuild.
+    Release,
+}
+
+/// The folder the server serves files from (`LEPTOS_SITE_ROOT`).
+pub fn site_root(root: &Path) -> PathBuf {
+    root.join("target").join("site")
+}
+
+/// The server binary a build of `profile` leaves in `target`.
+pub fn server_binary(target: &Path, profile: Profile) -> PathBuf {
+    let folder = match profile {
+        Profile::Debug => "debug",
+        Profile::Release => "release",
+    };
+    target.join(folder).join("entente-server")
+}
+
+/// Builds the browser side into `target/site` (see the module documentation).
+pub fn build_front(root: &Path, target: &Path, profile: Profile) -> Result<()> {
+    let (cargo_profile, wasm_folder) = match profile {
+        Profile::Debug => ("dev", "debug"),
+        Profile::Release => ("wasm-release", "wasm-release"),
+    };
+    run_step(
+        Step::new(
+            "Compiling the browser bundle (entente-app, hydrate, wasm32)",
+            "cargo",
+        )
+        .args([
+            "build",
+            "-p",
+            "entente-app",
+            "--lib",
+            "--no-default-features",
+        ])
+        .args([
+            "--features",
+            "hydrate",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .args(["--profile", cargo_profile])
+        .dir(root),
+    )?;
+
+    let site = site_root(root);
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).with_context(|| format!("could not create {}", pkg.display()))?;
+    let compiled = target
+        .join("wasm32-unknown-unknown")
+        .join(wasm_folder)
+        .join("entente_app.wasm");
+    run_step(
+        Step::new("Generating the JS bindings (wasm-bindgen)", "wasm-bindgen")
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-name",
+                OUTPUT_NAME,
+            ])
+            .arg("--out-dir")
+            .arg(&pkg)
+            .arg(&compiled),
+    )?;
+    // Leptos loads `<name>.wasm` when the name was fixed at compile time; wasm-bindgen writes
+    // `<name>_bg.wasm`.
+    let wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
+    std::fs::rename(pkg.join(format!("{OUTPUT_NAME}_bg.wasm")), &wasm)
+        .context("wasm-bindgen wrote no WASM file")?;
+
+    let stylesheet = pkg.join(format!("{OUTPUT_NAME}.css"));
+    let script = pkg.join(format!("{OUTPUT_NAME}.js"));
+    if profile == Profile::Release {
+        run_step(
+            Step::new("Optimizing the WASM for size (wasm-opt -Oz)", "wasm-opt")
+                .args([
+                    "-Oz",
+                    "--enable-bulk-memory",
+                    "--enable-nontrapping-float-to-int",
+                ])
+                .arg(&wasm)
+                .arg("-o")
+                .arg(&wasm),
+        )?;
+        minify(&script, &script)?;
+        minify(&root.join("style").join("main.css"), &stylesheet)?;
+    } else {
+        copy(&root.join("style").join("main.css"), &stylesheet)?;
+    }
+
+    let assets = root.join("app").join("public");
+    for entry in std::fs::read_dir(&assets)
+        .with_context(|| format!("could not read {}", assets.display()))?
+    {
+        let entry = entry?;
+        copy(&entry.path(), &site.join(entry.file_name()))?;
+    }
+    Ok(())
+}
+
+/// Builds the server binary for `profile`.
+pub fn build_server(root: &Path, profile: Profile) -> Result<()> {
+    let mut step = Step::new("Compiling the server (entente-server)", "cargo")
+        .args(["build", "-p", "entente-server"])
+        .dir(root);
+    if profile == Profile::Release {
+        step = step.arg("--release");
+    }
+    run_step(step)
+}
+
+/// Minifies one JS or CSS file with esbuild (from `end2end/node_modules`, on PATH).
+fn minify(from: &Path, to: &Path) -> Result<()> {
+    let name = from.file_name().unwrap_or_default().to_string_lossy();
+    // Keep the module's `export`s: Leptos imports the bindings as an ES module.
+    let is_script = name.ends_with(".js");
+    run_step(
+        Step::new(&format!("Minifying {name} (esbuild)"), "esbuild")
+            .arg(from)
+            .args(is_script.then_some("--format=esm"))
+            .arg("--minify")
+            .arg("--log-level=warning")
+            .arg(format!("--outfile={}", to.display()))
+            .arg("--allow-overwrite"),
+    )
+}
+
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to)
+        .map(drop)
+        .with_context(|| format!("could not copy {} to {}", from.display(), to.display()))
+}
