@@ -62,7 +62,9 @@ impl Email {
             return Err(EmailError::ContainsWhitespace);
         }
         let normalized = trimmed.to_lowercase();
-        if normalized.len() > EMAIL_MAX_LENGTH {
+        // Characters, not bytes: a valid address is ASCII (where the two agree), and an address
+        // with other letters is then refused for them, not called too long.
+        if normalized.chars().count() > EMAIL_MAX_LENGTH {
             return Err(EmailError::TooLong);
         }
         let mut parts = normalized.split('@');
@@ -72,7 +74,7 @@ impl Email {
         if parts.next().is_some() {
             return Err(EmailError::MoreThanOneAt);
         }
-        if local_part.len() > EMAIL_LOCAL_PART_MAX_LENGTH {
+        if local_part.chars().count() > EMAIL_LOCAL_PART_MAX_LENGTH {
             return Err(EmailError::LocalPartTooLong);
         }
         if !is_valid_local_part(local_part) {
@@ -200,6 +202,8 @@ mod tests {
             ("an..n@example.com".into(), Err(EmailError::BadLocalPart)),
             ("an(n)@example.com".into(), Err(EmailError::BadLocalPart)),
             ("anné@example.com".into(), Err(EmailError::BadLocalPart)),
+            // 40 letters but 80 bytes: refused for the letters, not called too long.
+            (format!("{}@example.com", "é".repeat(40)), Err(EmailError::BadLocalPart)),
             ("ann@".into(), Err(EmailError::BadDomain)),
             ("ann@localhost".into(), Err(EmailError::BadDomain)),
             ("ann@-example.com".into(), Err(EmailError::BadDomain)),

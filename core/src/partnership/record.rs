@@ -68,6 +68,16 @@ pub enum Side {
     Recipient,
 }
 
+impl Side {
+    /// The side across the request from this one.
+    pub const fn other(self) -> Self {
+        match self {
+            Self::Sender => Self::Recipient,
+            Self::Recipient => Self::Sender,
+        }
+    }
+}
+
 /// Why stored facts do not make a valid partner request.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum RecordError {

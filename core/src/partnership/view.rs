@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{PartnerRequest, RequestStatus, Side};
-use crate::ids::AccountId;
+use crate::email::Email;
+use crate::ids::{AccountId, Timestamp, UserId};
 
 /// A button or menu entry on a row of the Partners tab.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -64,6 +65,14 @@ pub struct RowView {
     pub label: RowLabel,
     /// The actions offered, in display order; the transitions refuse every other action.
     pub actions: Vec<Action>,
+    /// The other organization, whose name the row shows (both sides see the other's name).
+    pub other_account: AccountId,
+    /// The address the invitation was sent to, shown to both sides.
+    pub recipient_email: Email,
+    /// Who sent it, shown to both sides.
+    pub sent_by: UserId,
+    /// When it was sent, shown to both sides.
+    pub sent_at: Timestamp,
 }
 
 impl RowView {
@@ -98,6 +107,10 @@ pub fn view(request: &PartnerRequest, viewer: AccountId) -> Option<RowView> {
         side,
         label,
         actions,
+        other_account: request.account_on(side.other()),
+        recipient_email: request.recipient_email().clone(),
+        sent_by: request.sending_user(),
+        sent_at: request.created_at(),
     })
 }
 
@@ -159,6 +172,20 @@ mod tests {
         let request = delete_by(S, &rejected());
         assert_eq!(view(&request, S), None);
         assert!(view(&request, R).is_some());
+    }
+
+    #[test]
+    fn both_sides_see_the_other_organization_the_address_who_sent_it_and_when() {
+        for request in [pending(), accepted(), rejected()] {
+            let sender = view(&request, S).expect("sender sees it");
+            let recipient = view(&request, R).expect("recipient sees it");
+            assert_eq!((sender.other_account, recipient.other_account), (R, S));
+            for row in [&sender, &recipient] {
+                assert_eq!(row.recipient_email.as_str(), "bob@r.example");
+                assert_eq!(row.sent_by, admin(S, 1).user);
+                assert_eq!(row.sent_at, Timestamp(100));
+            }
+        }
     }
 
     #[test]

@@ -68,23 +68,44 @@ fn a_request_this_account_cannot_see_is_not_found() {
 
 #[test]
 fn every_refusal_reads_as_a_sentence() {
-    let messages: Vec<String> = [
-        ActionError::NotAllowed.to_string(),
-        ActionError::NotFound.to_string(),
-        SendError::InvitationDeclined.to_string(),
-        SendError::IncomingRequestPending {
-            request: pending().id(),
-        }
-        .to_string(),
-    ]
-    .into();
-    assert!(
-        messages
-            .iter()
-            .all(|message| message.ends_with('.') && message.starts_with(char::is_uppercase))
-    );
+    let request = pending().id();
+    let send_errors = [
+        SendError::NotAllowed,
+        SendError::RecipientNotFound,
+        SendError::OwnAccount,
+        SendError::AlreadyPartners,
+        SendError::IncomingRequestPending { request },
+        SendError::AlreadyInvited { request },
+        SendError::TooManyInvitations { limit: 30 },
+        SendError::InvitationDeclined,
+    ];
+    let action_errors = [
+        ActionError::NotAllowed,
+        ActionError::NotFound,
+        ActionError::OnlyRecipientCanAnswer,
+        ActionError::AlreadyAccepted,
+        ActionError::AlreadyRejected,
+        ActionError::AlreadyPartners,
+    ];
+    let messages = send_errors
+        .iter()
+        .map(ToString::to_string)
+        .chain(action_errors.iter().map(ToString::to_string));
+    for message in messages {
+        // A sentence for a person: capitalised, finished, no placeholder or type name left.
+        assert!(message.starts_with(char::is_uppercase), "{message}");
+        assert!(message.ends_with('.'), "{message}");
+        assert!(
+            !message.contains(['{', '}', '_']) && !message.contains("Error"),
+            "{message}"
+        );
+    }
     assert_eq!(
         SendError::InvitationDeclined.to_string(),
         "You have already invited this person; they declined. You can invite them again once both organizations have deleted that request."
+    );
+    assert_eq!(
+        SendError::TooManyInvitations { limit: 30 }.to_string(),
+        "Your organization has sent 30 partner invitations in the last hour. Please try again later."
     );
 }

@@ -85,6 +85,22 @@ fn accept_archives_every_other_open_request_between_the_pair_in_both_directions(
 }
 
 #[test]
+fn the_recipient_cannot_accept_or_reject_a_request_it_has_deleted() {
+    // 4.3.2: accept needs a request "not deleted by R"; R no longer sees it, so it is unknown.
+    let deleted_by_recipient = delete_by(R, &rejected());
+    for action in [Action::Accept, Action::RejectAndIgnore] {
+        let answer = perform(
+            action,
+            &admin(R, 1),
+            &deleted_by_recipient,
+            &[],
+            Timestamp(400),
+        );
+        assert_eq!(answer.map(|_| ()), Err(ActionError::NotFound), "{action:?}");
+    }
+}
+
+#[test]
 fn only_the_recipient_side_may_accept_or_reject() {
     let request = pending();
     assert_eq!(
