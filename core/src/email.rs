@@ -203,7 +203,10 @@ mod tests {
             ("an(n)@example.com".into(), Err(EmailError::BadLocalPart)),
             ("anné@example.com".into(), Err(EmailError::BadLocalPart)),
             // 40 letters but 80 bytes: refused for the letters, not called too long.
-            (format!("{}@example.com", "é".repeat(40)), Err(EmailError::BadLocalPart)),
+            (
+                format!("{}@example.com", "é".repeat(40)),
+                Err(EmailError::BadLocalPart),
+            ),
             ("ann@".into(), Err(EmailError::BadDomain)),
             ("ann@localhost".into(), Err(EmailError::BadDomain)),
             ("ann@-example.com".into(), Err(EmailError::BadDomain)),

@@ -60,7 +60,8 @@
 //! step: at most one partnership per pair of accounts; an archived request is visible nowhere
 //! and blocks nothing; a rejected address stays blocked until both sides delete; a non-admin
 //! never changes anything; the two sides' views never contradict each other; and an action is
-//! allowed exactly when the view offers it.
+//! allowed exactly when the view offers it. It also counts what the steps answered and fails
+//! unless every transition succeeded and every refusal happened at least once in the run.
 //!
 //! Every refusal's `Display` is a sentence for a person
 //! (`partnership::transitions::tests::every_refusal_reads_as_a_sentence`).

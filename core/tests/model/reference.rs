@@ -38,7 +38,7 @@ impl ModelRequest {
 }
 
 /// What the model expects a step to answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Outcome {
     Done,
     NotAllowed,
