@@ -62,7 +62,7 @@ both_engines! {
 
         let (status, html) = {
             let response = acme.get(app.url("/settings/activity")).send().await.unwrap();
-            (response.status(), response.text().await.unwrap())
+            (response.status(), crate::app::html(response).await)
         };
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("<title>Activity · Entente</title>"), "{html}");

@@ -12,7 +12,7 @@ both_engines! {
     async fn sign_in_and_sign_up_pages_render_their_labelled_forms(store: Store) {
         let app = spawn_app(store).await;
         let client = browser();
-        let html = client.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+        let html = crate::app::html(client.get(app.url("/sign-in")).send().await.unwrap()).await;
         assert!(html.contains("<title>Sign in · Entente</title>"), "{html}");
         assert!(html.contains(r#"action="/api/sign_in""#), "{html}");
         for text in [">Email</label>", ">Password</label>", ">Sign in</button>", r#"href="/sign-up""#] {
@@ -20,7 +20,7 @@ both_engines! {
         }
         assert!(html.contains(r#"href="/forgot-password""#), "{html}");
 
-        let html = client.get(app.url("/sign-up")).send().await.unwrap().text().await.unwrap();
+        let html = crate::app::html(client.get(app.url("/sign-up")).send().await.unwrap()).await;
         assert!(html.contains(r#"action="/api/sign_up""#), "{html}");
         for text in [">Organization name</label>", ">Your name</label>", ">Email</label>", ">Password</label>", ">Sign up</button>"] {
             assert!(html.contains(text), "{text} in {html}");
@@ -32,7 +32,7 @@ both_engines! {
         let client = browser();
         sign_up(&app, &client, "nora@northwind.example").await;
 
-        let html = client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        let html = crate::app::html(client.get(app.url("/")).send().await.unwrap()).await;
         assert!(html.contains("Signed in as Nora Lindqvist, Northwind Studio"), "{html}");
         assert!(html.contains(r#"action="/api/sign_out""#), "{html}");
         assert!(html.contains(">Sign out</button>"), "{html}");
@@ -65,7 +65,7 @@ both_engines! {
         assert_eq!(response.status(), StatusCode::FOUND);
         let location = response.headers()["location"].to_str().unwrap().to_string();
         assert!(location.contains("/sign-in?"), "{location}");
-        let html = client.get(&location).send().await.unwrap().text().await.unwrap();
+        let html = crate::app::html(client.get(&location).send().await.unwrap()).await;
         assert!(html.contains(WRONG_OR_UNKNOWN), "{html}");
     }
 }

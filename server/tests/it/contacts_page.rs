@@ -37,7 +37,7 @@ async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{path}");
-    response.text().await.unwrap()
+    crate::app::html(response).await
 }
 
 /// Each contact row of the page as its visible text, tags removed and spaces collapsed.
@@ -242,7 +242,7 @@ both_engines! {
         assert!(rows[0].starts_with("Person 50"), "{rows:?}");
 
         let response = client.get(app.url("/contacts?after=garbage")).send().await.unwrap();
-        let html = response.text().await.unwrap();
+        let html = crate::app::html(response).await;
         assert!(html.contains("This page link is not valid."), "{html}");
     }
 

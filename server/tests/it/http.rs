@@ -25,7 +25,7 @@ both_engines! {
         let response = app.client.get(app.url("/")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         assert!(response.headers().contains_key("x-request-id"), "every response carries a request id");
-        let html = response.text().await.unwrap();
+        let html = crate::app::html(response).await;
         assert!(html.contains("<title>Entente</title>"), "{html}");
         assert!(html.contains("Work with your partners as one team"));
         assert!(html.contains("The service is running on "), "{html}");
@@ -37,7 +37,7 @@ both_engines! {
         let app = spawn_app(store).await;
         let response = app.client.get(app.url("/no/such/page")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
-        let html = response.text().await.unwrap();
+        let html = crate::app::html(response).await;
         assert!(html.contains("Page not found"), "{html}");
     }
 

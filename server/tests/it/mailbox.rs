@@ -24,11 +24,11 @@ both_engines! {
         let app = spawn_app(store).await;
         let response = app.client.get(app.url("/mailbox")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
-        let html = response.text().await.unwrap();
+        let html = crate::app::html(response).await;
         assert!(html.contains("Page not found"), "{html}");
         assert!(!html.contains("sam@acme.example"));
 
-        let home = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        let home = crate::app::html(app.client.get(app.url("/")).send().await.unwrap()).await;
         assert!(!home.contains("Mailbox (dev)"), "no footer link when off");
 
         let response = app
@@ -49,12 +49,12 @@ both_engines! {
         let id = enqueue_invitation(&store).await;
         let app = spawn_app_with(store, |args| args.dev_mailbox = true).await;
 
-        let home = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        let home = crate::app::html(app.client.get(app.url("/")).send().await.unwrap()).await;
         assert!(home.contains("Mailbox (dev)"), "footer link when on: {home}");
 
         let response = app.client.get(app.url("/mailbox")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        let html = response.text().await.unwrap();
+        let html = crate::app::html(response).await;
         assert!(html.contains("sam@acme.example"), "{html}");
         assert!(html.contains("You have been added to Acme on Entente"), "{html}");
         assert!(html.contains(&format!("/mailbox?id={id}")), "{html}");
@@ -62,7 +62,7 @@ both_engines! {
 
         let response = app.client.get(app.url(&format!("/mailbox?id={id}"))).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        let html = response.text().await.unwrap();
+        let html = crate::app::html(response).await;
         assert!(
             html.contains(r#"<a href="https://entente.example/set-password?token=abc&amp;x=1">"#),
             "the text body's link is clickable: {html}"
@@ -72,7 +72,7 @@ both_engines! {
         assert!(!html.contains("Sam <b>"), "names are escaped: {html}");
 
         let response = app.client.get(app.url("/mailbox?id=not-an-id")).send().await.unwrap();
-        let html = response.text().await.unwrap();
+        let html = crate::app::html(response).await;
         assert!(html.contains("There is no email with this id."), "{html}");
     }
 }

@@ -302,7 +302,7 @@ async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCod
         app.url(path)
     };
     let response = client.get(url).send().await.unwrap();
-    (response.status(), response.text().await.unwrap())
+    (response.status(), crate::app::html(response).await)
 }
 
 /// Posts a change as a browser without JavaScript does: an HTML form from `referer`.

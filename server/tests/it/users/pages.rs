@@ -11,7 +11,7 @@ use crate::helpers::both_engines;
 /// The status and HTML of `path` as `client` sees it.
 async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
     let response = client.get(app.url(path)).send().await.unwrap();
-    (response.status(), response.text().await.unwrap())
+    (response.status(), crate::app::html(response).await)
 }
 
 both_engines! {
