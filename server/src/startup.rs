@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::activity::StoreActivity;
 use crate::auth::service::StoreAuth;
-use crate::auth::session_store::{self, DbSessionStore};
+use crate::auth::session_store;
 use crate::config::ServeArgs;
 use crate::contacts::StoreContacts;
 use crate::mail::worker::{Worker, WorkerSettings};
@@ -161,8 +161,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    tokio::spawn(session_store::delete_expired_sessions_periodically(
-        DbSessionStore::new(&state.store),
+    tokio::spawn(session_store::delete_expired_periodically(
+        state.store.clone(),
     ));
     let router = crate::http::router::build(state);
     axum::serve(listener, router)

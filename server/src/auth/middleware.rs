@@ -3,13 +3,13 @@
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use tower_sessions::{Expiry, Session};
+use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::USER_ID_KEY;
 use super::service::load_current_user;
-use super::session_store::{EXPIRY_RENEWAL_INTERVAL, INACTIVITY_EXPIRY};
-use crate::store::Store;
+use super::session_store::renewal_due;
+use super::{RENEWED_AT_KEY, USER_ID_KEY};
+use crate::store::{Store, now_unix_seconds};
 
 /// Resolves the session's user id to an active user and puts the
 /// [`CurrentUser`](entente_app::api::session::CurrentUser) in the request's extensions for
@@ -17,7 +17,9 @@ use crate::store::Store;
 /// server (and its cookie removed), so deactivation signs a user out at their next request.
 ///
 /// Static files and the health check skip it (no session read, no database query), and a
-/// signed-in session's expiry is renewed at most once per [`EXPIRY_RENEWAL_INTERVAL`].
+/// signed-in session's expiry is renewed at most once per
+/// [`EXPIRY_RENEWAL_INTERVAL`](super::session_store::EXPIRY_RENEWAL_INTERVAL): recording the
+/// renewal time changes the session, so the store rewrites its expiry and the cookie's.
 pub async fn resolve_current_user(
     State(store): State<Store>,
     session: Session,
@@ -30,9 +32,7 @@ pub async fn resolve_current_user(
     match session.get::<Uuid>(USER_ID_KEY).await {
         Ok(Some(user_id)) => match load_current_user(&store, user_id).await {
             Ok(Some(user)) => {
-                if session.expiry_age() < INACTIVITY_EXPIRY - EXPIRY_RENEWAL_INTERVAL {
-                    session.set_expiry(Some(Expiry::OnInactivity(INACTIVITY_EXPIRY)));
-                }
+                renew_if_due(&session).await;
                 request.extensions_mut().insert(user);
             }
             Ok(None) => {
@@ -49,6 +49,17 @@ pub async fn resolve_current_user(
     next.run(request).await
 }
 
+/// Pushes the session's expiry back when the last renewal is a day old or unknown.
+async fn renew_if_due(session: &Session) {
+    let now = now_unix_seconds();
+    let renewed_at = session.get::<i64>(RENEWED_AT_KEY).await.ok().flatten();
+    if renewal_due(renewed_at, now)
+        && let Err(error) = session.insert(RENEWED_AT_KEY, now).await
+    {
+        tracing::warn!(%error, "could not renew a session's expiry");
+    }
+}
+
 /// Paths that never depend on who is signed in: the built site's files and the health check.
 fn needs_no_user(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/favicon.ico" || path == "/healthz"
@@ -56,7 +67,23 @@ fn needs_no_user(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::needs_no_user;
+    use super::{needs_no_user, renewal_due};
+
+    #[test]
+    fn a_session_is_renewed_once_a_day_and_when_it_never_recorded_a_renewal() {
+        let day = 24 * 60 * 60;
+        for (renewed_at, now, due) in [
+            (None, 1_000, true),
+            (Some(1_000), 1_000, false),
+            (Some(1_000), 1_000 + day - 1, false),
+            (Some(1_000), 1_000 + day, true),
+            (Some(1_000), 1_000 + 30 * day, true),
+            // A clock that stepped back renews nothing until it passes the last renewal.
+            (Some(1_000 + day), 1_000, false),
+        ] {
+            assert_eq!(renewal_due(renewed_at, now), due, "{renewed_at:?} at {now}");
+        }
+    }
 
     #[test]
     fn static_files_and_the_health_check_skip_the_user_lookup() {

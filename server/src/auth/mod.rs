@@ -3,8 +3,9 @@
 //!
 //! * Sessions live in the database (`sessions`, migration 0003) through tower-sessions and
 //!   tower-sessions-sqlx-store, whichever engine the [`Store`](crate::store::Store) uses.
-//! * The session holds only the user id under [`USER_ID_KEY`]; every request resolves it
-//!   to an active user ([`middleware::resolve_current_user`]) or ends the session.
+//! * The session holds the user id under [`USER_ID_KEY`] and when its expiry was last renewed
+//!   under [`RENEWED_AT_KEY`]; every request resolves the id to an active user
+//!   ([`middleware::resolve_current_user`]) or ends the session.
 //! * Passwords are Argon2 (`password-auth`), hashed and verified on the blocking pool.
 
 pub mod middleware;
@@ -13,3 +14,7 @@ pub mod session_store;
 
 /// The session key holding the signed-in user's id.
 pub const USER_ID_KEY: &str = "user_id";
+
+/// The session key holding when (Unix seconds) the session's expiry was last pushed back; see
+/// [`session_store::renewal_due`].
+pub const RENEWED_AT_KEY: &str = "renewed_at";

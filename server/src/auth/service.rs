@@ -11,7 +11,7 @@ use entente_core::{AccountName, Email, PersonName, Profile, Timestamp};
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::USER_ID_KEY;
+use super::{RENEWED_AT_KEY, USER_ID_KEY};
 use crate::store::accounts::{self, NewAccount};
 use crate::store::{Store, StoreError, now_unix_seconds, sign_in_failures, users};
 
@@ -90,6 +90,9 @@ fn corrupt<E>(column: &'static str) -> impl FnOnce(E) -> StoreError {
 async fn start_session(session: &Session, user_id: Uuid) -> Result<(), Cause> {
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user_id).await?;
+    session
+        .insert(RENEWED_AT_KEY, crate::store::now_unix_seconds())
+        .await?;
     Ok(())
 }
 
@@ -144,14 +147,19 @@ impl StoreAuth {
         let store_error = |error: StoreError| SignInError::Internal(error.into());
         let now = Timestamp(now_unix_seconds());
         let window_start = failure_window_start(now);
-        let failures: Vec<Timestamp> =
-            sign_in_failures::recent_sign_in_failures(&self.store, email.as_str(), window_start.0)
-                .await
-                .map_err(store_error)?
-                .into_iter()
-                .map(Timestamp)
-                .collect();
-        check_sign_in_throttle(&failures, now)?;
+        // Counted before the password is checked, so parallel guesses cannot slip past.
+        sign_in_failures::take_sign_in_attempt(
+            &self.store,
+            email.as_str(),
+            now.0,
+            window_start.0,
+            |failures| {
+                let failures: Vec<Timestamp> = failures.iter().copied().map(Timestamp).collect();
+                check_sign_in_throttle(&failures, now)
+            },
+        )
+        .await
+        .map_err(store_error)??;
 
         let user = users::find_user_by_email(&self.store, email.as_str())
             .await
@@ -170,14 +178,7 @@ impl StoreAuth {
             _ => None,
         };
         let Some(current_user) = signed_in else {
-            sign_in_failures::record_sign_in_failure(
-                &self.store,
-                email.as_str(),
-                now.0,
-                window_start.0,
-            )
-            .await
-            .map_err(store_error)?;
+            // The attempt taken above stays as this failure.
             tracing::info!("sign-in refused");
             return Err(SignInError::WrongEmailOrPassword);
         };

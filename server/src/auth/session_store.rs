@@ -8,7 +8,10 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-use crate::store::{Pool, Store};
+use entente_core::Timestamp;
+use entente_core::sign_in::failure_window_start;
+
+use crate::store::{Pool, Store, now_unix_seconds, sign_in_failures};
 
 /// The cookie name over plain HTTP.
 pub const COOKIE_NAME: &str = "entente_session";
@@ -18,9 +21,20 @@ pub const SECURE_COOKIE_NAME: &str = "__Host-entente_session";
 /// How long a session lasts without any request.
 pub const INACTIVITY_EXPIRY: Duration = Duration::days(14);
 
-/// How old a signed-in session's expiry may grow before a request renews it. Renewing at most
-/// once a day keeps the inactivity expiry (13 to 14 days) without a database write per request.
+/// How long after its last renewal a signed-in session's expiry is pushed back again. Renewing
+/// at most once a day keeps the inactivity expiry (13 to 14 days) without a database write per
+/// request.
 pub const EXPIRY_RENEWAL_INTERVAL: Duration = Duration::days(1);
+
+/// Whether a signed-in session whose expiry was last renewed at `renewed_at` (Unix seconds;
+/// `None` for a session that never recorded it) should be renewed at `now`.
+///
+/// The session's own expiry cannot tell: tower-sessions computes an inactivity expiry from the
+/// current time, so it always looks fresh; the stored record is only rewritten when the session
+/// changes, which recording the renewal time does.
+pub fn renewal_due(renewed_at: Option<i64>, now: i64) -> bool {
+    renewed_at.is_none_or(|at| now.saturating_sub(at) >= EXPIRY_RENEWAL_INTERVAL.whole_seconds())
+}
 
 /// The session store on the engine the [`Store`] uses, sharing its pool; the `sessions`
 /// table comes from our own migrations (0003), not from the stores' `migrate()`.
@@ -96,14 +110,20 @@ impl ExpiredDeletion for DbSessionStore {
 /// How often expired sessions are deleted from the table (loading one already ignores it).
 pub const EXPIRED_DELETION_PERIOD: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
-/// Deletes expired sessions now and then every [`EXPIRED_DELETION_PERIOD`], for as long as
-/// the process runs; a failure is logged and retried at the next period.
-pub async fn delete_expired_sessions_periodically(sessions: DbSessionStore) {
+/// Deletes expired sessions, and failed sign-ins too old to count, now and then every
+/// [`EXPIRED_DELETION_PERIOD`], for as long as the process runs; a failure is logged and
+/// retried at the next period.
+pub async fn delete_expired_periodically(store: Store) {
+    let sessions = DbSessionStore::new(&store);
     let mut interval = tokio::time::interval(EXPIRED_DELETION_PERIOD);
     loop {
         interval.tick().await;
         if let Err(error) = sessions.delete_expired().await {
             tracing::warn!(%error, "could not delete expired sessions");
+        }
+        let before = failure_window_start(Timestamp(now_unix_seconds())).0;
+        if let Err(error) = sign_in_failures::forget_sign_in_failures_before(&store, before).await {
+            tracing::warn!(%error, "could not forget old failed sign-ins");
         }
     }
 }

@@ -5,54 +5,75 @@
 
 use tracing::instrument;
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, TxInner};
 
-/// Records one failed sign-in for `email` at `failed_at`, and forgets this address's
-/// failures older than `forget_before` (they no longer count).
+/// Takes one sign-in attempt for `email` at `now`, or lets `allow` refuse it, atomically.
+///
+/// In one write transaction (on PostgreSQL also holding a lock on this address) it forgets the
+/// address's failures from before `window_start`, hands the remaining failure times to `allow`,
+/// and, if `allow` agrees, records this attempt as a failure in advance. A sign-in that then
+/// succeeds clears the address's failures ([`clear_sign_in_failures`]); one that fails leaves
+/// the row as its failure. So guesses sent in parallel cannot all pass the check before any
+/// of them is counted: every attempt is counted before its password is checked.
 #[instrument(skip_all)]
-pub async fn record_sign_in_failure(
+pub async fn take_sign_in_attempt<E>(
     store: &Store,
     email: &str,
-    failed_at: i64,
-    forget_before: i64,
-) -> Result<(), StoreError> {
-    on_pool!(store, |pool| {
+    now: i64,
+    window_start: i64,
+    allow: impl FnOnce(&[i64]) -> Result<(), E>,
+) -> Result<Result<(), E>, StoreError> {
+    let mut tx = store.begin_write().await?;
+    // SQLite's `BEGIN IMMEDIATE` already holds the only write lock; PostgreSQL queues attempts
+    // on the same address behind a transaction-scoped advisory lock.
+    if let TxInner::Postgres(transaction) = &mut tx.inner {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(email)
+            .execute(&mut **transaction)
+            .await?;
+    }
+    on_tx!(tx, |conn| {
         sqlx::query("DELETE FROM sign_in_failures WHERE email = $1 AND failed_at <= $2")
             .bind(email)
-            .bind(forget_before)
-            .execute(pool)
+            .bind(window_start)
+            .execute(conn)
             .await
             .map(|_| ())
     })?;
-    on_pool!(store, |pool| {
+    let failures: Vec<i64> = on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT failed_at FROM sign_in_failures WHERE email = $1")
+            .bind(email)
+            .fetch_all(conn)
+            .await
+    })?;
+    if let Err(refusal) = allow(&failures) {
+        tx.commit().await?;
+        return Ok(Err(refusal));
+    }
+    on_tx!(tx, |conn| {
         sqlx::query("INSERT INTO sign_in_failures (email, failed_at) VALUES ($1, $2)")
             .bind(email)
-            .bind(failed_at)
-            .execute(pool)
+            .bind(now)
+            .execute(conn)
             .await
             .map(|_| ())
     })?;
-    Ok(())
+    tx.commit().await?;
+    Ok(Ok(()))
 }
 
-/// Lists the times of this address's failed sign-ins after `since`, newest first.
+/// Forgets every address's failed sign-ins from before `before`: they no longer count, and
+/// addresses tried once and never again would otherwise stay forever.
 #[instrument(skip_all)]
-pub async fn recent_sign_in_failures(
-    store: &Store,
-    email: &str,
-    since: i64,
-) -> Result<Vec<i64>, StoreError> {
-    let times = on_pool!(store, |pool| {
-        sqlx::query_scalar(
-            "SELECT failed_at FROM sign_in_failures WHERE email = $1 AND failed_at > $2 \
-             ORDER BY failed_at DESC",
-        )
-        .bind(email)
-        .bind(since)
-        .fetch_all(pool)
-        .await
+pub async fn forget_sign_in_failures_before(store: &Store, before: i64) -> Result<u64, StoreError> {
+    let deleted = on_pool!(store, |pool| {
+        sqlx::query("DELETE FROM sign_in_failures WHERE failed_at <= $1")
+            .bind(before)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
     })?;
-    Ok(times)
+    Ok(deleted)
 }
 
 /// Forgets every failed sign-in of this address (after a successful sign-in).

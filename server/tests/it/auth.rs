@@ -42,7 +42,7 @@ pub(crate) async fn sign_up(
     .await
 }
 
-async fn sign_in(
+pub(crate) async fn sign_in(
     app: &TestApp,
     client: &reqwest::Client,
     email: &str,
@@ -58,14 +58,14 @@ async fn sign_in(
 }
 
 /// The JSON `current_user` answers for this client (`null` when signed out).
-async fn current_user(app: &TestApp, client: &reqwest::Client) -> Value {
+pub(crate) async fn current_user(app: &TestApp, client: &reqwest::Client) -> Value {
     let response = call(app, client, "current_user", &[]).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.expect("JSON")
 }
 
 /// The message of the refused field `field` in an `AppError::InvalidFields` answer.
-async fn field_error(response: reqwest::Response, field: &str) -> String {
+pub(crate) async fn field_error(response: reqwest::Response, field: &str) -> String {
     assert_eq!(
         response.status(),
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -81,7 +81,7 @@ async fn field_error(response: reqwest::Response, field: &str) -> String {
 }
 
 /// The session cookie line of a response, if it sets one.
-fn session_cookie(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(SET_COOKIE)
         .iter()

@@ -17,5 +17,7 @@ mod partners;
 mod partners_tab;
 mod retry;
 mod seed;
+mod sessions;
+mod sign_in_throttle;
 mod storage;
 mod users;
