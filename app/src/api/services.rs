@@ -197,6 +197,15 @@ pub trait UsersService: Send + Sync + 'static {
         profile: Profile,
     ) -> BoxFuture<'_, Result<AccountUser, UsersError>>;
 
+    /// Renames a user of the actor's account, in one transaction that also renames them as a
+    /// member at every current partner.
+    fn rename(
+        &self,
+        actor: CurrentUser,
+        user_id: UserId,
+        name: PersonName,
+    ) -> BoxFuture<'_, Result<AccountUser, UsersError>>;
+
     /// Deactivates (`active == false`) or reactivates a user of the actor's account.
     fn set_active(
         &self,

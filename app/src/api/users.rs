@@ -1,7 +1,7 @@
 //! The Users page of Account settings, set-password links and "Forgot your password?":
 //! thin server functions over [`UsersService`](crate::api::services::UsersService).
 //!
-//! Endpoints: `POST /api/list_users`, `/api/add_user`, `/api/change_user_profile`,
+//! Endpoints: `POST /api/list_users`, `/api/add_user`, `/api/rename_user`, `/api/change_user_profile`,
 //! `/api/deactivate_user`, `/api/reactivate_user` (administrators only: everyone else gets
 //! [`AppError::Forbidden`]), and `/api/set_password`, `/api/request_password_reset` (anyone).
 
@@ -130,6 +130,25 @@ pub async fn change_user_profile(
     services()?
         .users
         .change_profile(actor, user_id, profile)
+        .await
+        .map_err(users_error)
+}
+
+/// Renames a user of the caller's account (and, at every current partner, the member they are).
+///
+/// A refused name is [`AppError::Invalid`] with core's sentence: the page shows row actions'
+/// refusals above the list.
+#[server(endpoint = "rename_user")]
+pub async fn rename_user(user_id: String, name: String) -> Result<AccountUser, AppError> {
+    use self::server_side::{parse_user_id, signed_in_administrator, users_error};
+    use crate::api::services::services;
+
+    let actor = signed_in_administrator()?;
+    let user_id = parse_user_id(&user_id)?;
+    let name = PersonName::parse(&name).map_err(|error| AppError::Invalid(error.to_string()))?;
+    services()?
+        .users
+        .rename(actor, user_id, name)
         .await
         .map_err(users_error)
 }

@@ -1,17 +1,18 @@
 //! The Users page of Account settings (`/settings/users`): the account's users, adding one,
-//! changing a profile, deactivating and reactivating.
+//! renaming, changing a profile, deactivating and reactivating.
 //!
 //! Administrators and Billing Administrators only: anyone else gets the refusal page (status
 //! 403), and the server functions refuse them too. Every form is an `ActionForm`, so it posts
 //! and comes back without JavaScript; with it, the list re-runs on each action's version.
 
 use entente_core::Profile;
+use entente_core::names::NAME_MAX_CHARS;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::users::{
-    AccountUser, AddUser, ChangeUserProfile, DeactivateUser, ReactivateUser, list_users,
+    AccountUser, AddUser, ChangeUserProfile, DeactivateUser, ReactivateUser, RenameUser, list_users,
 };
 use crate::components::form::{
     FormError, FormField, check_email, check_person_name, last_error, server_field_error,
@@ -33,6 +34,7 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn UsersAdministration() -> impl IntoView {
     let add = ServerAction::<AddUser>::new();
+    let rename = ServerAction::<RenameUser>::new();
     let change = ServerAction::<ChangeUserProfile>::new();
     let deactivate = ServerAction::<DeactivateUser>::new();
     let reactivate = ServerAction::<ReactivateUser>::new();
@@ -40,6 +42,7 @@ fn UsersAdministration() -> impl IntoView {
         move || {
             (
                 add.version().get(),
+                rename.version().get(),
                 change.version().get(),
                 deactivate.version().get(),
                 reactivate.version().get(),
@@ -48,6 +51,7 @@ fn UsersAdministration() -> impl IntoView {
         |_| list_users(),
     );
     let row_actions = RowActions {
+        rename,
         change,
         deactivate,
         reactivate,
@@ -57,6 +61,7 @@ fn UsersAdministration() -> impl IntoView {
         <section class="card" data-test="users">
             <h1>"Users"</h1>
             <p class="muted">"Account settings: the people of your organization and their profiles."</p>
+            <FormError error=last_error(rename) />
             <FormError error=last_error(change) />
             <FormError error=last_error(deactivate) />
             <FormError error=last_error(reactivate) />
@@ -83,6 +88,7 @@ fn UsersAdministration() -> impl IntoView {
 /// The actions each row's forms post to.
 #[derive(Clone, Copy)]
 struct RowActions {
+    rename: ServerAction<RenameUser>,
     change: ServerAction<ChangeUserProfile>,
     deactivate: ServerAction<DeactivateUser>,
     reactivate: ServerAction<ReactivateUser>,
@@ -151,6 +157,7 @@ fn UserRow(user: AccountUser, row_actions: RowActions) -> impl IntoView {
             <td data-test="user-profile">{user.profile.label()}</td>
             <td data-test="user-status">{status}</td>
             <td class="row-actions">
+                <RenameForm user_id=id.clone() name=user.name.to_string() action=row_actions.rename />
                 <ActionForm action=row_actions.change attr:class="inline-form">
                     <input type="hidden" name="user_id" value=id />
                     <label for=select_id.clone() class="visually-hidden">
@@ -164,6 +171,52 @@ fn UserRow(user: AccountUser, row_actions: RowActions) -> impl IntoView {
                 {activity_form}
             </td>
         </tr>
+    }
+}
+
+/// "Rename": a disclosure (no JavaScript needed) holding the name field, checked in the
+/// browser by the same core parser the server uses.
+#[component]
+fn RenameForm(user_id: String, name: String, action: ServerAction<RenameUser>) -> impl IntoView {
+    let field_id = format!("name-{user_id}");
+    let input = NodeRef::<leptos::html::Input>::new();
+    let disclosure = NodeRef::<leptos::html::Details>::new();
+    // With JavaScript the row stays in place after a rename; fold the field away once saved.
+    Effect::new(move |_| {
+        let saved = action.value().with(|answer| matches!(answer, Some(Ok(_))));
+        if saved && let Some(disclosure) = disclosure.get_untracked() {
+            disclosure.set_open(false);
+        }
+    });
+    let check = move |text: String| {
+        if let Some(input) = input.get_untracked() {
+            input.set_custom_validity(&check_person_name(&text).unwrap_or_default());
+        }
+    };
+    view! {
+        <details class="rename" node_ref=disclosure>
+            <summary class="button secondary">"Rename"</summary>
+            <ActionForm action attr:class="inline-form">
+                <input type="hidden" name="user_id" value=user_id />
+                <label for=field_id.clone() class="visually-hidden">
+                    {format!("New name for {name}")}
+                </label>
+                <input
+                    node_ref=input
+                    id=field_id
+                    name="name"
+                    type="text"
+                    autocomplete="off"
+                    required
+                    maxlength=NAME_MAX_CHARS
+                    value=name
+                    on:input=move |event| check(event_target_value(&event))
+                />
+                <button type="submit" class="button secondary">
+                    "Save name"
+                </button>
+            </ActionForm>
+        </details>
     }
 }
 

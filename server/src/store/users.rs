@@ -238,6 +238,23 @@ pub async fn set_active(tx: &mut Tx, user_id: UserId, active: bool) -> Result<bo
     Ok(changed == 1)
 }
 
+/// Gives a user another name in the caller's transaction; returns false if no such user.
+/// Partner sync of the new name is the caller's next step, in the same transaction.
+#[instrument(skip_all, fields(%user_id))]
+pub async fn set_name(tx: &mut Tx, user_id: UserId, name: &str) -> Result<bool, StoreError> {
+    let now = now_unix_seconds();
+    let changed = on_tx!(tx, |conn| {
+        sqlx::query("UPDATE users SET name = $1, updated_at = $2 WHERE id = $3")
+            .bind(name)
+            .bind(now)
+            .bind(user_id.to_string())
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
+    Ok(changed == 1)
+}
+
 /// Lists the users of one account, oldest first (then by email, so the order is stable).
 #[instrument(skip_all, fields(%account_id))]
 pub async fn list_users(

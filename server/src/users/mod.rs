@@ -1,5 +1,5 @@
-//! The server's [`UsersService`]: the Users page of Account settings (list, add, change
-//! profile, deactivate, reactivate) and, in [`passwords`], set-password links and resets.
+//! The server's [`UsersService`]: the Users page of Account settings (list, add, rename,
+//! change profile, deactivate, reactivate) and, in [`passwords`], set-password links and resets.
 //!
 //! Each change runs in one write transaction that also writes what it causes: the invitation
 //! email (outbox), the set-password token's hash and partner sync. The mail worker is woken
@@ -156,6 +156,36 @@ impl StoreUsers {
         })
     }
 
+    #[tracing::instrument(skip_all, fields(account_id = %actor.account_id, %user_id))]
+    async fn rename(
+        &self,
+        actor: CurrentUser,
+        user_id: UserId,
+        name: PersonName,
+    ) -> Result<AccountUser, UsersError> {
+        require_administrator(&actor)?;
+        let now = now_unix_seconds();
+        let mut tx = self.store.begin_write().await.map_err(internal)?;
+        let record =
+            users::get_user_in_account(&mut tx, actor.account_id.as_uuid(), user_id.as_uuid())
+                .await
+                .map_err(internal)?
+                .ok_or(UsersError::NotFound)?;
+        let mut user = account_user(&record)?;
+        if user.name != name {
+            users::set_name(&mut tx, user_id.as_uuid(), name.as_str())
+                .await
+                .map_err(internal)?;
+            contacts::sync_user_renamed(&mut tx, user_id, Timestamp(now))
+                .await
+                .map_err(internal)?;
+            user.name = name;
+        }
+        tx.commit().await.map_err(internal)?;
+        tracing::info!("user renamed");
+        Ok(user)
+    }
+
     /// Applies `change` to a user of the actor's account, unless core refuses it.
     #[tracing::instrument(skip_all, fields(account_id = %actor.account_id, %user_id, ?change))]
     async fn change_user(
@@ -239,6 +269,15 @@ impl UsersService for StoreUsers {
     ) -> BoxFuture<'_, Result<AccountUser, UsersError>> {
         let change = UserChange::ChangeProfile(profile);
         Box::pin(self.change_user(actor, user_id, change))
+    }
+
+    fn rename(
+        &self,
+        actor: CurrentUser,
+        user_id: UserId,
+        name: PersonName,
+    ) -> BoxFuture<'_, Result<AccountUser, UsersError>> {
+        Box::pin(StoreUsers::rename(self, actor, user_id, name))
     }
 
     fn set_active(

@@ -4,7 +4,7 @@
 use entente_core::contacts::ContactKind;
 use entente_core::partnership::{RequestStatus, StoredPartnerRequest};
 use entente_core::{AccountId, Email, PartnerRequestId, Timestamp, UserId};
-use entente_server::store::contacts::{self, Query};
+use entente_server::store::contacts::{self, ContactListRow, Query};
 use entente_server::store::{Store, partner_requests};
 use serde_json::json;
 
@@ -57,12 +57,8 @@ async fn partner(store: &Store, sender_admin: &str, recipient_admin: &str) {
     tx.commit().await.unwrap();
 }
 
-/// `(kind, active)` of the row with this address on the Contacts page of `admin_email`'s account.
-async fn contact_row(
-    store: &Store,
-    admin_email: &str,
-    address: &str,
-) -> Option<(ContactKind, bool)> {
+/// The row with this address on the Contacts page of `admin_email`'s account.
+async fn listed_contact(store: &Store, admin_email: &str, address: &str) -> Option<ContactListRow> {
     let account = AccountId::from_uuid(account_of(store, admin_email).await);
     let query = Query {
         search: None,
@@ -73,7 +69,23 @@ async fn contact_row(
     page.rows
         .into_iter()
         .find(|row| row.email.as_str() == address)
+}
+
+/// `(kind, active)` of the row with this address on the Contacts page of `admin_email`'s account.
+async fn contact_row(
+    store: &Store,
+    admin_email: &str,
+    address: &str,
+) -> Option<(ContactKind, bool)> {
+    listed_contact(store, admin_email, address)
+        .await
         .map(|row| (row.kind, row.active))
+}
+
+/// The name the Contacts page of `admin_email`'s account shows for this address.
+async fn contact_name(store: &Store, admin_email: &str, address: &str) -> String {
+    let row = listed_contact(store, admin_email, address).await;
+    row.expect("listed").name.to_string()
 }
 
 both_engines! {
@@ -86,6 +98,9 @@ both_engines! {
         assert_eq!(emails, ["nora@northwind.example", "sam@northwind.example"]);
 
         let sam = user_id(&app.store, "sam@northwind.example").await;
+        let renamed = ok_json(call(&app, &admin, "rename_user", &[("user_id", &sam), ("name", "  Samuel Ortiz ")]).await).await;
+        assert_eq!(renamed["name"], "Samuel Ortiz");
+        assert_eq!(stored_user(&app.store, "sam@northwind.example").await.name, "Samuel Ortiz");
         let changed = ok_json(call(&app, &admin, "change_user_profile", &[("user_id", &sam), ("profile", "manager")]).await).await;
         assert_eq!(changed["profile"], "manager");
         let deactivated = ok_json(call(&app, &admin, "deactivate_user", &[("user_id", &sam)]).await).await;
@@ -110,7 +125,33 @@ both_engines! {
         let malformed = error_json(add_user(&app, &admin, "", "no-at-sign", "overlord").await).await;
         let fields: Vec<&str> = malformed["InvalidFields"].as_array().unwrap().iter().map(|error| error["field"].as_str().unwrap()).collect();
         assert_eq!(fields, ["name", "email", "profile"]);
+        let overlong = error_json(add_user(&app, &admin, &"N".repeat(101), "sam@northwind.example", "standard").await).await;
+        assert_eq!(
+            overlong,
+            json!({ "InvalidFields": [{ "field": "name", "message": "This name is too long (at most 100 characters)." }] })
+        );
         assert_eq!(table_counts(&app.store).await, before);
+    }
+
+    async fn a_refused_new_name_says_why_and_changes_nothing(store: Store) {
+        let app = spawn_app(store).await;
+        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
+        let nora = user_id(&app.store, "nora@northwind.example").await;
+        let name_before = stored_user(&app.store, "nora@northwind.example").await.name;
+        let too_long = "N".repeat(101);
+        for (name, sentence) in [
+            ("   ", "Please enter a name."),
+            (too_long.as_str(), "This name is too long (at most 100 characters)."),
+            ("Nora\tLindqvist", "A name cannot contain tabs, line breaks or other control characters."),
+        ] {
+            let refused = error_json(call(&app, &admin, "rename_user", &[("user_id", &nora), ("name", name)]).await).await;
+            assert_eq!(refused, json!({ "Invalid": sentence }), "{name:?}");
+        }
+        for unknown in ["not-an-id", "00000000-0000-0000-0000-000000000000"] {
+            let refused = error_json(call(&app, &admin, "rename_user", &[("user_id", unknown), ("name", "Someone")]).await).await;
+            assert_eq!(refused, json!("NotFound"));
+        }
+        assert_eq!(stored_user(&app.store, "nora@northwind.example").await.name, name_before);
     }
 
     async fn other_profiles_and_strangers_are_refused_every_users_function(store: Store) {
@@ -124,9 +165,10 @@ both_engines! {
         let sam = user_id(&app.store, "sam@northwind.example").await;
         let before = table_counts(&app.store).await;
         for (who, client, expected) in &refused_clients {
-            let calls: [(&str, Vec<(&str, &str)>); 5] = [
+            let calls: [(&str, Vec<(&str, &str)>); 6] = [
                 ("list_users", vec![]),
                 ("add_user", vec![("name", "Eve Intruder"), ("email", "eve@northwind.example"), ("profile", "administrator")]),
+                ("rename_user", vec![("user_id", &nora), ("name", "Eve Intruder")]),
                 ("change_user_profile", vec![("user_id", &nora), ("profile", "standard")]),
                 ("deactivate_user", vec![("user_id", &nora)]),
                 ("reactivate_user", vec![("user_id", &sam)]),
@@ -151,7 +193,8 @@ both_engines! {
         let before = table_counts(&app.store).await;
         for target in ["alex@acme.example", "bea@acme.example"] {
             let id = user_id(&app.store, target).await;
-            let calls: [(&str, Vec<(&str, &str)>); 3] = [
+            let calls: [(&str, Vec<(&str, &str)>); 4] = [
+                ("rename_user", vec![("user_id", &id), ("name", "Eve Intruder")]),
                 ("change_user_profile", vec![("user_id", &id), ("profile", "reviewer")]),
                 ("deactivate_user", vec![("user_id", &id)]),
                 ("reactivate_user", vec![("user_id", &id)]),
@@ -256,6 +299,8 @@ both_engines! {
         assert_eq!(contact_row(&app.store, "alex@acme.example", "sam@northwind.example").await, Some((ContactKind::Member, true)));
 
         let sam = user_id(&app.store, "sam@northwind.example").await;
+        ok_json(call(&app, &admin, "rename_user", &[("user_id", &sam), ("name", "Samuel Ortiz")]).await).await;
+        assert_eq!(contact_name(&app.store, "alex@acme.example", "sam@northwind.example").await, "Samuel Ortiz");
         ok_json(call(&app, &admin, "deactivate_user", &[("user_id", &sam)]).await).await;
         assert_eq!(contact_row(&app.store, "alex@acme.example", "sam@northwind.example").await, Some((ContactKind::Member, false)));
         ok_json(call(&app, &admin, "reactivate_user", &[("user_id", &sam)]).await).await;
