@@ -74,6 +74,45 @@ pub fn build_front(root: &Path, target: &Path, profile: Profile) -> Result<()> {
         .join("wasm32-unknown-unknown")
         .join(wasm_folder)
         .join("entente_app.wasm");
+    // Binding and optimizing take seconds (wasm-opt about 20): skip them when `pkg` already
+    // holds what this very compiled file produced.
+    let stamp = root.join("target").join("site.stamp");
+    let source = fingerprint(&compiled)?;
+    let wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
+    let script = pkg.join(format!("{OUTPUT_NAME}.js"));
+    let up_to_date = std::fs::read_to_string(&stamp).is_ok_and(|stamped| stamped == source)
+        && wasm.exists()
+        && script.exists();
+    if up_to_date {
+        println!(
+            "\n==> The JS bindings and WASM in {} are up to date",
+            pkg.display()
+        );
+    } else {
+        bind_and_optimize(&compiled, &pkg, profile)?;
+        std::fs::write(&stamp, &source)
+            .with_context(|| format!("could not write {}", stamp.display()))?;
+    }
+
+    let stylesheet = pkg.join(format!("{OUTPUT_NAME}.css"));
+    let style = root.join("style").join("main.css");
+    match profile {
+        Profile::Release => minify(&style, &stylesheet)?,
+        Profile::Debug => copy(&style, &stylesheet)?,
+    }
+
+    let assets = root.join("app").join("public");
+    for entry in std::fs::read_dir(&assets)
+        .with_context(|| format!("could not read {}", assets.display()))?
+    {
+        let entry = entry?;
+        copy(&entry.path(), &site.join(entry.file_name()))?;
+    }
+    Ok(())
+}
+
+/// Runs wasm-bindgen on `compiled` into `pkg`, then for release wasm-opt and esbuild.
+fn bind_and_optimize(compiled: &Path, pkg: &Path, profile: Profile) -> Result<()> {
     run_step(
         Step::new("Generating the JS bindings (wasm-bindgen)", "wasm-bindgen")
             .args([
@@ -84,17 +123,14 @@ pub fn build_front(root: &Path, target: &Path, profile: Profile) -> Result<()> {
                 OUTPUT_NAME,
             ])
             .arg("--out-dir")
-            .arg(&pkg)
-            .arg(&compiled),
+            .arg(pkg)
+            .arg(compiled),
     )?;
     // Leptos loads `<name>.wasm` when the name was fixed at compile time; wasm-bindgen writes
     // `<name>_bg.wasm`.
     let wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
     std::fs::rename(pkg.join(format!("{OUTPUT_NAME}_bg.wasm")), &wasm)
         .context("wasm-bindgen wrote no WASM file")?;
-
-    let stylesheet = pkg.join(format!("{OUTPUT_NAME}.css"));
-    let script = pkg.join(format!("{OUTPUT_NAME}.js"));
     if profile == Profile::Release {
         run_step(
             Step::new("Optimizing the WASM for size (wasm-opt -Oz)", "wasm-opt")
@@ -107,20 +143,22 @@ pub fn build_front(root: &Path, target: &Path, profile: Profile) -> Result<()> {
                 .arg("-o")
                 .arg(&wasm),
         )?;
+        let script = pkg.join(format!("{OUTPUT_NAME}.js"));
         minify(&script, &script)?;
-        minify(&root.join("style").join("main.css"), &stylesheet)?;
-    } else {
-        copy(&root.join("style").join("main.css"), &stylesheet)?;
-    }
-
-    let assets = root.join("app").join("public");
-    for entry in std::fs::read_dir(&assets)
-        .with_context(|| format!("could not read {}", assets.display()))?
-    {
-        let entry = entry?;
-        copy(&entry.path(), &site.join(entry.file_name()))?;
     }
     Ok(())
+}
+
+/// Which compiled file, of which size and modification time: what `pkg` was built from.
+fn fingerprint(compiled: &Path) -> Result<String> {
+    let meta = std::fs::metadata(compiled)
+        .with_context(|| format!("cargo wrote no {}", compiled.display()))?;
+    let modified = meta
+        .modified()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    Ok(format!("{} {} {modified}", compiled.display(), meta.len()))
 }
 
 /// Builds the server binary for `profile`.
