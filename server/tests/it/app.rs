@@ -81,9 +81,9 @@ pub async fn call(
         .expect("the server answers")
 }
 
-/// The body of an HTML answer as tests read it: without the `<!>` hydration markers Leptos
-/// places after text in erased component views, so a test looks for what a person reads
-/// (`>Add user</button>`), not for where the markers fall.
+/// The body of an HTML answer as tests read it: without Leptos's `<!>` hydration markers,
+/// whose places depend on how views are compiled (erased views put one after most texts), so a
+/// test looks for what a person reads (`>Add user</button>`), not for where the markers fall.
 pub async fn html(response: reqwest::Response) -> String {
     let body = response.text().await.expect("a body");
     body.replace("<!>", "")
