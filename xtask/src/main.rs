@@ -64,7 +64,7 @@ fn run() -> Result<()> {
     let started = Instant::now();
     let root = workspace_root();
     println!(
-        "Entente: preparing to serve. A first run installs tools and compiles everything: expect about 15 minutes on 2 cores; later runs take seconds."
+        "Entente: preparing to serve. A first run installs tools and compiles everything: expect about 10 minutes on 2 cores; later runs take seconds."
     );
     tools::ensure_build_tools(&root, true)?;
     let target = target_dir(&root);
