@@ -185,6 +185,39 @@ both_engines! {
         ok_json(call(&app, &billing, "list_users", &[]).await).await;
     }
 
+    async fn a_cross_site_post_riding_an_administrators_session_is_refused_and_changes_nothing(store: Store) {
+        let app = spawn_app(store).await;
+        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
+        let nora = user_id(&app.store, "nora@northwind.example").await;
+        let before = table_counts(&app.store).await;
+        let name_before = stored_user(&app.store, "nora@northwind.example").await.name;
+        for (header, value) in [
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+            ("referer", "https://evil.example/a-page-with-a-hidden-form"),
+        ] {
+            let calls: [(&str, Vec<(&str, &str)>); 3] = [
+                ("add_user", vec![("name", "Eve Intruder"), ("email", "eve@evil.example"), ("profile", "administrator")]),
+                ("rename_user", vec![("user_id", &nora), ("name", "Owned")]),
+                ("deactivate_user", vec![("user_id", &nora)]),
+            ];
+            for (endpoint, fields) in calls {
+                // The administrator's cookie goes along, as a browser might send it.
+                let response = admin
+                    .post(app.url(&format!("/api/{endpoint}")))
+                    .header(header, value)
+                    .form(&fields)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), reqwest::StatusCode::FORBIDDEN, "{endpoint} with {header}: {value}");
+            }
+        }
+        assert_eq!(table_counts(&app.store).await, before);
+        let nora_now = stored_user(&app.store, "nora@northwind.example").await;
+        assert_eq!((nora_now.name, nora_now.active), (name_before, true));
+    }
+
     async fn another_accounts_user_is_not_found_and_unchanged(store: Store) {
         let app = spawn_app(store).await;
         let admin_a = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
