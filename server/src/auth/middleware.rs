@@ -6,15 +6,16 @@ use axum::response::Response;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::service::load_current_user;
+use super::service::load_session_user;
 use super::session_store::renewal_due;
-use super::{RENEWED_AT_KEY, USER_ID_KEY};
+use super::{PASSWORD_VERSION_KEY, RENEWED_AT_KEY, USER_ID_KEY};
 use crate::store::{Store, now_unix_seconds};
 
 /// Resolves the session's user id to an active user and puts the
 /// [`CurrentUser`](entente_app::api::session::CurrentUser) in the request's extensions for
-/// pages and server functions. A session whose user is gone or deactivated is ended on the
-/// server (and its cookie removed), so deactivation signs a user out at their next request.
+/// pages and server functions. A session whose user is gone or deactivated, or whose password
+/// was set again since this session signed in, is ended on the server (and its cookie
+/// removed): deactivation and a password reset sign a user out at their next request.
 ///
 /// Static files and the health check skip it (no session read, no database query), and a
 /// signed-in session's expiry is renewed at most once per
@@ -30,13 +31,13 @@ pub async fn resolve_current_user(
         return next.run(request).await;
     }
     match session.get::<Uuid>(USER_ID_KEY).await {
-        Ok(Some(user_id)) => match load_current_user(&store, user_id).await {
-            Ok(Some(user)) => {
+        Ok(Some(user_id)) => match load_session_user(&store, user_id).await {
+            Ok(Some(found)) if signed_in_with(&session, found.password_version).await => {
                 renew_if_due(&session).await;
-                request.extensions_mut().insert(user);
+                request.extensions_mut().insert(found.user);
             }
-            Ok(None) => {
-                tracing::info!(%user_id, "ending the session of a missing or deactivated user");
+            Ok(_) => {
+                tracing::info!(%user_id, "ending the session of a missing or deactivated user, or of an old password");
                 if let Err(error) = session.flush().await {
                     tracing::error!(%error, "could not end a session");
                 }
@@ -47,6 +48,17 @@ pub async fn resolve_current_user(
         Err(error) => tracing::warn!(%error, "could not read the session; treating as signed out"),
     }
     next.run(request).await
+}
+
+/// Whether the session signed in under the user's current password version (sessions from
+/// before versions were recorded count as version 0, the version of a password never reset).
+async fn signed_in_with(session: &Session, password_version: i64) -> bool {
+    let recorded = session
+        .get::<i64>(PASSWORD_VERSION_KEY)
+        .await
+        .ok()
+        .flatten();
+    recorded.unwrap_or(0) == password_version
 }
 
 /// Pushes the session's expiry back when the last renewal is a day old or unknown.

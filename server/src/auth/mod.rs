@@ -4,8 +4,9 @@
 //! * Sessions live in the database (`sessions`, migration 0003) through tower-sessions and
 //!   tower-sessions-sqlx-store, whichever engine the [`Store`](crate::store::Store) uses.
 //! * The session holds the user id under [`USER_ID_KEY`] and when its expiry was last renewed
-//!   under [`RENEWED_AT_KEY`]; every request resolves the id to an active user
-//!   ([`middleware::resolve_current_user`]) or ends the session.
+//!   under [`RENEWED_AT_KEY`]; every request resolves the id to an active user whose password
+//!   has not been set again since sign-in ([`PASSWORD_VERSION_KEY`];
+//!   [`middleware::resolve_current_user`]) or ends the session.
 //! * Passwords are Argon2 (`password-auth`), hashed and verified on the blocking pool.
 
 pub mod middleware;
@@ -18,3 +19,7 @@ pub const USER_ID_KEY: &str = "user_id";
 /// The session key holding when (Unix seconds) the session's expiry was last pushed back; see
 /// [`session_store::renewal_due`].
 pub const RENEWED_AT_KEY: &str = "renewed_at";
+
+/// The session key holding the user's `password_version` at sign-in: once a new password is
+/// set, the count moves on and the per-request check ends the session.
+pub const PASSWORD_VERSION_KEY: &str = "password_version";

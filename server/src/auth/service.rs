@@ -11,7 +11,7 @@ use entente_core::{AccountName, Email, PersonName, Profile, Timestamp};
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::{RENEWED_AT_KEY, USER_ID_KEY};
+use super::{PASSWORD_VERSION_KEY, RENEWED_AT_KEY, USER_ID_KEY};
 use crate::store::accounts::{self, NewAccount};
 use crate::store::{Store, StoreError, now_unix_seconds, sign_in_failures, users};
 
@@ -59,6 +59,25 @@ pub async fn load_current_user(
     store: &Store,
     user_id: Uuid,
 ) -> Result<Option<CurrentUser>, StoreError> {
+    Ok(load_session_user(store, user_id)
+        .await?
+        .map(|found| found.user))
+}
+
+/// An active user as the per-request session check sees them.
+pub struct SessionUser {
+    /// Who is signed in.
+    pub user: CurrentUser,
+    /// The user's current `password_version`; a session started under another has ended.
+    pub password_version: i64,
+}
+
+/// Loads an active user and their account for the session check; `None` if the user is
+/// missing or deactivated.
+pub async fn load_session_user(
+    store: &Store,
+    user_id: Uuid,
+) -> Result<Option<SessionUser>, StoreError> {
     let Some(user) = users::get_user(store, user_id).await? else {
         return Ok(None);
     };
@@ -68,7 +87,7 @@ pub async fn load_current_user(
     let Some(account) = accounts::get_account(store, user.account_id).await? else {
         return Ok(None);
     };
-    Ok(Some(CurrentUser {
+    let current = CurrentUser {
         user_id: user.id.into(),
         account_id: account.id.into(),
         account_name: AccountName::parse(&account.name).map_err(corrupt("accounts.name"))?,
@@ -78,6 +97,10 @@ pub async fn load_current_user(
             .profile
             .parse::<Profile>()
             .map_err(corrupt("users.profile"))?,
+    };
+    Ok(Some(SessionUser {
+        user: current,
+        password_version: user.password_version,
     }))
 }
 
@@ -86,10 +109,18 @@ fn corrupt<E>(column: &'static str) -> impl FnOnce(E) -> StoreError {
     move |_| StoreError::Corrupt { column }
 }
 
-/// Gives the session a new id (against session fixation) and binds it to `user_id`.
-async fn start_session(session: &Session, user_id: Uuid) -> Result<(), Cause> {
+/// Gives the session a new id (against session fixation) and binds it to `user_id`, whose
+/// password has been set `password_version` times.
+async fn start_session(
+    session: &Session,
+    user_id: Uuid,
+    password_version: i64,
+) -> Result<(), Cause> {
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user_id).await?;
+    session
+        .insert(PASSWORD_VERSION_KEY, password_version)
+        .await?;
     session
         .insert(RENEWED_AT_KEY, crate::store::now_unix_seconds())
         .await?;
@@ -125,7 +156,9 @@ impl StoreAuth {
                 other => internal(other.into()),
             })?;
         tx.commit().await.map_err(|error| internal(error.into()))?;
-        start_session(&session, user_id).await.map_err(internal)?;
+        start_session(&session, user_id, 0)
+            .await
+            .map_err(internal)?;
         Ok(CurrentUser {
             user_id: user_id.into(),
             account_id: account_id.into(),
@@ -171,13 +204,16 @@ impl StoreAuth {
         let password_is_right = verify_password(password, usable_hash)
             .await
             .map_err(internal)?;
+        // The session keeps the password version of the hash just verified: should a new
+        // password be set meanwhile, the next request ends it.
         let signed_in = match (password_is_right, user) {
             (true, Some(user)) => load_current_user(&self.store, user.id)
                 .await
-                .map_err(store_error)?,
+                .map_err(store_error)?
+                .map(|current| (current, user.password_version)),
             _ => None,
         };
-        let Some(current_user) = signed_in else {
+        let Some((current_user, password_version)) = signed_in else {
             // The attempt taken above stays as this failure.
             tracing::info!("sign-in refused");
             return Err(SignInError::WrongEmailOrPassword);
@@ -185,7 +221,7 @@ impl StoreAuth {
         sign_in_failures::clear_sign_in_failures(&self.store, email.as_str())
             .await
             .map_err(store_error)?;
-        start_session(&session, current_user.user_id.as_uuid())
+        start_session(&session, current_user.user_id.as_uuid(), password_version)
             .await
             .map_err(internal)?;
         tracing::info!(user_id = %current_user.user_id, "signed in");

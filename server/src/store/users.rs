@@ -81,6 +81,9 @@ pub struct UserRecord {
     pub active: bool,
     /// The Argon2 PHC string, or `None` until the user has set a password.
     pub password_hash: Option<String>,
+    /// How many times a password was set with a link; sessions started under another count
+    /// have ended.
+    pub password_version: i64,
     /// When the user was created, in unix seconds.
     pub created_at: i64,
     /// When the user was last changed, in unix seconds.
@@ -99,6 +102,7 @@ impl std::fmt::Debug for UserRecord {
             .field("profile", &self.profile)
             .field("active", &self.active)
             .field("has_password", &self.password_hash.is_some())
+            .field("password_version", &self.password_version)
             .field("created_at", &self.created_at)
             .field("updated_at", &self.updated_at)
             .finish()
@@ -115,6 +119,7 @@ struct UserRow {
     profile: String,
     active: bool,
     password_hash: Option<String>,
+    password_version: i64,
     created_at: i64,
     updated_at: i64,
 }
@@ -131,6 +136,7 @@ impl TryFrom<UserRow> for UserRecord {
             profile: row.profile,
             active: row.active,
             password_hash: row.password_hash,
+            password_version: row.password_version,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -149,8 +155,8 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-const USER_COLUMNS: &str =
-    "id, account_id, email, name, profile, active, password_hash, created_at, updated_at";
+const USER_COLUMNS: &str = "id, account_id, email, name, profile, active, password_hash, \
+     password_version, created_at, updated_at";
 
 /// Adds an active user to an account and returns the new id.
 ///
@@ -339,8 +345,9 @@ pub async fn set_profile(tx: &mut Tx, user_id: UserId, profile: &str) -> Result<
     Ok(changed == 1)
 }
 
-/// Stores a new password hash for an active user in the caller's transaction; returns false if
-/// the user is missing or deactivated (nothing is changed then).
+/// Stores a new password hash for an active user in the caller's transaction and counts it in
+/// `password_version`, which ends the user's other sessions; returns false if the user is
+/// missing or deactivated (nothing is changed then).
 #[instrument(skip_all, fields(%user_id))]
 pub async fn set_password_hash(
     tx: &mut Tx,
@@ -350,7 +357,8 @@ pub async fn set_password_hash(
     let now = now_unix_seconds();
     let changed = on_tx!(tx, |conn| {
         sqlx::query(
-            "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 AND active = $4",
+            "UPDATE users SET password_hash = $1, password_version = password_version + 1, \
+             updated_at = $2 WHERE id = $3 AND active = $4",
         )
         .bind(password_hash)
         .bind(now)

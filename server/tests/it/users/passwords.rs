@@ -146,6 +146,30 @@ both_engines! {
         assert!(old["InvalidFields"].is_array(), "{old}");
     }
 
+    async fn a_password_set_with_a_reset_link_signs_out_every_other_session(store: Store) {
+        let app = spawn_app(store).await;
+        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
+        let laptop = invited_and_signed_in(&app, &admin, "sam@northwind.example", "standard").await;
+        let phone = browser();
+        ok_json(sign_in(&app, &phone, "sam@northwind.example", NEW_PASSWORD).await).await;
+        assert_eq!(current_user(&app, &laptop).await["email"], "sam@northwind.example");
+
+        ok_json(call(&app, &browser(), "request_password_reset", &[("email", "sam@northwind.example")]).await).await;
+        let emails = emails_to(&app.store, "sam@northwind.example").await;
+        let reset = emails.iter().find(|email| email.kind.as_str() == "password_reset").expect("a reset link");
+        ok_json(set_password(&app, &token_in(reset), "a third passphrase", "a third passphrase").await).await;
+
+        for session in [&laptop, &phone] {
+            assert_eq!(current_user(&app, session).await, Value::Null);
+        }
+        let fresh = browser();
+        ok_json(sign_in(&app, &fresh, "sam@northwind.example", "a third passphrase").await).await;
+        assert_eq!(current_user(&app, &fresh).await["email"], "sam@northwind.example");
+        assert_eq!(current_user(&app, &fresh).await["email"], "sam@northwind.example", "and it stays");
+        // Other users' sessions are untouched.
+        assert_eq!(current_user(&app, &admin).await["email"], "nora@northwind.example");
+    }
+
     async fn forgot_password_sends_at_most_three_links_an_hour_and_answers_alike(store: Store) {
         let app = spawn_app(store).await;
         let _admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
