@@ -35,13 +35,12 @@ pub struct ActivityPage {
 /// [`ActivityPage::next`] (empty or absent for the newest entries).
 #[server(endpoint = "activity/list")]
 pub async fn list_activity(after: Option<String>) -> Result<ActivityPage, AppError> {
-    use crate::api::services::{ActivityError, services};
-    use crate::api::session::signed_in_user;
+    use entente_core::Profile;
 
-    let actor = signed_in_user().ok_or(AppError::Unauthenticated)?;
-    if !actor.profile.can_manage_users() {
-        return Err(AppError::Forbidden);
-    }
+    use crate::api::services::{ActivityError, services};
+    use crate::api::session::signed_in_user_who;
+
+    let actor = signed_in_user_who(Profile::can_manage_users)?;
     let after = after.filter(|token| !token.is_empty());
     services()?
         .activity

@@ -163,21 +163,16 @@ impl PartnerChange {
 
 #[cfg(feature = "ssr")]
 mod server_side {
-    use entente_core::PartnerRequestId;
     use entente_core::partnership::{ActionError, SendError};
+    use entente_core::{PartnerRequestId, Profile};
 
     use crate::api::services::PartnerChangeError;
-    use crate::api::session::{CurrentUser, signed_in_user};
+    use crate::api::session::{CurrentUser, signed_in_user_who};
     use crate::error::AppError;
 
     /// The signed-in user, if their profile may manage partners; the refusal otherwise.
     pub fn signed_in_partner_manager() -> Result<CurrentUser, AppError> {
-        let user = signed_in_user().ok_or(AppError::Unauthenticated)?;
-        if user.profile.can_manage_partners() {
-            Ok(user)
-        } else {
-            Err(AppError::Forbidden)
-        }
+        signed_in_user_who(Profile::can_manage_partners)
     }
 
     /// A request id from a form; a malformed one is not found, like an unknown one.

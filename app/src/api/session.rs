@@ -22,12 +22,14 @@ pub struct CurrentUser {
 }
 
 #[cfg(feature = "ssr")]
-pub use server_side::{request_session, signed_in_user};
+pub use server_side::{request_session, signed_in_user, signed_in_user_who};
 
 #[cfg(feature = "ssr")]
 mod server_side {
     use leptos::prelude::use_context;
     use tower_sessions::Session;
+
+    use entente_core::Profile;
 
     use super::CurrentUser;
     use crate::error::AppError;
@@ -39,6 +41,18 @@ mod server_side {
     pub fn signed_in_user() -> Option<CurrentUser> {
         use_context::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<CurrentUser>().cloned())
+    }
+
+    /// The signed-in user if `may` allows their profile (for example
+    /// [`Profile::can_manage_users`]): [`AppError::Unauthenticated`] for a visitor,
+    /// [`AppError::Forbidden`] for another profile.
+    pub fn signed_in_user_who(may: fn(Profile) -> bool) -> Result<CurrentUser, AppError> {
+        let user = signed_in_user().ok_or(AppError::Unauthenticated)?;
+        if may(user.profile) {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// The session of the current request, to sign in or out.

@@ -34,20 +34,15 @@ pub const RESET_LINK_SENT: &str =
 
 #[cfg(feature = "ssr")]
 mod server_side {
-    use entente_core::UserId;
+    use entente_core::{Profile, UserId};
 
     use crate::api::services::UsersError;
-    use crate::api::session::{CurrentUser, signed_in_user};
+    use crate::api::session::{CurrentUser, signed_in_user_who};
     use crate::error::AppError;
 
     /// The signed-in user, if their profile may manage users; the refusal otherwise.
     pub fn signed_in_administrator() -> Result<CurrentUser, AppError> {
-        let user = signed_in_user().ok_or(AppError::Unauthenticated)?;
-        if user.profile.can_manage_users() {
-            Ok(user)
-        } else {
-            Err(AppError::Forbidden)
-        }
+        signed_in_user_who(Profile::can_manage_users)
     }
 
     /// A user id from a form; a malformed one is not found, like an unknown one.
