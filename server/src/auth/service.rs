@@ -53,17 +53,6 @@ async fn verify_password(password: String, hash: Option<String>) -> Result<bool,
     .await?)
 }
 
-/// Loads the active user `user_id` with their organization, or `None` if the user is missing
-/// or deactivated.
-pub async fn load_current_user(
-    store: &Store,
-    user_id: Uuid,
-) -> Result<Option<CurrentUser>, StoreError> {
-    Ok(load_session_user(store, user_id)
-        .await?
-        .map(|found| found.user))
-}
-
 /// An active user as the per-request session check sees them.
 pub struct SessionUser {
     /// Who is signed in.
@@ -78,9 +67,17 @@ pub async fn load_session_user(
     store: &Store,
     user_id: Uuid,
 ) -> Result<Option<SessionUser>, StoreError> {
-    let Some(user) = users::get_user(store, user_id).await? else {
-        return Ok(None);
-    };
+    match users::get_user(store, user_id).await? {
+        Some(user) => session_user_of(store, user).await,
+        None => Ok(None),
+    }
+}
+
+/// The session's view of a stored user: `None` if deactivated or their account is gone.
+async fn session_user_of(
+    store: &Store,
+    user: users::UserRecord,
+) -> Result<Option<SessionUser>, StoreError> {
     if !user.active {
         return Ok(None);
     }
@@ -121,9 +118,7 @@ async fn start_session(
     session
         .insert(PASSWORD_VERSION_KEY, password_version)
         .await?;
-    session
-        .insert(RENEWED_AT_KEY, crate::store::now_unix_seconds())
-        .await?;
+    session.insert(RENEWED_AT_KEY, now_unix_seconds()).await?;
     Ok(())
 }
 
@@ -207,13 +202,16 @@ impl StoreAuth {
         // The session keeps the password version of the hash just verified: should a new
         // password be set meanwhile, the next request ends it.
         let signed_in = match (password_is_right, user) {
-            (true, Some(user)) => load_current_user(&self.store, user.id)
+            (true, Some(user)) => session_user_of(&self.store, user)
                 .await
-                .map_err(store_error)?
-                .map(|current| (current, user.password_version)),
+                .map_err(store_error)?,
             _ => None,
         };
-        let Some((current_user, password_version)) = signed_in else {
+        let Some(SessionUser {
+            user: current_user,
+            password_version,
+        }) = signed_in
+        else {
             // The attempt taken above stays as this failure.
             tracing::info!("sign-in refused");
             return Err(SignInError::WrongEmailOrPassword);
