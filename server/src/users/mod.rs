@@ -24,7 +24,7 @@ use crate::auth::service::Cause;
 use crate::mail::templates;
 use crate::store::password_tokens::{self, TokenPurpose};
 use crate::store::users::{self, UserRecord};
-use crate::store::{Store, StoreError, contacts, now_unix_seconds, outbox};
+use crate::store::{Store, StoreError, Tx, contacts, now_unix_seconds, outbox};
 
 /// The users service around the one store.
 pub struct StoreUsers {
@@ -85,6 +85,20 @@ fn account_user(record: &UserRecord) -> Result<AccountUser, UsersError> {
         active: record.active,
         has_password: record.password_hash.is_some(),
     })
+}
+
+/// The user `user_id` of the actor's account, read in `tx`; another account's user, like an
+/// unknown one, is [`UsersError::NotFound`].
+async fn user_in_account(
+    tx: &mut Tx,
+    actor: &CurrentUser,
+    user_id: UserId,
+) -> Result<AccountUser, UsersError> {
+    let record = users::get_user_in_account(tx, actor.account_id.as_uuid(), user_id.as_uuid())
+        .await
+        .map_err(internal)?
+        .ok_or(UsersError::NotFound)?;
+    account_user(&record)
 }
 
 impl StoreUsers {
@@ -166,12 +180,7 @@ impl StoreUsers {
         require_administrator(&actor)?;
         let now = now_unix_seconds();
         let mut tx = self.store.begin_write().await.map_err(internal)?;
-        let record =
-            users::get_user_in_account(&mut tx, actor.account_id.as_uuid(), user_id.as_uuid())
-                .await
-                .map_err(internal)?
-                .ok_or(UsersError::NotFound)?;
-        let mut user = account_user(&record)?;
+        let mut user = user_in_account(&mut tx, &actor, user_id).await?;
         if user.name != name {
             users::set_name(&mut tx, user_id.as_uuid(), name.as_str())
                 .await
@@ -201,11 +210,7 @@ impl StoreUsers {
         let administrators = users::lock_and_count_active_administrators(&mut tx, account_id)
             .await
             .map_err(internal)?;
-        let record = users::get_user_in_account(&mut tx, account_id, user_id.as_uuid())
-            .await
-            .map_err(internal)?
-            .ok_or(UsersError::NotFound)?;
-        let mut user = account_user(&record)?;
+        let mut user = user_in_account(&mut tx, &actor, user_id).await?;
         let target = TargetUser {
             profile: user.profile,
             active: user.active,
