@@ -290,7 +290,9 @@ fn PartnerRowView(row: PartnerRow, viewer: AccountId, changes: Changes) -> impl 
         return ().into_any();
     };
     let id = row.request.id().to_string();
-    let sent_at = format_unix_utc(row.request.created_at().0);
+    // The address and the date are what core says both sides see (SPEC 4.2).
+    let email = seen.recipient_email.to_string();
+    let sent_at = format_unix_utc(seen.sent_at.0);
     let buttons = seen
         .actions
         .iter()
@@ -300,10 +302,10 @@ fn PartnerRowView(row: PartnerRow, viewer: AccountId, changes: Changes) -> impl 
         <tr
             data-test="partner-row"
             data-organization=row.other_organization.clone()
-            data-email=row.request.recipient_email().to_string()
+            data-email=email.clone()
         >
             <th scope="row">{row.other_organization.clone()}</th>
-            <td>{row.request.recipient_email().to_string()}</td>
+            <td>{email.clone()}</td>
             <td>{row.sent_by.clone()}</td>
             <td class="nowrap" title=sent_at.clone()>{sent_at.get(..10).unwrap_or_default().to_owned()}</td>
             <td>
