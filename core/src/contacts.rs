@@ -133,6 +133,15 @@ pub enum SyncEvent {
         /// Whether the two accounts are partners now.
         partners: bool,
     },
+    /// A deactivated user of the other account was made active again: while partners, they
+    /// arrive again as a user added would (an existing member catches up, and a user never
+    /// synced because they were inactive joins now).
+    UserReactivated {
+        /// The user, active again.
+        user: PartnerUser,
+        /// Whether the two accounts are partners now.
+        partners: bool,
+    },
     /// The partnership ended.
     PartnershipEnded,
 }
@@ -181,6 +190,10 @@ pub fn on_sync_event(event: &SyncEvent, existing: Option<&ContactRow>) -> Contac
         | SyncEvent::UserAdded {
             user,
             partners: true,
+        }
+        | SyncEvent::UserReactivated {
+            user,
+            partners: true,
         } => bring_in(user, existing),
         SyncEvent::UserRenamed {
             name,
@@ -207,7 +220,10 @@ pub fn on_sync_event(event: &SyncEvent, existing: Option<&ContactRow>) -> Contac
         | SyncEvent::UserRenamed {
             partners: false, ..
         }
-        | SyncEvent::UserDeactivated { partners: false } => ContactChange::Nothing,
+        | SyncEvent::UserDeactivated { partners: false }
+        | SyncEvent::UserReactivated {
+            partners: false, ..
+        } => ContactChange::Nothing,
     }
 }
 
@@ -345,6 +361,30 @@ mod tests {
             run(None, &events),
             member("Ann Lee", false, MemberSync::Synced)
         );
+    }
+
+    #[test]
+    fn a_reactivated_user_arrives_again_while_partners_and_not_after() {
+        let back = |partners| SyncEvent::UserReactivated {
+            user: user("Ann", true),
+            partners,
+        };
+        let inactive_member = member("Ann", false, MemberSync::Synced);
+        assert_eq!(
+            run(inactive_member.clone(), &[back(true)]),
+            member("Ann", true, MemberSync::Synced)
+        );
+        // Never synced while inactive: joins now.
+        assert_eq!(
+            run(None, &[back(true)]),
+            member("Ann", true, MemberSync::Synced)
+        );
+        // After the partnership ended: nothing changes.
+        assert_eq!(
+            run(inactive_member.clone(), &[back(false)]),
+            inactive_member
+        );
+        assert_eq!(run(None, &[back(false)]), None);
     }
 
     #[test]

@@ -75,6 +75,7 @@
 //! | while it lasts, an added, renamed or deactivated user shows at once (deactivated: kept, inactive) | `changes_during_a_partnership_arrive_at_once` |
 //! | when it ends, members stay, marked no longer synced; later users are not synced | `members_stay_after_the_partnership_ends_and_later_users_are_not_synced` |
 //! | partnering again catches up | `partnering_again_catches_up` |
+//! | a user reactivated while partners arrives again (a member catches up, a user never synced joins); after the end, nothing | `a_reactivated_user_arrives_again_while_partners_and_not_after` |
 //! | a rename or deactivation leaves a hand-added contact as its owner typed it | `hand_added_contacts_ignore_renames_and_deactivations` |
 //!
 //! The server runs these as one storage operation per change, in the change's transaction, on

@@ -5,6 +5,7 @@
 //! returned [`Decision`] together with its [`Effect`]s in one transaction.
 
 mod errors;
+mod preview;
 mod rate;
 mod record;
 #[cfg(test)]
@@ -15,12 +16,13 @@ mod view;
 use serde::{Deserialize, Serialize};
 
 pub use errors::{ActionError, SendError};
+pub use preview::{Preview, preview};
 pub use rate::{INVITATION_WINDOW_SECONDS, MAX_INVITATIONS_PER_HOUR, check_invitation_rate};
 pub use record::{
     PartnerRequest, RecordError, RequestStatus, RequestStatusParseError, Side, StoredPartnerRequest,
 };
 pub use transitions::{accept, delete, perform, reject, send};
-pub use view::{Action, RowLabel, RowView, view};
+pub use view::{Action, RowLabel, RowView, StatusFilter, view};
 
 use crate::email::Email;
 use crate::ids::{AccountId, PartnerRequestId, UserId};

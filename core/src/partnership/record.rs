@@ -148,7 +148,11 @@ impl PartnerRequest {
         if stored.updated_at < stored.created_at {
             return Err(RecordError::UpdatedBeforeCreated);
         }
-        let archived = stored.archived || (stored.deleted_by_sender && stored.deleted_by_recipient);
+        let archived = archived(
+            stored.archived,
+            stored.deleted_by_sender,
+            stored.deleted_by_recipient,
+        );
         let one_side_deleted = stored.deleted_by_sender || stored.deleted_by_recipient;
         if !archived && stored.status != RequestStatus::Rejected && one_side_deleted {
             return Err(RecordError::DeletedButOpen);
@@ -220,7 +224,11 @@ impl PartnerRequest {
 
     /// Whether the request is archived: shown nowhere and blocking nothing, kept for the audit log.
     pub fn is_archived(&self) -> bool {
-        self.archived || (self.deleted_by_sender && self.deleted_by_recipient)
+        archived(
+            self.archived,
+            self.deleted_by_sender,
+            self.deleted_by_recipient,
+        )
     }
 
     /// Whether this request currently makes its two accounts partners.
@@ -260,6 +268,12 @@ impl PartnerRequest {
         (self.sender_account == a && self.recipient_account == b)
             || (self.sender_account == b && self.recipient_account == a)
     }
+}
+
+/// The one definition of "archived" (SPEC 4.1): a rule removed the request from both sides
+/// (`flag`), or both sides deleted it.
+const fn archived(flag: bool, deleted_by_sender: bool, deleted_by_recipient: bool) -> bool {
+    flag || (deleted_by_sender && deleted_by_recipient)
 }
 
 impl TryFrom<StoredPartnerRequest> for PartnerRequest {

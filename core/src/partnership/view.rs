@@ -7,7 +7,11 @@ use crate::email::Email;
 use crate::ids::{AccountId, Timestamp, UserId};
 
 /// A button or menu entry on a row of the Partners tab.
+///
+/// Its stable text (`accept`, `reject_and_ignore`, `delete`) is what a page posts and what the
+/// address says after the change (`?done=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Accept the request.
     Accept,
@@ -28,6 +32,20 @@ impl Action {
             Self::RejectAndIgnore => "Reject and ignore",
             Self::Delete => "Delete",
         }
+    }
+
+    /// The stable text a form posts and an address carries.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Accept => "accept",
+            Self::RejectAndIgnore => "reject_and_ignore",
+            Self::Delete => "delete",
+        }
+    }
+
+    /// Reads [`Action::as_str`]'s text; anything else is `None`.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|action| action.as_str() == text)
     }
 }
 
@@ -53,6 +71,81 @@ impl RowLabel {
             Self::Partner => "Partner",
             Self::Rejected => "Rejected",
         }
+    }
+}
+
+/// Which rows of the Partners tab a listing keeps, by the status text the viewing side sees.
+///
+/// The server turns each filter into SQL (it uses the indexes) and a table-driven test on both
+/// engines proves that SQL keeps exactly the rows [`StatusFilter::admits`] admits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StatusFilter {
+    /// Every row.
+    #[default]
+    All,
+    /// "Received - Awaiting Your Approval".
+    AwaitingYourApproval,
+    /// "Sent - Awaiting Approval".
+    SentAwaitingApproval,
+    /// "Partner".
+    Partners,
+    /// "Rejected".
+    Rejected,
+}
+
+impl StatusFilter {
+    /// Every filter, in the order the page offers them.
+    pub const ALL: [Self; 5] = [
+        Self::All,
+        Self::AwaitingYourApproval,
+        Self::SentAwaitingApproval,
+        Self::Partners,
+        Self::Rejected,
+    ];
+
+    /// The value in the page address (`?status=`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::AwaitingYourApproval => "awaiting",
+            Self::SentAwaitingApproval => "sent",
+            Self::Partners => "partners",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// The option's text.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::All => "All",
+            Self::AwaitingYourApproval => "Awaiting your approval",
+            Self::SentAwaitingApproval => "Sent, awaiting approval",
+            Self::Partners => "Partners",
+            Self::Rejected => "Rejected",
+        }
+    }
+
+    /// Reads `?status=`; anything unknown (or nothing) shows every row.
+    pub fn from_query(text: Option<&str>) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|filter| Some(filter.as_str()) == text)
+            .unwrap_or_default()
+    }
+
+    /// Whether a row the viewer sees with `label` is kept by this filter.
+    pub const fn admits(self, label: RowLabel) -> bool {
+        matches!(
+            (self, label),
+            (Self::All, _)
+                | (
+                    Self::AwaitingYourApproval,
+                    RowLabel::ReceivedAwaitingYourApproval
+                )
+                | (Self::SentAwaitingApproval, RowLabel::SentAwaitingApproval)
+                | (Self::Partners, RowLabel::Partner)
+                | (Self::Rejected, RowLabel::Rejected)
+        )
     }
 }
 
@@ -191,5 +284,47 @@ mod tests {
     #[test]
     fn an_account_not_party_to_a_request_sees_nothing() {
         assert_eq!(view(&pending(), X), None);
+    }
+
+    #[test]
+    fn each_status_filter_keeps_the_rows_labelled_its_way() {
+        use RowLabel::*;
+        let labels = [
+            SentAwaitingApproval,
+            ReceivedAwaitingYourApproval,
+            Partner,
+            Rejected,
+        ];
+        let kept = |filter: StatusFilter| -> Vec<RowLabel> {
+            labels
+                .into_iter()
+                .filter(|label| filter.admits(*label))
+                .collect()
+        };
+        assert_eq!(kept(StatusFilter::All), labels);
+        assert_eq!(
+            kept(StatusFilter::AwaitingYourApproval),
+            [ReceivedAwaitingYourApproval]
+        );
+        assert_eq!(
+            kept(StatusFilter::SentAwaitingApproval),
+            [SentAwaitingApproval]
+        );
+        assert_eq!(kept(StatusFilter::Partners), [Partner]);
+        assert_eq!(kept(StatusFilter::Rejected), [Rejected]);
+        for filter in StatusFilter::ALL {
+            assert_eq!(StatusFilter::from_query(Some(filter.as_str())), filter);
+        }
+        assert_eq!(StatusFilter::from_query(Some("bogus")), StatusFilter::All);
+        assert_eq!(StatusFilter::from_query(None), StatusFilter::All);
+    }
+
+    #[test]
+    fn actions_have_a_stable_text() {
+        for action in Action::ALL {
+            assert_eq!(Action::parse(action.as_str()), Some(action));
+        }
+        assert_eq!(Action::parse("Accept"), None);
+        assert_eq!(Action::RejectAndIgnore.as_str(), "reject_and_ignore");
     }
 }
