@@ -1,7 +1,11 @@
 //! The error type every server function returns, shared by server and browser.
 //!
-//! Internal causes (database, I/O) are logged on the server with a reference and never shown:
-//! the person sees a sentence and, for internal failures, the reference to quote.
+//! Internal causes (database, I/O) are logged on the server, with their whole chain of causes
+//! and a reference, and never shown: the person sees a sentence and, for internal failures, the
+//! reference to quote. Each variant has its HTTP status, set in one place
+//! ([`AppError::status`]): the server answers a refused server function with it (its
+//! `http::server_fn_status` middleware) and a page showing the error sets it too
+//! (`components::error_view`).
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -17,6 +21,17 @@ pub enum AppError {
     /// form can show the sentence next to the field that caused it.
     #[error("{}", .0.summary())]
     InvalidFields(FieldErrors),
+    /// What is already there refuses the change (already accepted, the last Administrator…);
+    /// the message says why, in a sentence.
+    #[error("{0}")]
+    Conflict(String),
+    /// Some form fields collide with what is already stored (an address already used, a
+    /// person already invited); each entry names its field, like [`AppError::InvalidFields`].
+    #[error("{}", .0.summary())]
+    FieldConflicts(FieldErrors),
+    /// Too many attempts in a short time; the message says when to try again.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// The caller is not signed in.
     #[error("Please sign in to continue.")]
     Unauthenticated,
@@ -88,6 +103,22 @@ impl FieldErrors {
 }
 
 impl AppError {
+    /// The HTTP status that answers this error: 422 for refused input, 409 for a conflict
+    /// with what is there, 429 for too many attempts, 401, 403 and 404 as named, 400 for a
+    /// request that did not arrive intact, and 500 only for a failure on our side.
+    pub const fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid(_) | AppError::InvalidFields(_) => 422,
+            AppError::Conflict(_) | AppError::FieldConflicts(_) => 409,
+            AppError::TooManyRequests(_) => 429,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Transport(_) => 400,
+            AppError::Internal(_) => 500,
+        }
+    }
+
     /// The refusal of one field, as an error.
     pub fn field(field: &str, message: impl std::fmt::Display) -> Self {
         AppError::InvalidFields(FieldErrors(vec![FieldError {
@@ -96,12 +127,25 @@ impl AppError {
         }]))
     }
 
-    /// The sentence to show beside `field`, if this error refused it.
-    pub fn message_for(&self, field: &str) -> Option<String> {
+    /// A field that collides with what is already stored, as an error.
+    pub fn field_conflict(field: &str, message: impl std::fmt::Display) -> Self {
+        AppError::FieldConflicts(FieldErrors(vec![FieldError {
+            field: field.to_string(),
+            message: message.to_string(),
+        }]))
+    }
+
+    /// The refused fields, if this error is about fields.
+    pub fn fields(&self) -> Option<&FieldErrors> {
         match self {
-            AppError::InvalidFields(errors) => errors.message_for(field),
+            AppError::InvalidFields(errors) | AppError::FieldConflicts(errors) => Some(errors),
             _ => None,
         }
+    }
+
+    /// The sentence to show beside `field`, if this error refused it.
+    pub fn message_for(&self, field: &str) -> Option<String> {
+        self.fields()?.message_for(field)
     }
 }
 
@@ -115,11 +159,55 @@ impl FromServerFnError for AppError {
 
 #[cfg(feature = "ssr")]
 impl AppError {
-    /// Logs an internal failure with a fresh reference and returns the error to show.
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
+    /// Logs an internal failure once, with its whole chain of causes and a fresh reference,
+    /// and returns the error to show (which carries only the reference).
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        let cause = cause.into();
         let reference = format!("{:08x}", rand_reference());
-        tracing::error!(reference = %reference, error = %cause, "internal error");
+        tracing::error!(
+            reference = %reference,
+            error = %CauseChain(cause.as_ref()),
+            "internal error"
+        );
         AppError::Internal(reference)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Makes the page being rendered answer with this error's status (no-op outside a
+    /// server render). A redirect the page already chose (a signed-out visitor sent to sign
+    /// in) is kept: a browser follows a `Location` only on a 3xx.
+    pub fn set_page_status(&self) {
+        let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
+        let redirecting = response
+            .0
+            .read()
+            .ok()
+            .and_then(|parts| parts.status)
+            .is_some_and(|status| status.is_redirection());
+        if let (false, Ok(status)) = (redirecting, http::StatusCode::from_u16(self.status())) {
+            response.set_status(status);
+        }
+    }
+}
+
+/// Writes an error and every `source()` under it, `: `-separated, for the one log line.
+#[cfg(feature = "ssr")]
+pub struct CauseChain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+#[cfg(feature = "ssr")]
+impl std::fmt::Display for CauseChain<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(formatter, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
     }
 }
 
@@ -132,4 +220,28 @@ fn rand_reference() -> u32 {
         .map(|d| d.as_nanos())
         .unwrap_or_default();
     RandomState::new().hash_one(nanos) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_its_status() {
+        let cases = [
+            (AppError::Invalid("x".into()), 422),
+            (AppError::field("email", "x"), 422),
+            (AppError::Conflict("x".into()), 409),
+            (AppError::field_conflict("email", "x"), 409),
+            (AppError::TooManyRequests("x".into()), 429),
+            (AppError::Unauthenticated, 401),
+            (AppError::Forbidden, 403),
+            (AppError::NotFound, 404),
+            (AppError::Transport("x".into()), 400),
+            (AppError::Internal("ref".into()), 500),
+        ];
+        for (error, status) in cases {
+            assert_eq!(error.status(), status, "{error:?}");
+        }
+    }
 }

@@ -1,11 +1,12 @@
-//! The server's [`ContactsService`]: the Contacts page's list, add and remove over `store::contacts`.
+//! The Contacts page's port ([`ContactsService`]): list, add and remove over `store::contacts`.
 
+use entente_app::api::contacts::port::{ContactsError, ContactsService};
 use entente_app::api::contacts::{ContactEntry, ContactsPage, ContactsQuery, PartnerOrigin};
-use entente_app::api::services::{BoxFuture, ContactsError, ContactsService};
-use entente_core::{AccountId, ContactId, Email, PersonName, Timestamp};
+use entente_app::api::services::BoxFuture;
+use entente_core::{AccountId, ContactId, Email, PersonName};
 
 use crate::store::contacts::{self, ContactListRow, Cursor, ListedId, Query};
-use crate::store::{Store, StoreError, now_unix_seconds};
+use crate::store::{Conflict, Store, StoreError, now};
 
 /// The Contacts page's service: every call goes to the shared store.
 pub struct StoreContacts {
@@ -54,13 +55,13 @@ impl ContactsService for StoreContacts {
         email: Email,
     ) -> BoxFuture<'_, Result<ContactId, ContactsError>> {
         Box::pin(async move {
-            let now = Timestamp(now_unix_seconds());
+            let now = now();
             let mut tx = self.store.begin_write().await.map_err(internal)?;
             let contact_id = contacts::add_contact(&mut tx, account_id, &name, &email, now)
                 .await
-                .map_err(|error| match error {
-                    StoreError::ContactExists => ContactsError::AlreadyListed,
-                    other => internal(other),
+                .map_err(|error| match error.conflict() {
+                    Some(Conflict::ContactExists) => ContactsError::AlreadyListed,
+                    _ => internal(error),
                 })?;
             tx.commit().await.map_err(internal)?;
             Ok(contact_id)
@@ -76,9 +77,9 @@ impl ContactsService for StoreContacts {
             let mut tx = self.store.begin_write().await.map_err(internal)?;
             contacts::remove_contact(&mut tx, account_id, contact_id)
                 .await
-                .map_err(|error| match error {
-                    StoreError::NotFound => ContactsError::NotFound,
-                    other => internal(other),
+                .map_err(|error| match error.conflict() {
+                    Some(Conflict::NotFound) => ContactsError::NotFound,
+                    _ => internal(error),
                 })?;
             tx.commit().await.map_err(internal)
         })

@@ -52,7 +52,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let listener = startup::bind(&args).await?;
     let store = startup::open_store(&args.database.database_url()).await?;
     tracing::info!(engine = store.engine().label(), "database ready");
-    let state = startup::AppState::new(&args, store);
+    let state = startup::AppState::new(&args, store)?;
     let mail_worker = startup::start_mail_worker(&args, &state)?;
     tracing::info!(
         "listening on http://{}",
@@ -67,7 +67,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 async fn seed_demo(args: &ServeArgs) -> anyhow::Result<()> {
     let store = startup::open_store(&args.database.database_url()).await?;
-    let text = match seed::seed_demo(&store, args.public_url()).await? {
+    let text = match seed::seed_demo(&store, &args.public_url()).await? {
         SeedOutcome::Seeded(logins) => {
             let lines: String = logins.iter().map(|login| format!("  {login}\n")).collect();
             format!(

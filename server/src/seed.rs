@@ -7,11 +7,12 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use entente_core::{Email, Timestamp};
+use entente_core::{AccountName, Email, PersonName, Profile, Timestamp};
 
+use crate::mail::links::Links;
 use crate::partners::Partners;
 use crate::store::accounts::{self, NewAccount};
-use crate::store::users::{self, profile};
+use crate::store::users::{self, NewUser};
 use crate::store::{Store, StoreError};
 
 /// The password of every demo user (local demo only, documented on purpose).
@@ -21,7 +22,7 @@ pub const DEMO_PASSWORD: &str = "entente-demo";
 struct DemoUser {
     name: &'static str,
     email: &'static str,
-    profile: &'static str,
+    profile: Profile,
 }
 
 /// One demo organization: its Administrator comes first, created with the account.
@@ -37,17 +38,17 @@ const DEMO_ORGANIZATIONS: [DemoOrganization; 2] = [
             DemoUser {
                 name: "Nora Lindqvist",
                 email: "admin@northwind.example",
-                profile: profile::ADMINISTRATOR,
+                profile: Profile::Administrator,
             },
             DemoUser {
                 name: "Bruno Castell",
                 email: "billing@northwind.example",
-                profile: profile::BILLING_ADMINISTRATOR,
+                profile: Profile::BillingAdministrator,
             },
             DemoUser {
                 name: "Sofia Marsh",
                 email: "standard@northwind.example",
-                profile: profile::STANDARD,
+                profile: Profile::Standard,
             },
         ],
     },
@@ -57,17 +58,17 @@ const DEMO_ORGANIZATIONS: [DemoOrganization; 2] = [
             DemoUser {
                 name: "Alex Moreau",
                 email: "admin@acme.example",
-                profile: profile::ADMINISTRATOR,
+                profile: Profile::Administrator,
             },
             DemoUser {
                 name: "Bianca Rossi",
                 email: "billing@acme.example",
-                profile: profile::BILLING_ADMINISTRATOR,
+                profile: Profile::BillingAdministrator,
             },
             DemoUser {
                 name: "Sam Okafor",
                 email: "standard@acme.example",
-                profile: profile::STANDARD,
+                profile: Profile::Standard,
             },
         ],
     },
@@ -108,8 +109,8 @@ pub struct DemoLogin {
     pub name: String,
     /// The address to sign in with.
     pub email: String,
-    /// The stored profile value (see [`profile`]).
-    pub profile: String,
+    /// What the user may do.
+    pub profile: Profile,
     /// The password to sign in with: always [`DEMO_PASSWORD`].
     pub password: &'static str,
 }
@@ -121,23 +122,11 @@ impl std::fmt::Display for DemoLogin {
             formatter,
             "{:<18} {:<22} {:<28} {:<14} {}",
             self.organization,
-            profile_label(&self.profile),
+            self.profile.label(),
             self.email,
             self.password,
             self.name
         )
-    }
-}
-
-/// The profile's name as the specification writes it (conversion point to `entente_core::Profile`).
-fn profile_label(stored: &str) -> &str {
-    match stored {
-        profile::ADMINISTRATOR => "Administrator",
-        profile::BILLING_ADMINISTRATOR => "Billing Administrator",
-        profile::MANAGER => "Manager",
-        profile::STANDARD => "Standard",
-        profile::REVIEWER => "Reviewer",
-        other => other,
     }
 }
 
@@ -149,7 +138,8 @@ fn profile_label(stored: &str) -> &str {
 /// async threads) before it begins, so the write lock is held only for the inserts. The
 /// invitation goes through the partners service, in its own transaction.
 #[tracing::instrument(skip_all)]
-pub async fn seed_demo(store: &Store, public_url: url::Url) -> anyhow::Result<SeedOutcome> {
+pub async fn seed_demo(store: &Store, public_url: &url::Url) -> anyhow::Result<SeedOutcome> {
+    let links = Links::new(public_url)?;
     if accounts::count_accounts(store).await? > 0 {
         return Ok(SeedOutcome::AlreadySeeded);
     }
@@ -160,33 +150,37 @@ pub async fn seed_demo(store: &Store, public_url: url::Url) -> anyhow::Result<Se
     if accounts::lock_and_count_accounts(&mut tx).await? > 0 {
         return Ok(SeedOutcome::AlreadySeeded);
     }
+    let now = Timestamp(crate::store::now_unix_seconds());
     let mut logins = Vec::new();
-    let mut inviting_admin: Option<users::UserId> = None;
+    let mut inviting_admin = None;
     for organization in &DEMO_ORGANIZATIONS {
         let [admin, others @ ..] = &organization.users;
         let new_account = NewAccount {
-            account_name: organization.name.to_owned(),
-            admin_name: admin.name.to_owned(),
-            admin_email: admin.email.to_owned(),
+            account_name: AccountName::parse(organization.name)?,
+            admin_name: PersonName::parse(admin.name)?,
+            admin_email: Email::parse(admin.email)?,
             password_hash: hashes.next(),
         };
-        let (account_id, admin_id) = accounts::create_account_with_admin(&mut tx, new_account)
-            .await
-            .with_context(|| format!("creating demo organization {}", organization.name))?;
+        let (account_id, admin_id) =
+            accounts::create_account_with_admin(&mut tx, &new_account, now)
+                .await
+                .with_context(|| format!("creating demo organization {}", organization.name))?;
         if organization.name == DEMO_INVITATION.from_organization {
             inviting_admin = Some(admin_id);
         }
         for user in others {
-            users::create_user(
-                &mut tx,
+            let (name, email) = (PersonName::parse(user.name)?, Email::parse(user.email)?);
+            let password_hash = hashes.next();
+            let new_user = NewUser {
                 account_id,
-                user.name,
-                user.email,
-                user.profile,
-                hashes.next(),
-            )
-            .await
-            .with_context(|| format!("creating demo user {}", user.email))?;
+                name: &name,
+                email: &email,
+                profile: user.profile,
+                password_hash: password_hash.as_deref(),
+            };
+            users::create_user(&mut tx, new_user, now)
+                .await
+                .with_context(|| format!("creating demo user {}", user.email))?;
         }
         logins.extend(
             organization
@@ -198,15 +192,10 @@ pub async fn seed_demo(store: &Store, public_url: url::Url) -> anyhow::Result<Se
     tx.commit().await?;
     let inviting_admin = inviting_admin.context("the inviting demo organization is declared")?;
     let to = Email::parse(DEMO_INVITATION.to_email).context("the demo address is valid")?;
-    let now = Timestamp(crate::store::now_unix_seconds());
-    Partners::new(
-        store.clone(),
-        public_url,
-        Arc::new(tokio::sync::Notify::new()),
-    )
-    .send(inviting_admin.into(), &to, now)
-    .await
-    .context("sending the demo partner invitation")?;
+    Partners::new(store.clone(), links, Arc::new(tokio::sync::Notify::new()))
+        .send(inviting_admin, &to, now)
+        .await
+        .context("sending the demo partner invitation")?;
     tracing::info!(users = logins.len(), "demo data seeded");
     Ok(SeedOutcome::Seeded(logins))
 }
@@ -218,16 +207,22 @@ pub async fn demo_logins(store: &Store) -> Result<Vec<DemoLogin>, StoreError> {
     let mut logins = Vec::new();
     for organization in &DEMO_ORGANIZATIONS {
         for user in &organization.users {
-            let Some(record) = users::find_user_by_email(store, user.email).await? else {
+            let Ok(email) = Email::parse(user.email) else {
+                continue;
+            };
+            let Some(record) = users::find_user_by_email(store, &email).await? else {
                 continue;
             };
             let organization_name = accounts::get_account(store, record.account_id)
                 .await?
-                .map_or_else(|| organization.name.to_owned(), |account| account.name);
+                .map_or_else(
+                    || organization.name.to_owned(),
+                    |account| account.name.as_str().to_owned(),
+                );
             logins.push(DemoLogin {
                 organization: organization_name,
-                name: record.name,
-                email: record.email,
+                name: record.name.as_str().to_owned(),
+                email: record.email.as_str().to_owned(),
                 profile: record.profile,
                 password: DEMO_PASSWORD,
             });
@@ -241,7 +236,7 @@ fn demo_login(organization: &DemoOrganization, user: &DemoUser) -> DemoLogin {
         organization: organization.name.to_owned(),
         name: user.name.to_owned(),
         email: user.email.to_owned(),
-        profile: user.profile.to_owned(),
+        profile: user.profile,
         password: DEMO_PASSWORD,
     }
 }

@@ -1,8 +1,10 @@
 //! The server's implementation of the services `entente-app` asks for, around the one store.
 
+use entente_app::api::mailbox::port::MailboxService;
 use entente_app::api::mailbox::{MailboxEmail, MailboxEntry};
-use entente_app::api::services::{Backend, BackendResult, BoxFuture, MailboxService};
+use entente_app::api::services::{BackendResult, BoxFuture};
 use entente_app::api::status::StatusReport;
+use entente_app::api::status::port::Backend;
 
 use crate::store::outbox::OutboxRecord;
 use crate::store::{self, Store};

@@ -15,6 +15,7 @@ use crate::auth::service::StoreAuth;
 use crate::auth::session_store;
 use crate::config::ServeArgs;
 use crate::contacts::StoreContacts;
+use crate::mail::links::Links;
 use crate::mail::worker::{Worker, WorkerSettings};
 use crate::partners::Partners;
 use crate::services::{StoreBackend, StoreMailbox};
@@ -44,8 +45,9 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
-    /// Assembles the state around an open store.
-    pub fn new(args: &ServeArgs, store: Store) -> Self {
+    /// Assembles the state around an open store; refuses a public URL links cannot be built on.
+    pub fn new(args: &ServeArgs, store: Store) -> anyhow::Result<Self> {
+        let links = Links::new(&args.public_url())?;
         let leptos_options = LeptosOptions::builder()
             .output_name("entente")
             .site_root(args.site_root.display().to_string())
@@ -62,26 +64,22 @@ impl AppState {
             auth: Arc::new(StoreAuth::new(store.clone())),
             users: Arc::new(StoreUsers::new(
                 store.clone(),
-                args.public_url(),
+                links.clone(),
                 Arc::clone(&mail_wake),
             )),
             contacts: Arc::new(StoreContacts::new(store.clone())),
-            partners: Arc::new(Partners::new(
-                store.clone(),
-                args.public_url(),
-                Arc::clone(&mail_wake),
-            )),
+            partners: Arc::new(Partners::new(store.clone(), links, Arc::clone(&mail_wake))),
             activity: Arc::new(StoreActivity::new(store.clone())),
             mailbox,
         };
         let public_origin = args.public_url().origin().ascii_serialization();
-        Self {
+        Ok(Self {
             leptos_options,
             store,
             services,
             public_origin,
             mail_wake,
-        }
+        })
     }
 }
 

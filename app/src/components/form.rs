@@ -96,8 +96,8 @@ pub fn server_field_error(
 pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
     let message = move || {
         error.with(|error| match error {
-            None | Some(AppError::InvalidFields(_)) => None,
-            Some(error) => Some(error.to_string()),
+            Some(error) if error.fields().is_none() => Some(error.to_string()),
+            _ => None,
         })
     };
     move || {

@@ -39,11 +39,7 @@ pub fn AccountSettingsGate(
 #[component]
 fn Refused() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::FORBIDDEN);
-        }
-    }
+    AppError::Forbidden.set_page_status();
     view! {
         <section class="card narrow" data-test="forbidden">
             <h1>"Not allowed"</h1>

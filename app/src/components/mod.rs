@@ -6,3 +6,4 @@ pub mod form;
 pub mod format;
 pub mod gate;
 pub mod layout;
+pub mod pager;

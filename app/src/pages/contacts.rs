@@ -10,7 +10,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::contacts::{AddContact, ContactEntry, RemoveContact, list_contacts};
@@ -19,7 +19,7 @@ use crate::components::error_view::ErrorList;
 use crate::components::form::{
     FormError, FormField, check_email, check_person_name, last_error, server_field_error,
 };
-use crate::components::format::encode_query_value;
+use crate::components::pager::{Pager, page_href};
 use crate::error::AppError;
 
 /// Where a signed-out visitor is sent, coming back here after signing in.
@@ -70,7 +70,7 @@ pub fn ContactsPage() -> impl IntoView {
                         let next_page = page.next.map(|token| contacts_href(&search, Some(&token)));
                         Ok::<_, AppError>(view! {
                             <ContactsTable rows=page.rows remove />
-                            <Pager first_page next_page />
+                            <Pager label="Contacts pages" first_page next_page />
                         })
                     })}
                 </ErrorBoundary>
@@ -208,19 +208,6 @@ fn ContactRow(row: ContactEntry, remove: ServerAction<RemoveContact>) -> impl In
     }
 }
 
-/// The links between pages: back to the first page, and on to the next one.
-#[component]
-fn Pager(first_page: Option<String>, next_page: Option<String>) -> impl IntoView {
-    (first_page.is_some() || next_page.is_some()).then(|| {
-        view! {
-            <nav class="pager" aria-label="Contacts pages">
-                {first_page.map(|href| view! { <A href=href>"First page"</A> })}
-                {next_page.map(|href| view! { <A href=href>"Next page"</A> })}
-            </nav>
-        }
-    })
-}
-
 /// The form that adds a person by hand, checked in the browser with the server's own parsers.
 #[component]
 fn AddContactForm(add: ServerAction<AddContact>) -> impl IntoView {
@@ -261,18 +248,7 @@ fn AddContactForm(add: ServerAction<AddContact>) -> impl IntoView {
 
 /// The address of a Contacts page: `/contacts`, with `after` and `q` when given.
 pub fn contacts_href(search: &str, after: Option<&str>) -> String {
-    let mut parameters = Vec::new();
-    if let Some(after) = after {
-        parameters.push(format!("after={}", encode_query_value(after)));
-    }
-    if !search.is_empty() {
-        parameters.push(format!("q={}", encode_query_value(search)));
-    }
-    if parameters.is_empty() {
-        "/contacts".to_owned()
-    } else {
-        format!("/contacts?{}", parameters.join("&"))
-    }
+    page_href("/contacts", &[("after", after), ("q", Some(search))])
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use entente_core::UserId;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -31,7 +32,7 @@ pub async fn resolve_current_user(
         return next.run(request).await;
     }
     match session.get::<Uuid>(USER_ID_KEY).await {
-        Ok(Some(user_id)) => match load_session_user(&store, user_id).await {
+        Ok(Some(user_id)) => match load_session_user(&store, UserId::from_uuid(user_id)).await {
             Ok(Some(found)) if signed_in_with(&session, found.password_version).await => {
                 renew_if_due(&session).await;
                 request.extensions_mut().insert(found.user);

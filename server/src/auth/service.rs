@@ -2,18 +2,17 @@
 
 use std::sync::LazyLock;
 
-use entente_app::api::services::{
-    AuthService, BackendResult, BoxFuture, SignInError, SignUpError, SignUpForm,
-};
+use entente_app::api::auth::port::{AuthService, SignInError, SignUpError, SignUpForm};
+use entente_app::api::services::{BackendResult, BoxFuture};
 use entente_app::api::session::CurrentUser;
 use entente_core::sign_in::{check_sign_in_throttle, failure_window_start};
-use entente_core::{AccountName, Email, PersonName, Profile, Timestamp};
+use entente_core::{Email, Profile, Timestamp, UserId};
 use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::{PASSWORD_VERSION_KEY, RENEWED_AT_KEY, USER_ID_KEY};
 use crate::store::accounts::{self, NewAccount};
-use crate::store::{Store, StoreError, now_unix_seconds, sign_in_failures, users};
+use crate::store::{Conflict, Store, StoreError, now, sign_in_failures, users};
 
 /// A hash of a password nobody knows, verified against when the address has no usable
 /// hash, so an unknown address takes as long to refuse as a wrong password.
@@ -65,7 +64,7 @@ pub struct SessionUser {
 /// missing or deactivated.
 pub async fn load_session_user(
     store: &Store,
-    user_id: Uuid,
+    user_id: UserId,
 ) -> Result<Option<SessionUser>, StoreError> {
     match users::get_user(store, user_id).await? {
         Some(user) => session_user_of(store, user).await,
@@ -85,15 +84,12 @@ async fn session_user_of(
         return Ok(None);
     };
     let current = CurrentUser {
-        user_id: user.id.into(),
-        account_id: account.id.into(),
-        account_name: AccountName::parse(&account.name).map_err(corrupt("accounts.name"))?,
-        name: PersonName::parse(&user.name).map_err(corrupt("users.name"))?,
-        email: Email::parse(&user.email).map_err(corrupt("users.email"))?,
-        profile: user
-            .profile
-            .parse::<Profile>()
-            .map_err(corrupt("users.profile"))?,
+        user_id: user.id,
+        account_id: account.id,
+        account_name: account.name,
+        name: user.name,
+        email: user.email,
+        profile: user.profile,
     };
     Ok(Some(SessionUser {
         user: current,
@@ -101,24 +97,20 @@ async fn session_user_of(
     }))
 }
 
-/// Maps a stored value that no longer parses to [`StoreError::Corrupt`].
-fn corrupt<E>(column: &'static str) -> impl FnOnce(E) -> StoreError {
-    move |_| StoreError::Corrupt { column }
-}
-
 /// Gives the session a new id (against session fixation) and binds it to `user_id`, whose
 /// password has been set `password_version` times.
 async fn start_session(
     session: &Session,
-    user_id: Uuid,
+    user_id: UserId,
     password_version: i64,
+    now: Timestamp,
 ) -> Result<(), Cause> {
     session.cycle_id().await?;
-    session.insert(USER_ID_KEY, user_id).await?;
+    session.insert(USER_ID_KEY, user_id.as_uuid()).await?;
     session
         .insert(PASSWORD_VERSION_KEY, password_version)
         .await?;
-    session.insert(RENEWED_AT_KEY, now_unix_seconds()).await?;
+    session.insert(RENEWED_AT_KEY, now.0).await?;
     Ok(())
 }
 
@@ -139,24 +131,25 @@ impl StoreAuth {
             .await
             .map_err(|error| internal(error.into()))?;
         let new_account = NewAccount {
-            account_name: form.account_name.to_string(),
-            admin_name: form.name.to_string(),
-            admin_email: form.email.to_string(),
+            account_name: form.account_name.clone(),
+            admin_name: form.name.clone(),
+            admin_email: form.email.clone(),
             password_hash: Some(password_hash),
         };
-        let (account_id, user_id) = accounts::create_account_with_admin(&mut tx, new_account)
+        let now = now();
+        let (account_id, user_id) = accounts::create_account_with_admin(&mut tx, &new_account, now)
             .await
-            .map_err(|error| match error {
-                StoreError::EmailTaken => SignUpError::EmailTaken,
-                other => internal(other.into()),
+            .map_err(|error| match error.conflict() {
+                Some(Conflict::EmailTaken) => SignUpError::EmailTaken,
+                _ => internal(error.into()),
             })?;
         tx.commit().await.map_err(|error| internal(error.into()))?;
-        start_session(&session, user_id, 0)
+        start_session(&session, user_id, 0, now)
             .await
             .map_err(internal)?;
         Ok(CurrentUser {
-            user_id: user_id.into(),
-            account_id: account_id.into(),
+            user_id,
+            account_id,
             account_name: form.account_name,
             name: form.name,
             email: form.email,
@@ -173,12 +166,12 @@ impl StoreAuth {
     ) -> Result<CurrentUser, SignInError> {
         let internal = |cause: Cause| SignInError::Internal(cause);
         let store_error = |error: StoreError| SignInError::Internal(error.into());
-        let now = Timestamp(now_unix_seconds());
+        let now = now();
         let window_start = failure_window_start(now);
         // Counted before the password is checked, so parallel guesses cannot slip past.
         sign_in_failures::take_sign_in_attempt(
             &self.store,
-            email.as_str(),
+            &email,
             now.0,
             window_start.0,
             |failures| {
@@ -189,7 +182,7 @@ impl StoreAuth {
         .await
         .map_err(store_error)??;
 
-        let user = users::find_user_by_email(&self.store, email.as_str())
+        let user = users::find_user_by_email(&self.store, &email)
             .await
             .map_err(store_error)?;
         let usable_hash = user
@@ -216,10 +209,10 @@ impl StoreAuth {
             tracing::info!("sign-in refused");
             return Err(SignInError::WrongEmailOrPassword);
         };
-        sign_in_failures::clear_sign_in_failures(&self.store, email.as_str())
+        sign_in_failures::clear_sign_in_failures(&self.store, &email)
             .await
             .map_err(store_error)?;
-        start_session(&session, current_user.user_id.as_uuid(), password_version)
+        start_session(&session, current_user.user_id, password_version, now)
             .await
             .map_err(internal)?;
         tracing::info!(user_id = %current_user.user_id, "signed in");

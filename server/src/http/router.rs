@@ -1,6 +1,6 @@
 //! The router: health check, Leptos pages and server functions, static files, and the
 //! middleware every request passes (request id, trace, compression, cross-site guard,
-//! session cookie, current user).
+//! session cookie, current user, the status of a refused server function).
 
 use std::sync::OnceLock;
 
@@ -18,7 +18,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{middleware, session_store};
-use crate::http::{csrf, health};
+use crate::http::{csrf, health, server_fn_status};
 use crate::startup::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -85,7 +85,8 @@ pub fn build(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn_with_state(
                     state.store.clone(),
                     middleware::resolve_current_user,
-                )),
+                ))
+                .layer(axum::middleware::from_fn(server_fn_status::set_status)),
         )
         .with_state(state)
 }

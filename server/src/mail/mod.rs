@@ -7,6 +7,7 @@
 //! retries (SPEC 4.5). Without `SMTP_URL` emails stay in the outbox, where the developers'
 //! Mailbox page shows them.
 
+pub mod links;
 pub mod templates;
 pub mod worker;
 

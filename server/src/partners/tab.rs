@@ -1,37 +1,18 @@
-//! The Partners tab's service for `entente-app`: lists through the store, changes through
-//! [`Partners`], and turns the server's errors into the ones the interface shows.
+//! The Partners tab's port for `entente-app`: pages of rows through the store's read model,
+//! changes through [`Partners`], and the server's errors in the interface's terms.
 
-use entente_app::api::partners::{PARTNERS_SHOWN, PartnerRow, PartnersList, StatusFilter};
-use entente_app::api::services::{BackendResult, BoxFuture, PartnerChangeError, PartnersService};
+use entente_app::api::partners::port::{PartnerChangeError, PartnersListError, PartnersService};
+use entente_app::api::partners::{PARTNERS_PAGE_SIZE, PartnerRow, PartnersList, PartnersQuery};
+use entente_app::api::services::{BackendResult, BoxFuture};
 use entente_app::api::session::CurrentUser;
-use std::future::Future;
-
-use entente_core::partnership::{ActionError, PartnerRequest, SendError};
-use entente_core::{Email, PartnerRequestId, Timestamp};
+use entente_core::partnership::{Action, ActionError, SendError};
+use entente_core::{Email, PartnerRequestId};
 
 use super::{Partners, PartnersError};
-use crate::store::now_unix_seconds;
-use crate::store::partner_requests::{self, TabFilter, TabRow};
-
-impl From<StatusFilter> for TabFilter {
-    fn from(filter: StatusFilter) -> Self {
-        match filter {
-            StatusFilter::All => Self::All,
-            StatusFilter::AwaitingYourApproval => Self::AwaitingOurApproval,
-            StatusFilter::SentAwaitingApproval => Self::SentAwaitingApproval,
-            StatusFilter::Partners => Self::Partners,
-            StatusFilter::Rejected => Self::Rejected,
-        }
-    }
-}
-
-/// Whether `row` matches the search: the other organization's name or the address used
-/// contains `search`, ignoring case (Unicode-aware, the same on both engines).
-fn matches(row: &TabRow, search: &str) -> bool {
-    search.is_empty()
-        || row.other_account_name.to_lowercase().contains(search)
-        || row.request.recipient_email().as_str().contains(search)
-}
+use crate::store::partner_requests::tab::{
+    self, COUNT_LIMIT, TabCursor, TabQuery, count_awaiting_approval, count_for_tab, list_for_tab,
+};
+use crate::store::{StoreError, now};
 
 /// The interface's error for a failed change.
 fn change_error<R>(error: PartnersError<R>) -> PartnerChangeError<R> {
@@ -41,56 +22,56 @@ fn change_error<R>(error: PartnersError<R>) -> PartnerChangeError<R> {
     }
 }
 
-fn now() -> Timestamp {
-    Timestamp(now_unix_seconds())
-}
-
-/// Runs one change and keeps only whether it happened, in the interface's terms.
-fn done<'a, R: 'a>(
-    change: impl Future<Output = Result<PartnerRequest, PartnersError<R>>> + Send + 'a,
-) -> BoxFuture<'a, Result<(), PartnerChangeError<R>>> {
-    Box::pin(async move { change.await.map(drop).map_err(change_error) })
+/// The interface's error for a failed listing.
+fn list_error(error: StoreError) -> PartnersListError {
+    PartnersListError::Internal(Box::new(error))
 }
 
 impl PartnersService for Partners {
     fn list(
         &self,
         actor: CurrentUser,
-        filter: StatusFilter,
-        search: String,
-    ) -> BoxFuture<'_, BackendResult<PartnersList>> {
+        query: PartnersQuery,
+    ) -> BoxFuture<'_, Result<PartnersList, PartnersListError>> {
         Box::pin(async move {
+            let after = query
+                .after
+                .as_deref()
+                .map(|token| TabCursor::from_token(token).ok_or(PartnersListError::InvalidPageLink))
+                .transpose()?;
             let viewer = actor.account_id;
-            let search = search.to_lowercase();
-            let rows = partner_requests::list_for_tab(&self.store, viewer, filter.into()).await?;
-            let matching: Vec<TabRow> = rows
-                .into_iter()
-                .filter(|row| matches(row, &search))
-                .collect();
-            let matched = matching.len();
-            let rows = matching
-                .into_iter()
-                .take(PARTNERS_SHOWN)
-                .map(|row| PartnerRow {
-                    request: row.request,
-                    other_organization: row.other_account_name,
-                    sent_by: row.sending_user_name,
-                })
-                .collect();
+            let tab_query = TabQuery {
+                filter: query.filter,
+                search: query.search,
+                after,
+                limit: PARTNERS_PAGE_SIZE,
+            };
+            let page = list_for_tab(&self.store, viewer, &tab_query)
+                .await
+                .map_err(list_error)?;
+            let matched = count_for_tab(&self.store, viewer, tab_query.filter, &tab_query.search)
+                .await
+                .map_err(list_error)?;
             Ok(PartnersList {
                 viewer,
-                rows,
+                rows: page
+                    .rows
+                    .into_iter()
+                    .map(|row: tab::TabRow| PartnerRow {
+                        request: row.request,
+                        other_organization: row.other_account_name.as_str().to_owned(),
+                        sent_by: row.sending_user_name.as_str().to_owned(),
+                    })
+                    .collect(),
                 matched,
+                count_limit: COUNT_LIMIT,
+                next: page.next.map(|cursor| cursor.to_token()),
             })
         })
     }
 
     fn awaiting_approval(&self, actor: CurrentUser) -> BoxFuture<'_, BackendResult<u32>> {
-        Box::pin(async move {
-            let count =
-                partner_requests::count_awaiting_approval(&self.store, actor.account_id).await?;
-            Ok(u32::try_from(count).unwrap_or(u32::MAX))
-        })
+        Box::pin(async move { Ok(count_awaiting_approval(&self.store, actor.account_id).await?) })
     }
 
     fn send(
@@ -106,27 +87,17 @@ impl PartnersService for Partners {
         })
     }
 
-    fn accept(
+    fn act(
         &self,
         actor: CurrentUser,
+        action: Action,
         request: PartnerRequestId,
     ) -> BoxFuture<'_, Result<(), PartnerChangeError<ActionError>>> {
-        done(Partners::accept(self, actor.user_id, request, now()))
-    }
-
-    fn reject(
-        &self,
-        actor: CurrentUser,
-        request: PartnerRequestId,
-    ) -> BoxFuture<'_, Result<(), PartnerChangeError<ActionError>>> {
-        done(Partners::reject(self, actor.user_id, request, now()))
-    }
-
-    fn delete(
-        &self,
-        actor: CurrentUser,
-        request: PartnerRequestId,
-    ) -> BoxFuture<'_, Result<(), PartnerChangeError<ActionError>>> {
-        done(Partners::delete(self, actor.user_id, request, now()))
+        Box::pin(async move {
+            Partners::act(self, actor.user_id, action, request, now())
+                .await
+                .map(drop)
+                .map_err(change_error)
+        })
     }
 }

@@ -1,23 +1,22 @@
 //! SQL for accounts (organizations): create one with its first Administrator, count, fetch.
 
+use entente_core::{AccountId, AccountName, Email, PersonName, Profile, Timestamp, UserId};
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::users::{self, UserId, parse_id, profile};
-use super::{Store, StoreError, Tx, TxInner, now_unix_seconds};
+use super::users::{self, NewUser};
+use super::{Db, Store, StoreError, Tx, TxInner, decode};
 
-/// The id of an account (a UUID stored as hyphenated text).
-pub type AccountId = Uuid;
-
-/// What sign-up (or the demo seed) needs to create an account and its first Administrator.
+/// What sign-up (or the demo seed) needs to create an account and its first Administrator,
+/// every part already checked by `entente-core`.
 #[derive(Clone)]
 pub struct NewAccount {
     /// The organization's name.
-    pub account_name: String,
+    pub account_name: AccountName,
     /// The first Administrator's display name.
-    pub admin_name: String,
-    /// The first Administrator's email address (normalized on insert).
-    pub admin_email: String,
+    pub admin_name: PersonName,
+    /// The first Administrator's address.
+    pub admin_email: Email,
     /// The Administrator's Argon2 PHC string, or `None` to have them set a password later.
     pub password_hash: Option<String>,
 }
@@ -41,9 +40,9 @@ pub struct AccountRecord {
     /// The account's id.
     pub id: AccountId,
     /// The organization's name.
-    pub name: String,
-    /// When the account was created, in unix seconds.
-    pub created_at: i64,
+    pub name: AccountName,
+    /// When the account was created.
+    pub created_at: Timestamp,
 }
 
 #[derive(sqlx::FromRow)]
@@ -53,35 +52,49 @@ struct AccountRow {
     created_at: i64,
 }
 
+impl TryFrom<AccountRow> for AccountRecord {
+    type Error = StoreError;
+
+    fn try_from(row: AccountRow) -> Result<AccountRecord, StoreError> {
+        Ok(AccountRecord {
+            id: decode::id(&row.id, "accounts.id")?,
+            name: decode::account_name(&row.name, "accounts.name")?,
+            created_at: Timestamp(row.created_at),
+        })
+    }
+}
+
 /// Creates an account and its first Administrator in the caller's transaction.
 ///
-/// Fails with [`StoreError::EmailTaken`] when the address belongs to any user already;
+/// Fails with [`super::Conflict::EmailTaken`] when the address belongs to any user already;
 /// the caller then drops the transaction and nothing is written.
 #[instrument(skip_all, fields(account_name = %new_account.account_name))]
 pub async fn create_account_with_admin(
     tx: &mut Tx,
-    new_account: NewAccount,
+    new_account: &NewAccount,
+    now: Timestamp,
 ) -> Result<(AccountId, UserId), StoreError> {
-    let account_id = Uuid::new_v4();
-    let now = now_unix_seconds();
+    let account_id = AccountId::from_uuid(Uuid::new_v4());
     on_tx!(tx, |conn| {
-        sqlx::query("INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)")
-            .bind(account_id.to_string())
-            .bind(&new_account.account_name)
-            .bind(now)
-            .execute(conn)
-            .await
-            .map(|_| ())
+        sqlx::query(
+            "INSERT INTO accounts (id, name, name_search, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(account_id.to_string())
+        .bind(new_account.account_name.as_str())
+        .bind(new_account.account_name.as_str().to_lowercase())
+        .bind(now.0)
+        .execute(conn)
+        .await
+        .map(|_| ())
     })?;
-    let admin_id = users::create_user(
-        tx,
+    let admin = NewUser {
         account_id,
-        &new_account.admin_name,
-        &new_account.admin_email,
-        profile::ADMINISTRATOR,
-        new_account.password_hash,
-    )
-    .await?;
+        name: &new_account.admin_name,
+        email: &new_account.admin_email,
+        profile: Profile::Administrator,
+        password_hash: new_account.password_hash.as_deref(),
+    };
+    let admin_id = users::create_user(tx, admin, now).await?;
     tracing::info!(%account_id, %admin_id, "account created");
     Ok((account_id, admin_id))
 }
@@ -120,33 +133,14 @@ pub async fn lock_and_count_accounts(tx: &mut Tx) -> Result<i64, StoreError> {
 /// Fetches one account, or `None` if no account has this id.
 #[instrument(skip_all, fields(%account_id))]
 pub async fn get_account(
-    store: &Store,
+    db: impl Into<Db<'_>>,
     account_id: AccountId,
 ) -> Result<Option<AccountRecord>, StoreError> {
-    let row: Option<AccountRow> = on_pool!(store, |pool| {
+    let row: Option<AccountRow> = on_db!(db, |conn| {
         sqlx::query_as("SELECT id, name, created_at FROM accounts WHERE id = $1")
-            .bind(account_id.to_string())
-            .fetch_optional(pool)
-            .await
-    })?;
-    row.map(|row| {
-        Ok(AccountRecord {
-            id: parse_id(&row.id, "accounts.id")?,
-            name: row.name,
-            created_at: row.created_at,
-        })
-    })
-    .transpose()
-}
-
-/// Reads an account's name inside a write transaction, or `None` if no account has this id.
-#[instrument(skip_all, fields(%account_id))]
-pub async fn name_in(tx: &mut Tx, account_id: AccountId) -> Result<Option<String>, StoreError> {
-    let name: Option<String> = on_tx!(tx, |conn| {
-        sqlx::query_scalar("SELECT name FROM accounts WHERE id = $1")
             .bind(account_id.to_string())
             .fetch_optional(conn)
             .await
     })?;
-    Ok(name)
+    row.map(AccountRecord::try_from).transpose()
 }

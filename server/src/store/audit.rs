@@ -1,15 +1,76 @@
-//! SQL for the audit log (SPEC 4.6): one entry per account concerned by a decision, read newest first.
+//! SQL for the audit log (SPEC 4.6): one typed entry per account concerned by a change, read
+//! newest first.
 //!
 //! Entries are written inside the transaction of the change they record, so a change and its
-//! entry commit or roll back together. [`list`] pages with a keyset cursor on
-//! `(created_at DESC, id)`, served by `audit_log_account_created_idx`.
+//! entry commit or roll back together. What happened is an [`AuditEvent`], stored in typed
+//! columns (migration 0009) and decoded back here, never written or read as prose: a new kind
+//! of entry adds a variant, its columns and one arm in [`AuditEvent::columns`] and
+//! [`AuditRow`]'s decoding. [`list`] pages with a keyset cursor on `(created_at DESC, id)`,
+//! served by `audit_log_account_created_idx`.
 
-use entente_core::{AccountId, Timestamp, UserId};
+use entente_core::partnership::{AuditKind, RequestStatus, Side};
+use entente_core::{
+    AccountId, AccountName, Email, PartnerRequestId, PersonName, Timestamp, UserId,
+};
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::users::parse_id;
-use super::{Store, StoreError, Tx};
+use super::cursor::TimeCursor;
+use super::{Db, StoreError, Tx, decode};
+
+/// What an audit entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditEvent {
+    /// A partner request was sent, answered or deleted (SPEC 4.6).
+    Partner {
+        /// The request.
+        request: PartnerRequestId,
+        /// What happened to it, as core's decision said.
+        kind: AuditKind,
+    },
+}
+
+/// The typed columns an event is stored in.
+struct EventColumns {
+    action: &'static str,
+    partner_request_id: Option<String>,
+    side: Option<&'static str>,
+    status_before: Option<&'static str>,
+}
+
+/// The stored text of a side.
+const fn side_text(side: Side) -> &'static str {
+    match side {
+        Side::Sender => "sender",
+        Side::Recipient => "recipient",
+    }
+}
+
+impl AuditEvent {
+    /// The columns this event is stored in.
+    fn columns(&self) -> EventColumns {
+        match *self {
+            AuditEvent::Partner { request, kind } => {
+                let (action, side, status_before) = match kind {
+                    AuditKind::RequestSent => ("partner_request_sent", None, None),
+                    AuditKind::RequestAccepted => ("partner_request_accepted", None, None),
+                    AuditKind::RequestRejected => ("partner_request_rejected", None, None),
+                    AuditKind::RequestDeleted { by, status_before } => (
+                        "partner_request_deleted",
+                        Some(side_text(by)),
+                        Some(status_before.as_str()),
+                    ),
+                };
+                EventColumns {
+                    action,
+                    partner_request_id: Some(request.to_string()),
+                    side,
+                    status_before,
+                }
+            }
+        }
+    }
+}
 
 /// One entry to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,77 +79,70 @@ pub struct NewEntry {
     pub account_id: AccountId,
     /// The user who acted, if a user did.
     pub actor_user_id: Option<UserId>,
-    /// What happened, a stable snake_case word (e.g. `partner_request_sent`).
-    pub action: String,
-    /// What was acted on (e.g. a partner request id).
-    pub subject: String,
-    /// More facts, free text for people reading the log.
-    pub detail: String,
+    /// What happened.
+    pub event: AuditEvent,
     /// When it happened.
     pub created_at: Timestamp,
 }
 
-/// A stored entry, as [`list`] returns it.
+/// Who acted, as a reader of the log sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditActor {
+    /// The user's name.
+    pub name: PersonName,
+    /// Their organization's name.
+    pub organization: AccountName,
+}
+
+/// What an entry shows of the partner request it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestNames {
+    /// The sender organization's name.
+    pub sender_name: AccountName,
+    /// The recipient organization's name.
+    pub recipient_name: AccountName,
+    /// The address the request was sent to.
+    pub recipient_email: Email,
+}
+
+/// A stored entry, as [`list`] returns it, with the names a reader needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     /// The entry's id.
     pub id: Uuid,
     /// The account whose log holds the entry.
     pub account_id: AccountId,
-    /// The user who acted, if a user did.
-    pub actor_user_id: Option<UserId>,
     /// What happened.
-    pub action: String,
-    /// What was acted on.
-    pub subject: String,
-    /// More facts.
-    pub detail: String,
+    pub event: AuditEvent,
     /// When it happened.
     pub created_at: Timestamp,
-    /// The acting user's name and organization, if the entry has an actor that still exists.
-    pub actor: Option<(String, String)>,
-    /// The partner request the entry is about, with the names a reader needs.
+    /// The acting user, if the entry has one that still exists.
+    pub actor: Option<AuditActor>,
+    /// For partner entries: the request's organizations and address.
     pub partner_request: Option<RequestNames>,
 }
 
-/// What an Activity line shows of the partner request an entry is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestNames {
-    /// The sender organization's name.
-    pub sender_name: String,
-    /// The recipient organization's name.
-    pub recipient_name: String,
-    /// The address the request was sent to.
-    pub recipient_email: String,
-}
+/// Where a page of [`list`] ends: the next page holds the entries older than this one.
+pub type Cursor = TimeCursor<Uuid>;
 
 impl AuditEntry {
     /// The cursor that continues a listing after this entry.
     pub fn cursor(&self) -> Cursor {
-        Cursor {
-            created_at: self.created_at,
+        TimeCursor {
+            at: self.created_at,
             id: self.id,
         }
     }
-}
-
-/// Where a page of [`list`] ends: the next page holds the entries older than this one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    /// The last entry's time.
-    pub created_at: Timestamp,
-    /// The last entry's id, which orders entries of the same second.
-    pub id: Uuid,
 }
 
 #[derive(sqlx::FromRow)]
 struct AuditRow {
     id: String,
     account_id: String,
-    actor_user_id: Option<String>,
     action: String,
-    subject: String,
-    detail: String,
+    partner_request_id: Option<String>,
+    side: Option<String>,
+    status_before: Option<String>,
     created_at: i64,
     actor_name: Option<String>,
     actor_account_name: Option<String>,
@@ -97,56 +151,89 @@ struct AuditRow {
     request_recipient_email: Option<String>,
 }
 
+impl AuditRow {
+    /// The event its typed columns hold.
+    fn event(&self) -> Result<AuditEvent, StoreError> {
+        let corrupt = |column| StoreError::Corrupt { column };
+        let kind = match self.action.as_str() {
+            "partner_request_sent" => AuditKind::RequestSent,
+            "partner_request_accepted" => AuditKind::RequestAccepted,
+            "partner_request_rejected" => AuditKind::RequestRejected,
+            "partner_request_deleted" => AuditKind::RequestDeleted {
+                by: match self.side.as_deref() {
+                    Some("sender") => Side::Sender,
+                    Some("recipient") => Side::Recipient,
+                    _ => return Err(corrupt("audit_log.side")),
+                },
+                status_before: decode::parsed::<RequestStatus>(
+                    self.status_before.as_deref().unwrap_or_default(),
+                    "audit_log.status_before",
+                )?,
+            },
+            _ => return Err(corrupt("audit_log.action")),
+        };
+        let request = self
+            .partner_request_id
+            .as_deref()
+            .ok_or(corrupt("audit_log.partner_request_id"))?;
+        Ok(AuditEvent::Partner {
+            request: decode::id(request, "audit_log.partner_request_id")?,
+            kind,
+        })
+    }
+}
+
 impl TryFrom<AuditRow> for AuditEntry {
     type Error = StoreError;
 
     fn try_from(row: AuditRow) -> Result<AuditEntry, StoreError> {
+        let actor = match (&row.actor_name, &row.actor_account_name) {
+            (Some(name), Some(organization)) => Some(AuditActor {
+                name: decode::person_name(name, "users.name")?,
+                organization: decode::account_name(organization, "accounts.name")?,
+            }),
+            _ => None,
+        };
+        let partner_request = match (
+            &row.request_sender_name,
+            &row.request_recipient_name,
+            &row.request_recipient_email,
+        ) {
+            (Some(sender), Some(recipient), Some(email)) => Some(RequestNames {
+                sender_name: decode::account_name(sender, "accounts.name")?,
+                recipient_name: decode::account_name(recipient, "accounts.name")?,
+                recipient_email: decode::email(email, "partner_requests.recipient_email")?,
+            }),
+            _ => None,
+        };
         Ok(AuditEntry {
-            id: parse_id(&row.id, "audit_log.id")?,
-            account_id: parse_id(&row.account_id, "audit_log.account_id")?.into(),
-            actor_user_id: row
-                .actor_user_id
-                .map(|id| parse_id(&id, "audit_log.actor_user_id").map(UserId::from))
-                .transpose()?,
-            action: row.action,
-            subject: row.subject,
-            detail: row.detail,
+            event: row.event()?,
+            id: decode::id(&row.id, "audit_log.id")?,
+            account_id: decode::id(&row.account_id, "audit_log.account_id")?,
             created_at: Timestamp(row.created_at),
-            actor: row.actor_name.zip(row.actor_account_name),
-            partner_request: match (
-                row.request_sender_name,
-                row.request_recipient_name,
-                row.request_recipient_email,
-            ) {
-                (Some(sender_name), Some(recipient_name), Some(recipient_email)) => {
-                    Some(RequestNames {
-                        sender_name,
-                        recipient_name,
-                        recipient_email,
-                    })
-                }
-                _ => None,
-            },
+            actor,
+            partner_request,
         })
     }
 }
 
 /// Records `entry` in the caller's transaction and returns its new id.
-#[instrument(skip_all, fields(account_id = %entry.account_id, action = %entry.action))]
+#[instrument(skip_all, fields(account_id = %entry.account_id, event = ?entry.event))]
 pub async fn record(tx: &mut Tx, entry: &NewEntry) -> Result<Uuid, StoreError> {
     let id = Uuid::new_v4();
+    let columns = entry.event.columns();
     on_tx!(tx, |conn| {
         sqlx::query(
-            "INSERT INTO audit_log \
-             (id, account_id, actor_user_id, action, subject, detail, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO audit_log (id, account_id, actor_user_id, action, partner_request_id, \
+             side, status_before, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id.to_string())
         .bind(entry.account_id.to_string())
         .bind(entry.actor_user_id.map(|user| user.to_string()))
-        .bind(&entry.action)
-        .bind(&entry.subject)
-        .bind(&entry.detail)
+        .bind(columns.action)
+        .bind(&columns.partner_request_id)
+        .bind(columns.side)
+        .bind(columns.status_before)
         .bind(entry.created_at.0)
         .execute(conn)
         .await
@@ -159,48 +246,38 @@ pub async fn record(tx: &mut Tx, entry: &NewEntry) -> Result<Uuid, StoreError> {
 /// the names a reader needs (the actor, and the partner request an entry is about).
 #[instrument(skip_all, fields(%account_id, limit))]
 pub async fn list(
-    store: &Store,
+    db: impl Into<Db<'_>>,
     account_id: AccountId,
     before: Option<Cursor>,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, StoreError> {
-    const SELECT: &str = "SELECT l.id, l.account_id, l.actor_user_id, l.action, l.subject, \
-            l.detail, l.created_at, u.name AS actor_name, ua.name AS actor_account_name, \
-            sa.name AS request_sender_name, ra.name AS request_recipient_name, \
-            r.recipient_email AS request_recipient_email \
+    const SELECT: &str = "SELECT l.id, l.account_id, l.action, l.partner_request_id, l.side, \
+            l.status_before, l.created_at, u.name AS actor_name, \
+            ua.name AS actor_account_name, sa.name AS request_sender_name, \
+            ra.name AS request_recipient_name, r.recipient_email AS request_recipient_email \
          FROM audit_log l \
          LEFT JOIN users u ON u.id = l.actor_user_id \
          LEFT JOIN accounts ua ON ua.id = u.account_id \
-         LEFT JOIN partner_requests r ON r.id = l.subject \
+         LEFT JOIN partner_requests r ON r.id = l.partner_request_id \
          LEFT JOIN accounts sa ON sa.id = r.sender_account_id \
          LEFT JOIN accounts ra ON ra.id = r.recipient_account_id \
          WHERE l.account_id = $1";
-    let rows: Vec<AuditRow> = match before {
-        None => {
-            let sql = format!("{SELECT} ORDER BY l.created_at DESC, l.id LIMIT $2");
-            on_pool!(store, |pool| {
-                sqlx::query_as(&sql)
-                    .bind(account_id.to_string())
-                    .bind(limit)
-                    .fetch_all(pool)
-                    .await
-            })?
-        }
-        Some(cursor) => {
-            let sql = format!(
-                "{SELECT} AND (l.created_at < $2 OR (l.created_at = $2 AND l.id > $3)) \
-                 ORDER BY l.created_at DESC, l.id LIMIT $4"
-            );
-            on_pool!(store, |pool| {
-                sqlx::query_as(&sql)
-                    .bind(account_id.to_string())
-                    .bind(cursor.created_at.0)
-                    .bind(cursor.id.to_string())
-                    .bind(limit)
-                    .fetch_all(pool)
-                    .await
-            })?
+    let page = match before {
+        None => " ORDER BY l.created_at DESC, l.id LIMIT $2",
+        Some(_) => {
+            " AND (l.created_at < $3 OR (l.created_at = $3 AND l.id > $4)) \
+             ORDER BY l.created_at DESC, l.id LIMIT $2"
         }
     };
+    let sql = format!("{SELECT}{page}");
+    let rows: Vec<AuditRow> = on_db!(db, |conn| {
+        let mut statement = sqlx::query_as(&sql)
+            .bind(account_id.to_string())
+            .bind(limit);
+        if let Some(cursor) = before {
+            statement = statement.bind(cursor.at.0).bind(cursor.id.to_string());
+        }
+        statement.fetch_all(conn).await
+    })?;
     rows.into_iter().map(AuditEntry::try_from).collect()
 }

@@ -22,9 +22,35 @@ use sqlx::sqlite::SqliteError;
 
 use super::Engine;
 
-/// Everything the storage layer can fail with.
+/// A write refused because of what is already stored: something a person's request can run
+/// into, which the layer above turns into a refusal with its own sentence and status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    /// Another user, in any account, already has this email address.
+    #[error("this email address is already used by another user")]
+    EmailTaken,
+    /// The two accounts already have a live partnership (in either direction).
+    #[error("these two organizations are already partners")]
+    AlreadyPartners,
+    /// The account already has an open (not archived) request to this address.
+    #[error("this organization already has an open partner request to this address")]
+    DuplicateRequest,
+    /// The address is already a user, member or contact of this account.
+    #[error("this person is already in the contacts of this organization")]
+    ContactExists,
+    /// The row does not exist, or belongs to another account, or is not of the kind asked for.
+    #[error("not found")]
+    NotFound,
+}
+
+/// Everything the storage layer can fail with: a domain [`Conflict`], or an infrastructure
+/// failure (connection, migration, driver, a stored value that no longer decodes, a write the
+/// database refused that code should never have sent).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// What is stored refuses the write or the lookup; not a failure of the service.
+    #[error(transparent)]
+    Conflict(#[from] Conflict),
     /// The database URL names an engine we do not support.
     #[error("unsupported database URL {url}: use sqlite:PATH, postgres://… or postgresql://…")]
     UnsupportedUrl {
@@ -54,50 +80,34 @@ pub enum StoreError {
     /// Applying the embedded migrations failed.
     #[error("could not apply the database migrations")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    /// Another user, in any account, already has this email address.
-    #[error("this email address is already used by another user")]
-    EmailTaken,
-    /// The account the row refers to does not exist.
-    #[error("this account does not exist")]
-    UnknownAccount,
-    /// The user the row refers to does not exist.
-    #[error("this user does not exist")]
-    UnknownUser,
-    /// The profile is not one of the five the service knows.
-    #[error(
-        "this profile is not one of Administrator, Billing Administrator, Manager, Standard, Reviewer"
-    )]
-    InvalidProfile,
-    /// An email address reached the database without being normalized to lowercase.
-    #[error("this email address was not normalized to lowercase before it was stored")]
-    EmailNotNormalized,
-    /// The two accounts already have a live partnership (in either direction).
-    #[error("these two organizations are already partners")]
-    AlreadyPartners,
-    /// The account already has an open (not archived) request to this address.
-    #[error("this organization already has an open partner request to this address")]
-    DuplicateRequest,
-    /// A partner request breaks a rule of section 4.1 (same account, deleted but still open, …).
-    #[error("this partner request breaks a rule no transition can produce")]
-    InvalidPartnerRequest,
-    /// The address is already a user, member or contact of this account.
-    #[error("this person is already in the contacts of this organization")]
-    ContactExists,
-    /// The row does not exist, or belongs to another account, or is not of the kind asked for.
-    #[error("not found")]
-    NotFound,
+    /// The database refused a write through one of its rules that code should never break
+    /// (an unknown account or user, an unnormalized address, an impossible request state):
+    /// a bug, reported with the constraint's name.
+    #[error("the database refused a write that breaks its rule {constraint}")]
+    Violation {
+        /// The name given to the constraint in both migrations.
+        constraint: &'static str,
+    },
     /// A stored value could not be read back as the type it should have (for example a malformed id).
     #[error("the database holds a malformed value in {column}")]
     Corrupt {
         /// The `table.column` that held the value.
         column: &'static str,
     },
-    /// Any other database failure.
+    /// Any other database failure; the driver's message is its source, logged with it.
     #[error("database error")]
     Database(#[from] sqlx::Error),
 }
 
 impl StoreError {
+    /// The domain conflict this error is, if it is one.
+    pub fn conflict(&self) -> Option<Conflict> {
+        match self {
+            StoreError::Conflict(conflict) => Some(*conflict),
+            _ => None,
+        }
+    }
+
     /// Tells whether the same transaction, run again from the start, may succeed.
     ///
     /// True for SQLite `SQLITE_BUSY`/`SQLITE_LOCKED` (another writer held the lock past
@@ -135,7 +145,7 @@ pub(crate) enum ConstraintKind {
     Check,
 }
 
-/// A named constraint of a table, and the domain error its violation means.
+/// A named constraint of a table, and what its violation means.
 #[derive(Debug)]
 pub(crate) struct Constraint {
     /// The name given in both migrations (`CONSTRAINT users_email_key UNIQUE (email)`).
@@ -145,8 +155,21 @@ pub(crate) struct Constraint {
     /// What SQLite writes after `constraint failed: ` for it: `table.column` for UNIQUE,
     /// the constraint name for a named CHECK, nothing for a foreign key.
     pub sqlite_detail: &'static str,
-    /// The domain error the violation becomes.
-    pub error: fn() -> StoreError,
+    /// The domain conflict a violation is, or `None` for a rule only a bug can break
+    /// ([`StoreError::Violation`]).
+    pub conflict: Option<Conflict>,
+}
+
+impl Constraint {
+    /// The error a violation of this constraint becomes.
+    fn error(&self) -> StoreError {
+        match self.conflict {
+            Some(conflict) => StoreError::Conflict(conflict),
+            None => StoreError::Violation {
+                constraint: self.name,
+            },
+        }
+    }
 }
 
 /// Turns a violation of one of `table_constraints` into its domain error; any other error passes through.
@@ -160,7 +183,7 @@ pub(crate) fn map_violation(error: sqlx::Error, table_constraints: &[Constraint]
     match violated_constraint(database_error.as_ref(), table_constraints) {
         Some(constraint) => {
             tracing::debug!(constraint = constraint.name, "constraint violation");
-            (constraint.error)()
+            constraint.error()
         }
         None => StoreError::Database(error),
     }

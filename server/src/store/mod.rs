@@ -1,8 +1,17 @@
 //! Storage: one connection pool for SQLite or PostgreSQL, chosen by `DATABASE_URL`, and the SQL per aggregate.
 //!
 //! The [`Store`] is built once at start-up and cloned into whatever needs it (it is two
-//! `Arc`s deep). Reads take `&Store`; writes take a [`Tx`] that the caller owns, begun
-//! with [`Store::begin_write`] and finished with [`Tx::commit`] (dropping it rolls back).
+//! `Arc`s deep). Writes take a [`Tx`] that the caller owns, begun with [`Store::begin_write`]
+//! and finished with [`Tx::commit`] (dropping it rolls back). Reads take a [`Db`]: pass
+//! `&store` to read on the pool, or `&mut tx` to read inside the caller's transaction (what a
+//! decision reads before it writes), through one function either way.
+//!
+//! # One pattern per aggregate
+//!
+//! Each aggregate module returns `entente-core` types (ids, `Email`, names, `Profile`,
+//! `Timestamp`), decoded from the stored text in one place, [`decode`]; a value that no longer
+//! decodes is [`StoreError::Corrupt`] naming its column. No store function reads the clock:
+//! callers pass `now`.
 //!
 //! # Two engines, one SQL text
 //!
@@ -38,6 +47,29 @@ macro_rules! on_pool {
     };
 }
 
+/// Runs the same expression on whatever a [`Db`] reads through: the pool, or the connection
+/// of the caller's transaction.
+///
+/// `on_db!(db, |conn| sqlx::query("…").fetch_one(conn).await)` binds `conn` to a pool or a
+/// connection of either engine; every arm holds the same expression, type-checked for its own.
+macro_rules! on_db {
+    ($db:expr, |$conn:ident| $body:expr) => {{
+        let db: $crate::store::Db<'_> = $db.into();
+        match db.0 {
+            $crate::store::DbInner::Pool($crate::store::Pool::Sqlite($conn)) => $body,
+            $crate::store::DbInner::Pool($crate::store::Pool::Postgres($conn)) => $body,
+            $crate::store::DbInner::Tx($crate::store::TxInner::Sqlite(transaction)) => {
+                let $conn: &mut sqlx::SqliteConnection = &mut **transaction;
+                $body
+            }
+            $crate::store::DbInner::Tx($crate::store::TxInner::Postgres(transaction)) => {
+                let $conn: &mut sqlx::PgConnection = &mut **transaction;
+                $body
+            }
+        }
+    }};
+}
+
 /// Runs the same expression on the connection of a write transaction ([`Tx`]).
 ///
 /// `on_tx!(tx, |conn| sqlx::query("…").execute(conn).await)` binds `conn` to a
@@ -60,6 +92,8 @@ macro_rules! on_tx {
 pub mod accounts;
 pub mod audit;
 pub mod contacts;
+pub mod cursor;
+pub(crate) mod decode;
 mod error;
 pub mod outbox;
 pub mod partner_requests;
@@ -67,7 +101,7 @@ pub mod password_tokens;
 pub mod sign_in_failures;
 pub mod users;
 
-pub use error::StoreError;
+pub use error::{Conflict, StoreError};
 
 /// How long a SQLite connection waits for another writer before giving up with `SQLITE_BUSY`.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -209,6 +243,29 @@ impl Store {
     }
 }
 
+/// Where a read runs: on the pool (`&store`) or inside the caller's transaction (`&mut tx`).
+///
+/// Every read function takes `impl Into<Db<'_>>`, so there is one function per question,
+/// whichever of the two the caller holds.
+pub struct Db<'a>(DbInner<'a>);
+
+enum DbInner<'a> {
+    Pool(&'a Pool),
+    Tx(&'a mut TxInner),
+}
+
+impl<'a> From<&'a Store> for Db<'a> {
+    fn from(store: &'a Store) -> Self {
+        Db(DbInner::Pool(&store.pool))
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Db<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Db(DbInner::Tx(&mut tx.inner))
+    }
+}
+
 /// A write transaction on either engine; commit it with [`Tx::commit`], or drop it to roll back.
 #[derive(Debug)]
 pub struct Tx {
@@ -241,12 +298,32 @@ impl Tx {
     }
 }
 
-/// The current time as unix seconds, the unit of every `*_at` column.
-pub(crate) fn now_unix_seconds() -> i64 {
+/// A `LIKE … ESCAPE '\'` pattern matching `search` anywhere, lowercased (Unicode, as stored
+/// search columns and addresses are), with `\`, `%` and `_` taken literally.
+pub(crate) fn like_pattern(search: &str) -> String {
+    let mut pattern = String::from("%");
+    for character in search.trim().to_lowercase().chars() {
+        if matches!(character, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(character);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// The current time as unix seconds, the unit of every `*_at` column. Only callers of the
+/// store read the clock; store functions take `now`.
+pub fn now_unix_seconds() -> i64 {
     let since_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// The current time as core's [`entente_core::Timestamp`].
+pub fn now() -> entente_core::Timestamp {
+    entente_core::Timestamp(now_unix_seconds())
 }
 
 async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
@@ -316,5 +393,16 @@ pub(crate) fn redact_url(url: &str) -> String {
         // Without a parse we cannot tell a password apart; keep the text only if it has no `@`.
         Err(_) if !url.contains('@') => url.to_owned(),
         Err(_) => "<unparseable URL>".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn a_search_is_taken_literally_and_in_any_case() {
+        assert_eq!(like_pattern(" Ünited "), "%ünited%");
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
     }
 }

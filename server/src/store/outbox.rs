@@ -19,8 +19,8 @@
 use tracing::instrument;
 use uuid::Uuid;
 
+use super::decode;
 use super::error::{Constraint, ConstraintKind, map_violation};
-use super::users::parse_id;
 use super::{Pool, Store, StoreError, Tx};
 use crate::mail::{EmailKind, OutgoingEmail};
 
@@ -30,25 +30,19 @@ const OUTBOX_CONSTRAINTS: &[Constraint] = &[
         name: "email_outbox_kind_check",
         kind: ConstraintKind::Check,
         sqlite_detail: "email_outbox_kind_check",
-        error: || StoreError::Corrupt {
-            column: "email_outbox.kind",
-        },
+        conflict: None,
     },
     Constraint {
         name: "email_outbox_attempts_check",
         kind: ConstraintKind::Check,
         sqlite_detail: "email_outbox_attempts_check",
-        error: || StoreError::Corrupt {
-            column: "email_outbox.attempts",
-        },
+        conflict: None,
     },
     Constraint {
         name: "email_outbox_lease_check",
         kind: ConstraintKind::Check,
         sqlite_detail: "email_outbox_lease_check",
-        error: || StoreError::Corrupt {
-            column: "email_outbox.leased_until",
-        },
+        conflict: None,
     },
 ];
 
@@ -158,7 +152,7 @@ impl TryFrom<ClaimedRow> for ClaimedEmail {
 
     fn try_from(row: ClaimedRow) -> Result<Self, StoreError> {
         Ok(ClaimedEmail {
-            id: parse_id(&row.id, "email_outbox.id")?,
+            id: decode::id(&row.id, "email_outbox.id")?,
             recipient: row.recipient,
             kind: parse_kind(&row.kind)?,
             subject: row.subject,
@@ -174,7 +168,7 @@ impl TryFrom<OutboxRow> for OutboxRecord {
 
     fn try_from(row: OutboxRow) -> Result<Self, StoreError> {
         Ok(OutboxRecord {
-            id: parse_id(&row.id, "email_outbox.id")?,
+            id: decode::id(&row.id, "email_outbox.id")?,
             recipient: row.recipient,
             kind: parse_kind(&row.kind)?,
             subject: row.subject,

@@ -4,10 +4,10 @@
 //! token itself exists only in the emailed link and is never logged.
 
 use tracing::instrument;
-use uuid::Uuid;
 
-use super::users::{UserId, parse_id};
+use super::decode;
 use super::{StoreError, Tx};
+use entente_core::UserId;
 
 /// Why a token was issued, as stored in `password_tokens.purpose`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +100,7 @@ pub async fn use_token(
         .await
     })?;
     user_id
-        .map(|id| parse_id(&id, "password_tokens.user_id"))
+        .map(|id| decode::id(&id, "password_tokens.user_id"))
         .transpose()
 }
 
@@ -108,7 +108,7 @@ pub async fn use_token(
 #[instrument(skip_all, fields(%user_id))]
 pub async fn retire_tokens_of_user(
     tx: &mut Tx,
-    user_id: Uuid,
+    user_id: UserId,
     now: i64,
 ) -> Result<u64, StoreError> {
     let retired = on_tx!(tx, |conn| {

@@ -3,6 +3,7 @@
 //! The rule deciding when an address is locked is `entente_core::sign_in`; this module only
 //! keeps the facts it needs.
 
+use entente_core::Email;
 use tracing::instrument;
 
 use super::{Store, StoreError, TxInner};
@@ -18,7 +19,7 @@ use super::{Store, StoreError, TxInner};
 #[instrument(skip_all)]
 pub async fn take_sign_in_attempt<E>(
     store: &Store,
-    email: &str,
+    email: &Email,
     now: i64,
     window_start: i64,
     allow: impl FnOnce(&[i64]) -> Result<(), E>,
@@ -28,13 +29,13 @@ pub async fn take_sign_in_attempt<E>(
     // on the same address behind a transaction-scoped advisory lock.
     if let TxInner::Postgres(transaction) = &mut tx.inner {
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(email)
+            .bind(email.as_str())
             .execute(&mut **transaction)
             .await?;
     }
     on_tx!(tx, |conn| {
         sqlx::query("DELETE FROM sign_in_failures WHERE email = $1 AND failed_at <= $2")
-            .bind(email)
+            .bind(email.as_str())
             .bind(window_start)
             .execute(conn)
             .await
@@ -42,7 +43,7 @@ pub async fn take_sign_in_attempt<E>(
     })?;
     let failures: Vec<i64> = on_tx!(tx, |conn| {
         sqlx::query_scalar("SELECT failed_at FROM sign_in_failures WHERE email = $1")
-            .bind(email)
+            .bind(email.as_str())
             .fetch_all(conn)
             .await
     })?;
@@ -52,7 +53,7 @@ pub async fn take_sign_in_attempt<E>(
     }
     on_tx!(tx, |conn| {
         sqlx::query("INSERT INTO sign_in_failures (email, failed_at) VALUES ($1, $2)")
-            .bind(email)
+            .bind(email.as_str())
             .bind(now)
             .execute(conn)
             .await
@@ -78,10 +79,10 @@ pub async fn forget_sign_in_failures_before(store: &Store, before: i64) -> Resul
 
 /// Forgets every failed sign-in of this address (after a successful sign-in).
 #[instrument(skip_all)]
-pub async fn clear_sign_in_failures(store: &Store, email: &str) -> Result<(), StoreError> {
+pub async fn clear_sign_in_failures(store: &Store, email: &Email) -> Result<(), StoreError> {
     on_pool!(store, |pool| {
         sqlx::query("DELETE FROM sign_in_failures WHERE email = $1")
-            .bind(email)
+            .bind(email.as_str())
             .execute(pool)
             .await
             .map(|_| ())

@@ -1,40 +1,15 @@
 //! SQL for users: create them inside a write transaction, find and list them.
 //!
-//! Emails, names and profiles are plain strings at this layer for now. The conversion
-//! points to `entente-core`'s `Email` and `Profile` types are [`normalize_email`] and the
-//! [`profile`] constants; ids are the [`UserId`] and [`super::accounts::AccountId`] aliases.
+//! Rows come back as [`UserRecord`]s of `entente-core` types (decoded in `store::decode`);
+//! addresses go in as core's [`Email`], already normalized by its constructor.
 
+use entente_core::{AccountId, Email, PersonName, Profile, Timestamp, UserId};
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::accounts::AccountId;
-use super::error::{Constraint, ConstraintKind, map_violation};
-use super::{Store, StoreError, Tx, now_unix_seconds};
-
-/// The id of a user (a UUID stored as hyphenated text).
-pub type UserId = Uuid;
-
-/// The profile values stored in `users.profile`, one per profile of the specification.
-pub mod profile {
-    /// May open account settings and manage users and partners.
-    pub const ADMINISTRATOR: &str = "administrator";
-    /// May open account settings (billing, partners) like an Administrator.
-    pub const BILLING_ADMINISTRATOR: &str = "billing_administrator";
-    /// Sees contacts and shares what they own.
-    pub const MANAGER: &str = "manager";
-    /// Sees contacts and shares what they own.
-    pub const STANDARD: &str = "standard";
-    /// Reviews what is shared with them.
-    pub const REVIEWER: &str = "reviewer";
-    /// Every stored profile value, in the order the specification lists them.
-    pub const ALL: [&str; 5] = [
-        ADMINISTRATOR,
-        BILLING_ADMINISTRATOR,
-        MANAGER,
-        STANDARD,
-        REVIEWER,
-    ];
-}
+use super::decode;
+use super::error::{Conflict, Constraint, ConstraintKind, map_violation};
+use super::{Db, StoreError, Tx};
 
 /// Every named constraint of `users`, in both migrations (see `store::error` for why all).
 const USERS_CONSTRAINTS: &[Constraint] = &[
@@ -42,25 +17,25 @@ const USERS_CONSTRAINTS: &[Constraint] = &[
         name: "users_email_key",
         kind: ConstraintKind::Unique,
         sqlite_detail: "users.email",
-        error: || StoreError::EmailTaken,
+        conflict: Some(Conflict::EmailTaken),
     },
     Constraint {
         name: "users_account_id_fkey",
         kind: ConstraintKind::ForeignKey,
         sqlite_detail: "",
-        error: || StoreError::UnknownAccount,
+        conflict: None,
     },
     Constraint {
         name: "users_profile_check",
         kind: ConstraintKind::Check,
         sqlite_detail: "users_profile_check",
-        error: || StoreError::InvalidProfile,
+        conflict: None,
     },
     Constraint {
         name: "users_email_lowercase_check",
         kind: ConstraintKind::Check,
         sqlite_detail: "users_email_lowercase_check",
-        error: || StoreError::EmailNotNormalized,
+        conflict: None,
     },
 ];
 
@@ -71,12 +46,12 @@ pub struct UserRecord {
     pub id: UserId,
     /// The account the user belongs to.
     pub account_id: AccountId,
-    /// The normalized (trimmed, lowercase) email address, unique across the service.
-    pub email: String,
+    /// The normalized address, unique across the service.
+    pub email: Email,
     /// The display name.
-    pub name: String,
-    /// One of the [`profile`] values.
-    pub profile: String,
+    pub name: PersonName,
+    /// What the user may do.
+    pub profile: Profile,
     /// False once an administrator has deactivated the user.
     pub active: bool,
     /// The Argon2 PHC string, or `None` until the user has set a password.
@@ -84,10 +59,10 @@ pub struct UserRecord {
     /// How many times a password was set with a link; sessions started under another count
     /// have ended.
     pub password_version: i64,
-    /// When the user was created, in unix seconds.
-    pub created_at: i64,
-    /// When the user was last changed, in unix seconds.
-    pub updated_at: i64,
+    /// When the user was created.
+    pub created_at: Timestamp,
+    /// When the user was last changed.
+    pub updated_at: Timestamp,
 }
 
 impl std::fmt::Debug for UserRecord {
@@ -129,53 +104,50 @@ impl TryFrom<UserRow> for UserRecord {
 
     fn try_from(row: UserRow) -> Result<UserRecord, StoreError> {
         Ok(UserRecord {
-            id: parse_id(&row.id, "users.id")?,
-            account_id: parse_id(&row.account_id, "users.account_id")?,
-            email: row.email,
-            name: row.name,
-            profile: row.profile,
+            id: decode::id(&row.id, "users.id")?,
+            account_id: decode::id(&row.account_id, "users.account_id")?,
+            email: decode::email(&row.email, "users.email")?,
+            name: decode::person_name(&row.name, "users.name")?,
+            profile: decode::profile(&row.profile, "users.profile")?,
             active: row.active,
             password_hash: row.password_hash,
             password_version: row.password_version,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
+            created_at: Timestamp(row.created_at),
+            updated_at: Timestamp(row.updated_at),
         })
     }
-}
-
-/// Parses a UUID read from a TEXT id column.
-pub(crate) fn parse_id(text: &str, column: &'static str) -> Result<Uuid, StoreError> {
-    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt { column })
-}
-
-/// Normalizes an email address the way it is stored and looked up: trimmed, lowercase.
-///
-/// This is the conversion point to `entente_core::Email`, which will do it by construction.
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
 }
 
 const USER_COLUMNS: &str = "id, account_id, email, name, profile, active, password_hash, \
      password_version, created_at, updated_at";
 
+/// A user to add to an account, every part already checked by `entente-core`.
+#[derive(Clone, Copy)]
+pub struct NewUser<'a> {
+    /// The account the user joins.
+    pub account_id: AccountId,
+    /// The display name.
+    pub name: &'a PersonName,
+    /// The address, unique across the service.
+    pub email: &'a Email,
+    /// What the user may do.
+    pub profile: Profile,
+    /// The Argon2 PHC string, or `None` to have them set a password with a link.
+    pub password_hash: Option<&'a str>,
+}
+
 /// Adds an active user to an account and returns the new id.
 ///
-/// The email is normalized first; the database alone refuses a taken address
-/// ([`StoreError::EmailTaken`]), an unknown account ([`StoreError::UnknownAccount`]) and
-/// an unknown profile ([`StoreError::InvalidProfile`]). After such an error the
-/// transaction must be dropped (PostgreSQL aborts it).
-#[instrument(skip_all, fields(%account_id, profile))]
+/// The database alone refuses a taken address ([`Conflict::EmailTaken`]) and an unknown
+/// account ([`StoreError::Violation`]). After such an error the transaction must be dropped
+/// (PostgreSQL aborts it).
+#[instrument(skip_all, fields(account_id = %user.account_id, profile = %user.profile))]
 pub async fn create_user(
     tx: &mut Tx,
-    account_id: AccountId,
-    name: &str,
-    email: &str,
-    profile: &str,
-    password_hash: Option<String>,
+    user: NewUser<'_>,
+    now: Timestamp,
 ) -> Result<UserId, StoreError> {
-    let user_id = Uuid::new_v4();
-    let now = now_unix_seconds();
-    let email = normalize_email(email);
+    let user_id = UserId::from_uuid(Uuid::new_v4());
     on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO users (id, account_id, email, name, profile, active, password_hash, \
@@ -183,13 +155,13 @@ pub async fn create_user(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
         )
         .bind(user_id.to_string())
-        .bind(account_id.to_string())
-        .bind(&email)
-        .bind(name)
-        .bind(profile)
+        .bind(user.account_id.to_string())
+        .bind(user.email.as_str())
+        .bind(user.name.as_str())
+        .bind(user.profile.as_str())
         .bind(true)
-        .bind(&password_hash)
-        .bind(now)
+        .bind(user.password_hash)
+        .bind(now.0)
         .execute(conn)
         .await
         .map(|_| ())
@@ -199,43 +171,89 @@ pub async fn create_user(
     Ok(user_id)
 }
 
-/// Finds the user with this email address (compared after normalization), in any account.
+/// Finds the user with this address, in any account.
 #[instrument(skip_all)]
 pub async fn find_user_by_email(
-    store: &Store,
-    email: &str,
+    db: impl Into<Db<'_>>,
+    email: &Email,
 ) -> Result<Option<UserRecord>, StoreError> {
-    let email = normalize_email(email);
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-    let row: Option<UserRow> = on_pool!(store, |pool| {
-        sqlx::query_as(&sql).bind(&email).fetch_optional(pool).await
+    let row: Option<UserRow> = on_db!(db, |conn| {
+        sqlx::query_as(&sql)
+            .bind(email.as_str())
+            .fetch_optional(conn)
+            .await
     })?;
     row.map(UserRecord::try_from).transpose()
 }
 
 /// Finds the user with this id, or `None` if there is none.
 #[instrument(skip_all, fields(%user_id))]
-pub async fn get_user(store: &Store, user_id: UserId) -> Result<Option<UserRecord>, StoreError> {
+pub async fn get_user(
+    db: impl Into<Db<'_>>,
+    user_id: UserId,
+) -> Result<Option<UserRecord>, StoreError> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-    let row: Option<UserRow> = on_pool!(store, |pool| {
+    let row: Option<UserRow> = on_db!(db, |conn| {
         sqlx::query_as(&sql)
             .bind(user_id.to_string())
-            .fetch_optional(pool)
+            .fetch_optional(conn)
             .await
     })?;
     row.map(UserRecord::try_from).transpose()
+}
+
+/// Reads one user of `account_id`; `None` when no such user exists in that account (another
+/// account's user is not found, exactly like an unknown id).
+#[instrument(skip_all, fields(%account_id, %user_id))]
+pub async fn get_user_in_account(
+    db: impl Into<Db<'_>>,
+    account_id: AccountId,
+    user_id: UserId,
+) -> Result<Option<UserRecord>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND account_id = $2");
+    let row: Option<UserRow> = on_db!(db, |conn| {
+        sqlx::query_as(&sql)
+            .bind(user_id.to_string())
+            .bind(account_id.to_string())
+            .fetch_optional(conn)
+            .await
+    })?;
+    row.map(UserRecord::try_from).transpose()
+}
+
+/// Lists the users of one account, oldest first (then by email, so the order is stable).
+#[instrument(skip_all, fields(%account_id))]
+pub async fn list_users(
+    db: impl Into<Db<'_>>,
+    account_id: AccountId,
+) -> Result<Vec<UserRecord>, StoreError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE account_id = $1 ORDER BY created_at, email"
+    );
+    let rows: Vec<UserRow> = on_db!(db, |conn| {
+        sqlx::query_as(&sql)
+            .bind(account_id.to_string())
+            .fetch_all(conn)
+            .await
+    })?;
+    rows.into_iter().map(UserRecord::try_from).collect()
 }
 
 /// Activates or deactivates a user in the caller's transaction; returns false if no such user.
 ///
 /// A deactivated user's sessions end at their next request (see `auth::middleware`).
 #[instrument(skip_all, fields(%user_id, active))]
-pub async fn set_active(tx: &mut Tx, user_id: UserId, active: bool) -> Result<bool, StoreError> {
-    let now = now_unix_seconds();
+pub async fn set_active(
+    tx: &mut Tx,
+    user_id: UserId,
+    active: bool,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
     let changed = on_tx!(tx, |conn| {
         sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
             .bind(active)
-            .bind(now)
+            .bind(now.0)
             .bind(user_id.to_string())
             .execute(conn)
             .await
@@ -247,12 +265,16 @@ pub async fn set_active(tx: &mut Tx, user_id: UserId, active: bool) -> Result<bo
 /// Gives a user another name in the caller's transaction; returns false if no such user.
 /// Partner sync of the new name is the caller's next step, in the same transaction.
 #[instrument(skip_all, fields(%user_id))]
-pub async fn set_name(tx: &mut Tx, user_id: UserId, name: &str) -> Result<bool, StoreError> {
-    let now = now_unix_seconds();
+pub async fn set_name(
+    tx: &mut Tx,
+    user_id: UserId,
+    name: &PersonName,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
     let changed = on_tx!(tx, |conn| {
         sqlx::query("UPDATE users SET name = $1, updated_at = $2 WHERE id = $3")
-            .bind(name)
-            .bind(now)
+            .bind(name.as_str())
+            .bind(now.0)
             .bind(user_id.to_string())
             .execute(conn)
             .await
@@ -261,41 +283,25 @@ pub async fn set_name(tx: &mut Tx, user_id: UserId, name: &str) -> Result<bool, 
     Ok(changed == 1)
 }
 
-/// Lists the users of one account, oldest first (then by email, so the order is stable).
-#[instrument(skip_all, fields(%account_id))]
-pub async fn list_users(
-    store: &Store,
-    account_id: AccountId,
-) -> Result<Vec<UserRecord>, StoreError> {
-    let sql = format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE account_id = $1 ORDER BY created_at, email"
-    );
-    let rows: Vec<UserRow> = on_pool!(store, |pool| {
-        sqlx::query_as(&sql)
-            .bind(account_id.to_string())
-            .fetch_all(pool)
-            .await
-    })?;
-    rows.into_iter().map(UserRecord::try_from).collect()
-}
-
-/// Reads one user of `account_id` inside the caller's write transaction; `None` when no such
-/// user exists in that account (another account's user is not found, exactly like an unknown id).
-#[instrument(skip_all, fields(%account_id, %user_id))]
-pub async fn get_user_in_account(
+/// Gives a user another profile in the caller's transaction; returns false if no such user.
+#[instrument(skip_all, fields(%user_id, %profile))]
+pub async fn set_profile(
     tx: &mut Tx,
-    account_id: AccountId,
     user_id: UserId,
-) -> Result<Option<UserRecord>, StoreError> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND account_id = $2");
-    let row: Option<UserRow> = on_tx!(tx, |conn| {
-        sqlx::query_as(&sql)
+    profile: Profile,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let changed = on_tx!(tx, |conn| {
+        sqlx::query("UPDATE users SET profile = $1, updated_at = $2 WHERE id = $3")
+            .bind(profile.as_str())
+            .bind(now.0)
             .bind(user_id.to_string())
-            .bind(account_id.to_string())
-            .fetch_optional(conn)
+            .execute(conn)
             .await
-    })?;
-    row.map(UserRecord::try_from).transpose()
+            .map(|done| done.rows_affected())
+    })
+    .map_err(|error| map_violation(error, USERS_CONSTRAINTS))?;
+    Ok(changed == 1)
 }
 
 /// Counts the account's active Administrators inside a write transaction, while keeping other
@@ -320,29 +326,12 @@ pub async fn lock_and_count_active_administrators(
             "SELECT COUNT(*) FROM users WHERE account_id = $1 AND profile = $2 AND active = $3",
         )
         .bind(account_id.to_string())
-        .bind(profile::ADMINISTRATOR)
+        .bind(Profile::Administrator.as_str())
         .bind(true)
         .fetch_one(conn)
         .await
     })?;
     Ok(u64::try_from(count).unwrap_or_default())
-}
-
-/// Gives a user another profile in the caller's transaction; returns false if no such user.
-#[instrument(skip_all, fields(%user_id, profile))]
-pub async fn set_profile(tx: &mut Tx, user_id: UserId, profile: &str) -> Result<bool, StoreError> {
-    let now = now_unix_seconds();
-    let changed = on_tx!(tx, |conn| {
-        sqlx::query("UPDATE users SET profile = $1, updated_at = $2 WHERE id = $3")
-            .bind(profile)
-            .bind(now)
-            .bind(user_id.to_string())
-            .execute(conn)
-            .await
-            .map(|done| done.rows_affected())
-    })
-    .map_err(|error| map_violation(error, USERS_CONSTRAINTS))?;
-    Ok(changed == 1)
 }
 
 /// Stores a new password hash for an active user in the caller's transaction and counts it in
@@ -353,15 +342,15 @@ pub async fn set_password_hash(
     tx: &mut Tx,
     user_id: UserId,
     password_hash: &str,
+    now: Timestamp,
 ) -> Result<bool, StoreError> {
-    let now = now_unix_seconds();
     let changed = on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE users SET password_hash = $1, password_version = password_version + 1, \
              updated_at = $2 WHERE id = $3 AND active = $4",
         )
         .bind(password_hash)
-        .bind(now)
+        .bind(now.0)
         .bind(user_id.to_string())
         .bind(true)
         .execute(conn)
@@ -369,31 +358,4 @@ pub async fn set_password_hash(
         .map(|done| done.rows_affected())
     })?;
     Ok(changed == 1)
-}
-
-/// Reads a user inside a write transaction (what a decision reads about its actor), or `None`.
-#[instrument(skip_all, fields(%user_id))]
-pub async fn get_user_in(tx: &mut Tx, user_id: UserId) -> Result<Option<UserRecord>, StoreError> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-    let row: Option<UserRow> = on_tx!(tx, |conn| {
-        sqlx::query_as(&sql)
-            .bind(user_id.to_string())
-            .fetch_optional(conn)
-            .await
-    })?;
-    row.map(UserRecord::try_from).transpose()
-}
-
-/// Finds the user with this address (after normalization) inside a write transaction.
-#[instrument(skip_all)]
-pub async fn find_user_by_email_in(
-    tx: &mut Tx,
-    email: &str,
-) -> Result<Option<UserRecord>, StoreError> {
-    let email = normalize_email(email);
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-    let row: Option<UserRow> = on_tx!(tx, |conn| {
-        sqlx::query_as(&sql).bind(&email).fetch_optional(conn).await
-    })?;
-    row.map(UserRecord::try_from).transpose()
 }

@@ -11,45 +11,38 @@ pub mod tokens;
 
 use std::sync::Arc;
 
-use entente_app::api::services::{
-    BackendResult, BoxFuture, NewUserForm, SetPasswordError, UsersError, UsersService,
-};
+use entente_app::api::services::{BackendResult, BoxFuture};
 use entente_app::api::session::CurrentUser;
 use entente_app::api::users::AccountUser;
+use entente_app::api::users::port::{NewUserForm, SetPasswordError, UsersError, UsersService};
 use entente_core::users::{TargetUser, UserChange, check_keeps_an_administrator};
-use entente_core::{Email, NewPassword, PersonName, Profile, Timestamp, UserId};
+use entente_core::{Email, NewPassword, PersonName, Profile, UserId};
 use tokio::sync::Notify;
 
 use crate::auth::service::Cause;
+use crate::mail::links::Links;
 use crate::mail::templates;
 use crate::store::password_tokens::{self, TokenPurpose};
-use crate::store::users::{self, UserRecord};
-use crate::store::{Store, StoreError, Tx, contacts, now_unix_seconds, outbox};
+use crate::store::users::{self, NewUser, UserRecord};
+use crate::store::{Conflict, Store, Tx, contacts, now, outbox};
 
 /// The users service around the one store.
 pub struct StoreUsers {
     store: Store,
-    /// Where people reach the service, for the links in emails.
-    public_url: url::Url,
+    /// Where the links in emails point.
+    links: Links,
     /// Wakes the mail worker after a commit that enqueued an email.
     mail_wake: Arc<Notify>,
 }
 
 impl StoreUsers {
-    /// Wraps the store opened at start-up, the public URL for links and the mail worker's bell.
-    pub fn new(store: Store, public_url: url::Url, mail_wake: Arc<Notify>) -> Self {
+    /// Wraps the store opened at start-up, the links for emails and the mail worker's bell.
+    pub fn new(store: Store, links: Links, mail_wake: Arc<Notify>) -> Self {
         Self {
             store,
-            public_url,
+            links,
             mail_wake,
         }
-    }
-
-    /// The absolute link to the set-password page for `secret`.
-    fn set_password_link(&self, secret: &str) -> Result<url::Url, url::ParseError> {
-        let mut link = self.public_url.join("/set-password")?;
-        link.query_pairs_mut().append_pair("token", secret);
-        Ok(link)
     }
 }
 
@@ -67,24 +60,16 @@ fn require_administrator(actor: &CurrentUser) -> Result<(), UsersError> {
     }
 }
 
-/// Maps a stored value that no longer parses to an internal [`StoreError::Corrupt`].
-fn corrupt<E>(column: &'static str) -> impl FnOnce(E) -> UsersError {
-    move |_| internal(StoreError::Corrupt { column })
-}
-
-/// Reads a stored user as the Users page shows them.
-fn account_user(record: &UserRecord) -> Result<AccountUser, UsersError> {
-    Ok(AccountUser {
-        user_id: record.id.into(),
-        name: PersonName::parse(&record.name).map_err(corrupt("users.name"))?,
-        email: Email::parse(&record.email).map_err(corrupt("users.email"))?,
-        profile: record
-            .profile
-            .parse::<Profile>()
-            .map_err(corrupt("users.profile"))?,
+/// A stored user as the Users page shows them.
+fn account_user(record: UserRecord) -> AccountUser {
+    AccountUser {
+        user_id: record.id,
+        name: record.name,
+        email: record.email,
+        profile: record.profile,
         active: record.active,
         has_password: record.password_hash.is_some(),
-    })
+    }
 }
 
 /// The user `user_id` of the actor's account, read in `tx`; another account's user, like an
@@ -94,21 +79,21 @@ async fn user_in_account(
     actor: &CurrentUser,
     user_id: UserId,
 ) -> Result<AccountUser, UsersError> {
-    let record = users::get_user_in_account(tx, actor.account_id.as_uuid(), user_id.as_uuid())
+    let record = users::get_user_in_account(tx, actor.account_id, user_id)
         .await
         .map_err(internal)?
         .ok_or(UsersError::NotFound)?;
-    account_user(&record)
+    Ok(account_user(record))
 }
 
 impl StoreUsers {
     #[tracing::instrument(skip_all, fields(account_id = %actor.account_id))]
     async fn list_users(&self, actor: CurrentUser) -> Result<Vec<AccountUser>, UsersError> {
         require_administrator(&actor)?;
-        let records = users::list_users(&self.store, actor.account_id.as_uuid())
+        let records = users::list_users(&self.store, actor.account_id)
             .await
             .map_err(internal)?;
-        records.iter().map(account_user).collect()
+        Ok(records.into_iter().map(account_user).collect())
     }
 
     #[tracing::instrument(skip_all, fields(account_id = %actor.account_id, profile = %form.profile))]
@@ -118,30 +103,31 @@ impl StoreUsers {
         form: NewUserForm,
     ) -> Result<AccountUser, UsersError> {
         require_administrator(&actor)?;
-        let now = now_unix_seconds();
+        let now = now();
         let token = tokens::issue_token().map_err(|error| internal(error.to_string()))?;
-        let link = self.set_password_link(&token.secret).map_err(internal)?;
+        let link = self.links.set_password(&token.secret);
         let mut tx = self.store.begin_write().await.map_err(internal)?;
-        let user_id = users::create_user(
-            &mut tx,
-            actor.account_id.as_uuid(),
-            form.name.as_str(),
-            form.email.as_str(),
-            form.profile.as_str(),
-            None,
-        )
-        .await
-        .map_err(|error| match error {
-            StoreError::EmailTaken => UsersError::EmailTaken,
-            other => internal(other),
-        })?;
+        let new_user = NewUser {
+            account_id: actor.account_id,
+            name: &form.name,
+            email: &form.email,
+            profile: form.profile,
+            password_hash: None,
+        };
+        let user_id =
+            users::create_user(&mut tx, new_user, now)
+                .await
+                .map_err(|error| match error.conflict() {
+                    Some(Conflict::EmailTaken) => UsersError::EmailTaken,
+                    _ => internal(error),
+                })?;
         password_tokens::insert_token(
             &mut tx,
             &token.hash,
             user_id,
             TokenPurpose::Invitation,
-            now,
-            now + tokens::INVITATION_LIFETIME_SECS,
+            now.0,
+            now.0 + tokens::INVITATION_LIFETIME_SECS,
         )
         .await
         .map_err(internal)?;
@@ -151,17 +137,17 @@ impl StoreUsers {
             actor.account_name.as_str(),
             &link,
         );
-        outbox::enqueue(&mut tx, &email, now)
+        outbox::enqueue(&mut tx, &email, now.0)
             .await
             .map_err(internal)?;
-        contacts::sync_user_added(&mut tx, user_id.into(), Timestamp(now))
+        contacts::sync_user_added(&mut tx, user_id, now)
             .await
             .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         self.mail_wake.notify_one();
         tracing::info!(%user_id, "user added and invited");
         Ok(AccountUser {
-            user_id: user_id.into(),
+            user_id,
             name: form.name,
             email: form.email,
             profile: form.profile,
@@ -178,14 +164,14 @@ impl StoreUsers {
         name: PersonName,
     ) -> Result<AccountUser, UsersError> {
         require_administrator(&actor)?;
-        let now = now_unix_seconds();
+        let now = now();
         let mut tx = self.store.begin_write().await.map_err(internal)?;
         let mut user = user_in_account(&mut tx, &actor, user_id).await?;
         if user.name != name {
-            users::set_name(&mut tx, user_id.as_uuid(), name.as_str())
+            users::set_name(&mut tx, user_id, &name, now)
                 .await
                 .map_err(internal)?;
-            contacts::sync_user_renamed(&mut tx, user_id, Timestamp(now))
+            contacts::sync_user_renamed(&mut tx, user_id, now)
                 .await
                 .map_err(internal)?;
             user.name = name;
@@ -204,10 +190,9 @@ impl StoreUsers {
         change: UserChange,
     ) -> Result<AccountUser, UsersError> {
         require_administrator(&actor)?;
-        let account_id = actor.account_id.as_uuid();
-        let now = now_unix_seconds();
+        let now = now();
         let mut tx = self.store.begin_write().await.map_err(internal)?;
-        let administrators = users::lock_and_count_active_administrators(&mut tx, account_id)
+        let administrators = users::lock_and_count_active_administrators(&mut tx, actor.account_id)
             .await
             .map_err(internal)?;
         let mut user = user_in_account(&mut tx, &actor, user_id).await?;
@@ -216,28 +201,27 @@ impl StoreUsers {
             active: user.active,
         };
         check_keeps_an_administrator(target, change, administrators)?;
-        let uuid = user_id.as_uuid();
         match change {
             UserChange::ChangeProfile(profile) => {
-                users::set_profile(&mut tx, uuid, profile.as_str())
+                users::set_profile(&mut tx, user_id, profile, now)
                     .await
                     .map_err(internal)?;
                 user.profile = profile;
             }
             UserChange::Deactivate if user.active => {
-                users::set_active(&mut tx, uuid, false)
+                users::set_active(&mut tx, user_id, false, now)
                     .await
                     .map_err(internal)?;
-                contacts::sync_user_deactivated(&mut tx, user_id, Timestamp(now))
+                contacts::sync_user_deactivated(&mut tx, user_id, now)
                     .await
                     .map_err(internal)?;
                 user.active = false;
             }
             UserChange::Reactivate if !user.active => {
-                users::set_active(&mut tx, uuid, true)
+                users::set_active(&mut tx, user_id, true, now)
                     .await
                     .map_err(internal)?;
-                contacts::sync_user_reactivated(&mut tx, user_id, Timestamp(now))
+                contacts::sync_user_reactivated(&mut tx, user_id, now)
                     .await
                     .map_err(internal)?;
                 user.active = true;

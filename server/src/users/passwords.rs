@@ -1,6 +1,7 @@
 //! Set-password links: using a token once to set a password, and "Forgot your password?".
 
-use entente_app::api::services::{BackendResult, SetPasswordError};
+use entente_app::api::services::BackendResult;
+use entente_app::api::users::port::SetPasswordError;
 use entente_core::sign_in::{PASSWORD_RESET_WINDOW_SECONDS, may_send_password_reset};
 use entente_core::{Email, NewPassword};
 
@@ -8,7 +9,7 @@ use super::{StoreUsers, tokens};
 use crate::auth::service::hash_password;
 use crate::mail::templates;
 use crate::store::password_tokens::{self, TokenPurpose};
-use crate::store::{now_unix_seconds, outbox, users};
+use crate::store::{now, outbox, users};
 
 /// Uses `secret` once: in one transaction the token is marked used, the password hash stored
 /// and the user's other open tokens retired. A token that does not work changes nothing.
@@ -25,27 +26,27 @@ pub(super) async fn set_password(
     let password_hash = hash_password(password.expose().to_owned())
         .await
         .map_err(internal)?;
-    let now = now_unix_seconds();
+    let now = now();
     let mut tx = service
         .store
         .begin_write()
         .await
         .map_err(|error| internal(error.into()))?;
-    let Some(user_id) = password_tokens::use_token(&mut tx, &token_hash, now)
+    let Some(user_id) = password_tokens::use_token(&mut tx, &token_hash, now.0)
         .await
         .map_err(|error| internal(error.into()))?
     else {
         tracing::info!("set-password token refused");
         return Err(SetPasswordError::InvalidToken);
     };
-    let stored = users::set_password_hash(&mut tx, user_id, &password_hash)
+    let stored = users::set_password_hash(&mut tx, user_id, &password_hash, now)
         .await
         .map_err(|error| internal(error.into()))?;
     if !stored {
         tracing::info!(%user_id, "set-password token of a deactivated user refused");
         return Err(SetPasswordError::InvalidToken);
     }
-    password_tokens::retire_tokens_of_user(&mut tx, user_id, now)
+    password_tokens::retire_tokens_of_user(&mut tx, user_id, now.0)
         .await
         .map_err(|error| internal(error.into()))?;
     tx.commit().await.map_err(|error| internal(error.into()))?;
@@ -60,15 +61,15 @@ pub(super) async fn request_password_reset(
     service: &StoreUsers,
     email: Email,
 ) -> BackendResult<()> {
-    let Some(user) = users::find_user_by_email(&service.store, email.as_str()).await? else {
+    let Some(user) = users::find_user_by_email(&service.store, &email).await? else {
         return Ok(());
     };
     if !user.active {
         return Ok(());
     }
-    let now = now_unix_seconds();
+    let now = now().0;
     let token = tokens::issue_token().map_err(|error| error.to_string())?;
-    let link = service.set_password_link(&token.secret)?;
+    let link = service.links.set_password(&token.secret);
     let mut tx = service.store.begin_write().await?;
     let since = now - PASSWORD_RESET_WINDOW_SECONDS;
     let recent =
@@ -86,7 +87,7 @@ pub(super) async fn request_password_reset(
         now + tokens::RESET_LIFETIME_SECS,
     )
     .await?;
-    let message = templates::password_reset(&user.email, &user.name, &link);
+    let message = templates::password_reset(user.email.as_str(), user.name.as_str(), &link);
     outbox::enqueue(&mut tx, &message, now).await?;
     tx.commit().await?;
     service.mail_wake.notify_one();

@@ -1,93 +1,39 @@
 //! Sign-up, sign-in, sessions and the failed sign-in throttle, through the real router on both engines.
 //!
-//! Server functions are called the way a form without JavaScript (or the WASM client) calls
-//! them: a same-origin `application/x-www-form-urlencoded` POST to `/api/<endpoint>`.
+//! Server functions are called typed, the way the WASM client calls them; the posts without
+//! JavaScript and from another site are sent as the raw requests they are.
 
+use entente_app::api::auth::{FetchCurrentUser, SignIn, SignOut, SignUp};
+use entente_app::error::AppError;
+use entente_core::Profile;
 use entente_server::store::{Store, users};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, SET_COOKIE};
-use serde_json::Value;
 
-use crate::app::{TestApp, call, spawn_app, spawn_app_with};
-use crate::helpers::{both_engines, fetch_count};
+use crate::support::app::{TestApp, spawn_app, spawn_app_with};
+use crate::support::both_engines;
+use crate::support::engines::fetch_count;
+use crate::support::fixtures::{
+    LOCKED, PASSWORD, WRONG_OR_UNKNOWN, browser, client_with_cookie, session_cookie, stored_user,
+};
 
-pub(crate) const PASSWORD: &str = "correct horse battery";
-pub(crate) const WRONG_OR_UNKNOWN: &str = "The email or password is not correct.";
+const NORA: &str = "nora@northwind.example";
 
-/// A client that keeps cookies like a browser and shows redirects instead of following them.
-pub(crate) fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("build an HTTP client")
+/// Nora's sign-up of Northwind Studio, typed with this `email`.
+fn nora_signs_up(email: &str) -> SignUp {
+    SignUp {
+        account_name: "Northwind Studio".to_owned(),
+        name: "Nora Lindqvist".to_owned(),
+        email: email.to_owned(),
+        password: PASSWORD.to_owned(),
+    }
 }
 
-pub(crate) async fn sign_up(
-    app: &TestApp,
-    client: &reqwest::Client,
-    email: &str,
-) -> reqwest::Response {
-    call(
-        app,
-        client,
-        "sign_up",
-        &[
-            ("account_name", "Northwind Studio"),
-            ("name", "Nora Lindqvist"),
-            ("email", email),
-            ("password", PASSWORD),
-        ],
-    )
-    .await
-}
-
-pub(crate) async fn sign_in(
-    app: &TestApp,
-    client: &reqwest::Client,
-    email: &str,
-    password: &str,
-) -> reqwest::Response {
-    call(
-        app,
-        client,
-        "sign_in",
-        &[("email", email), ("password", password)],
-    )
-    .await
-}
-
-/// The JSON `current_user` answers for this client (`null` when signed out).
-pub(crate) async fn current_user(app: &TestApp, client: &reqwest::Client) -> Value {
-    let response = call(app, client, "current_user", &[]).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.expect("JSON")
-}
-
-/// The message of the refused field `field` in an `AppError::InvalidFields` answer.
-pub(crate) async fn field_error(response: reqwest::Response, field: &str) -> String {
-    assert_eq!(
-        response.status(),
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "an error answer"
-    );
-    let body: Value = response.json().await.expect("a JSON error");
-    body["InvalidFields"]
-        .as_array()
-        .and_then(|errors| errors.iter().find(|error| error["field"] == field))
-        .and_then(|error| error["message"].as_str())
-        .unwrap_or_else(|| panic!("no error for {field} in {body}"))
-        .to_string()
-}
-
-/// The session cookie line of a response, if it sets one.
-pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
+/// Signs Nora up on `client` and returns the headers of the answer (its session cookie).
+async fn sign_up_nora(app: &TestApp, client: &reqwest::Client) -> HeaderMap {
+    let (headers, signed_up) = app.call_with_headers(client, nora_signs_up(NORA)).await;
+    signed_up.expect("sign-up");
     headers
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find(|line| line.starts_with("entente_session="))
-        .map(str::to_string)
 }
 
 /// The `name=value` part of a cookie line.
@@ -95,49 +41,37 @@ fn cookie_pair(line: &str) -> String {
     line.split(';').next().unwrap_or_default().to_string()
 }
 
-/// `current_user` for a request that carries exactly this cookie and nothing else.
-async fn current_user_with_cookie(app: &TestApp, cookie_pair: &str) -> Value {
-    let response = app
-        .client
-        .post(app.url("/api/current_user"))
-        .header("origin", &app.address)
-        .header("cookie", cookie_pair)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("")
-        .send()
-        .await
-        .unwrap();
-    response.json().await.unwrap()
+/// The name of the user a request carrying only this cookie is signed in as, if any.
+async fn signed_in_name_with_cookie(app: &TestApp, cookie_pair: &str) -> Option<String> {
+    let user = app.current_user(&client_with_cookie(cookie_pair)).await;
+    user.map(|user| user.name.as_str().to_owned())
 }
 
 both_engines! {
     async fn sign_up_creates_the_account_and_its_administrator_and_signs_in(store: Store) {
         let app = spawn_app(store).await;
         let client = browser();
-        assert_eq!(current_user(&app, &client).await, Value::Null);
+        assert_eq!(app.current_user(&client).await, None);
 
-        let response = sign_up(&app, &client, "Nora@Northwind.example").await;
-        assert_eq!(response.status(), StatusCode::OK);
-        let cookie = session_cookie(response.headers()).expect("a session cookie");
+        let (headers, signed_up) = app.call_with_headers(&client, nora_signs_up("Nora@Northwind.example")).await;
+        signed_up.expect("sign-up");
+        let cookie = session_cookie(&headers).expect("a session cookie");
         assert!(cookie.contains("HttpOnly"), "{cookie}");
         assert!(cookie.contains("SameSite=Lax"), "{cookie}");
         assert!(cookie.contains("Path=/"), "{cookie}");
         assert!(!cookie.contains("Secure"), "plain HTTP: {cookie}");
 
-        let user = current_user(&app, &client).await;
-        assert_eq!(user["name"], "Nora Lindqvist");
-        assert_eq!(user["account_name"], "Northwind Studio");
-        assert_eq!(user["email"], "nora@northwind.example");
-        assert_eq!(user["profile"], "administrator");
+        let user = app.current_user(&client).await.expect("signed in");
+        assert_eq!(user.name.as_str(), "Nora Lindqvist");
+        assert_eq!(user.account_name.as_str(), "Northwind Studio");
+        assert_eq!(user.email.as_str(), NORA);
+        assert_eq!(user.profile, Profile::Administrator);
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM accounts").await, 1);
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM users").await, 1);
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM sessions").await, 1);
 
         // The stored hash is Argon2, never the password.
-        let stored = users::find_user_by_email(&app.store, "nora@northwind.example")
-            .await
-            .unwrap()
-            .unwrap();
+        let stored = stored_user(&app.store, NORA).await;
         let hash = stored.password_hash.expect("a hash");
         assert!(hash.starts_with("$argon2"), "{hash}");
         assert!(!hash.contains(PASSWORD));
@@ -145,32 +79,28 @@ both_engines! {
 
     async fn sign_up_without_javascript_redirects_home(store: Store) {
         let app = spawn_app(store).await;
-        let response = browser()
-            .post(app.url("/api/sign_up"))
-            .header("origin", &app.address)
-            .header("accept", "text/html")
-            .header("referer", app.url("/sign-up"))
-            .form(&[
-                ("account_name", "Acme Print"),
-                ("name", "Alex Moreau"),
-                ("email", "alex@acme.example"),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let fields = [
+            ("account_name", "Acme Print"),
+            ("name", "Alex Moreau"),
+            ("email", "alex@acme.example"),
+            ("password", PASSWORD),
+        ];
+        let response = app.post_html_form(&browser(), "/api/sign_up", &fields, "/sign-up").await;
         assert_eq!(response.status(), StatusCode::FOUND);
         assert_eq!(response.headers()["location"], "/");
     }
 
     async fn sign_up_refuses_a_taken_email_and_writes_nothing(store: Store) {
         let app = spawn_app(store).await;
-        assert_eq!(sign_up(&app, &browser(), "nora@northwind.example").await.status(), StatusCode::OK);
+        app.sign_up("Northwind Studio", NORA).await;
 
-        let again = sign_up(&app, &browser(), " NORA@northwind.example ").await;
+        let again = app.call(&browser(), nora_signs_up(" NORA@northwind.example ")).await.unwrap_err();
         assert_eq!(
-            field_error(again, "email").await,
-            "This email address is already used. Sign in instead, or use another address."
+            again.with_status(StatusCode::CONFLICT),
+            AppError::field_conflict(
+                "email",
+                "This email address is already used. Sign in instead, or use another address."
+            )
         );
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM accounts").await, 1);
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM users").await, 1);
@@ -178,37 +108,23 @@ both_engines! {
 
     async fn sign_up_refuses_malformed_fields_with_their_sentences(store: Store) {
         let app = spawn_app(store).await;
-        let long_name = "N".repeat(101);
-        let response = call(
-            &app,
-            &browser(),
-            "sign_up",
-            &[
-                ("account_name", "Acme Print"),
-                ("name", &long_name),
-                ("email", "not-an-email"),
-                ("password", "short"),
-            ],
-        )
-        .await;
-        let body = response.text().await.unwrap();
-        let errors: Value = serde_json::from_str(&body).unwrap();
-        let message = |field: &str| {
-            errors["InvalidFields"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|error| error["field"] == field)
-                .map(|error| error["message"].as_str().unwrap().to_string())
+        let malformed = SignUp {
+            account_name: "Acme Print".to_owned(),
+            name: "N".repeat(101),
+            email: "not-an-email".to_owned(),
+            password: "short".to_owned(),
         };
-        assert_eq!(message("account_name"), None);
-        assert_eq!(message("name").as_deref(), Some("This name is too long (at most 100 characters)."));
+        let refused = app.call(&browser(), malformed).await.unwrap_err();
+        let error = refused.with_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(matches!(error, AppError::InvalidFields(_)), "{error:?}");
+        assert_eq!(error.message_for("account_name"), None);
+        assert_eq!(error.message_for("name").as_deref(), Some("This name is too long (at most 100 characters)."));
         assert_eq!(
-            message("email").as_deref(),
+            error.message_for("email").as_deref(),
             Some("An email address needs an @, as in name@example.com.")
         );
         assert_eq!(
-            message("password").as_deref(),
+            error.message_for("password").as_deref(),
             Some("Your password must have at least 10 characters.")
         );
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM accounts").await, 0);
@@ -216,41 +132,41 @@ both_engines! {
 
     async fn wrong_password_and_unknown_email_get_the_same_answer(store: Store) {
         let app = spawn_app(store).await;
-        sign_up(&app, &browser(), "nora@northwind.example").await;
+        app.sign_up("Northwind Studio", NORA).await;
 
-        let wrong_password = sign_in(&app, &browser(), "nora@northwind.example", "not the password").await;
-        let unknown_email = sign_in(&app, &browser(), "nobody@northwind.example", PASSWORD).await;
-        assert_eq!(field_error(wrong_password, "password").await, WRONG_OR_UNKNOWN);
-        assert_eq!(field_error(unknown_email, "password").await, WRONG_OR_UNKNOWN);
+        let wrong_password = app.sign_in(&browser(), NORA, "not the password").await.unwrap_err();
+        let unknown_email = app.sign_in(&browser(), "nobody@northwind.example", PASSWORD).await.unwrap_err();
+        for refused in [wrong_password, unknown_email] {
+            assert_eq!(
+                refused.with_status(StatusCode::UNPROCESSABLE_ENTITY),
+                AppError::field("password", WRONG_OR_UNKNOWN)
+            );
+        }
     }
 
     async fn sign_in_starts_a_new_session_id(store: Store) {
         let app = spawn_app(store).await;
         let client = browser();
-        let first = sign_up(&app, &client, "nora@northwind.example").await;
-        let first_cookie = cookie_pair(&session_cookie(first.headers()).unwrap());
+        let first = sign_up_nora(&app, &client).await;
+        let first_cookie = cookie_pair(&session_cookie(&first).unwrap());
 
-        let again = sign_in(&app, &client, "NORA@northwind.example", PASSWORD).await;
-        assert_eq!(again.status(), StatusCode::OK);
-        let second_cookie = cookie_pair(&session_cookie(again.headers()).expect("a new cookie"));
+        let sign_in = SignIn { email: "NORA@northwind.example".to_owned(), password: PASSWORD.to_owned(), next: None };
+        let (again, signed_in) = app.call_with_headers(&client, sign_in).await;
+        assert_eq!(signed_in.expect("sign-in").email.as_str(), NORA);
+        let second_cookie = cookie_pair(&session_cookie(&again).expect("a new cookie"));
         assert_ne!(first_cookie, second_cookie, "the session id changes at sign-in");
-        assert_eq!(current_user(&app, &client).await["name"], "Nora Lindqvist");
-        assert_eq!(current_user_with_cookie(&app, &second_cookie).await["name"], "Nora Lindqvist");
-        assert_eq!(current_user_with_cookie(&app, &first_cookie).await, Value::Null);
+        let user = app.current_user(&client).await.expect("signed in");
+        assert_eq!(user.name.as_str(), "Nora Lindqvist");
+        assert_eq!(signed_in_name_with_cookie(&app, &second_cookie).await.as_deref(), Some("Nora Lindqvist"));
+        assert_eq!(signed_in_name_with_cookie(&app, &first_cookie).await, None);
     }
 
     async fn sign_in_redirects_to_a_local_next_path_only(store: Store) {
         let app = spawn_app(store).await;
-        sign_up(&app, &browser(), "nora@northwind.example").await;
+        app.sign_up("Northwind Studio", NORA).await;
         for (next, expected) in [("/contacts", "/contacts"), ("//evil.example", "/"), ("https://evil.example", "/")] {
-            let response = browser()
-                .post(app.url("/api/sign_in"))
-                .header("origin", &app.address)
-                .header("accept", "text/html")
-                .form(&[("email", "nora@northwind.example"), ("password", PASSWORD), ("next", next)])
-                .send()
-                .await
-                .unwrap();
+            let fields = [("email", NORA), ("password", PASSWORD), ("next", next)];
+            let response = app.post_html_form(&browser(), "/api/sign_in", &fields, "/sign-in").await;
             assert_eq!(response.status(), StatusCode::FOUND, "{next}");
             assert_eq!(response.headers()["location"], expected, "{next}");
         }
@@ -259,63 +175,55 @@ both_engines! {
     async fn sign_out_ends_the_session_on_the_server(store: Store) {
         let app = spawn_app(store).await;
         let client = browser();
-        let response = sign_up(&app, &client, "nora@northwind.example").await;
-        let cookie = cookie_pair(&session_cookie(response.headers()).unwrap());
+        let signed_up = sign_up_nora(&app, &client).await;
+        let cookie = cookie_pair(&session_cookie(&signed_up).unwrap());
 
-        let response = call(&app, &client, "sign_out", &[]).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(current_user(&app, &client).await, Value::Null);
-        assert_eq!(current_user_with_cookie(&app, &cookie).await, Value::Null, "replaying the old cookie");
+        app.call(&client, SignOut {}).await.expect("sign-out");
+        assert_eq!(app.current_user(&client).await, None);
+        assert_eq!(signed_in_name_with_cookie(&app, &cookie).await, None, "replaying the old cookie");
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM sessions").await, 0);
     }
 
     async fn five_failures_lock_the_address_even_for_the_right_password(store: Store) {
         let app = spawn_app(store).await;
-        sign_up(&app, &browser(), "nora@northwind.example").await;
-        call(
-            &app,
-            &browser(),
-            "sign_up",
-            &[("account_name", "Acme Print"), ("name", "Alex Moreau"), ("email", "alex@acme.example"), ("password", PASSWORD)],
-        )
-        .await;
+        app.sign_up("Northwind Studio", NORA).await;
+        app.sign_up("Acme Print", "alex@acme.example").await;
 
         for attempt in 1..=5 {
-            let response = sign_in(&app, &browser(), "nora@northwind.example", "wrong password").await;
-            assert_eq!(field_error(response, "password").await, WRONG_OR_UNKNOWN, "attempt {attempt}");
+            let refused = app.sign_in(&browser(), NORA, "wrong password").await.unwrap_err();
+            assert_eq!(
+                refused.with_status(StatusCode::UNPROCESSABLE_ENTITY),
+                AppError::field("password", WRONG_OR_UNKNOWN),
+                "attempt {attempt}"
+            );
         }
         let client = browser();
-        let sixth = sign_in(&app, &client, "Nora@Northwind.example", PASSWORD).await;
-        assert_eq!(
-            field_error(sixth, "password").await,
-            "Too many failed attempts. Try again in 15 minutes."
-        );
-        assert_eq!(current_user(&app, &client).await, Value::Null);
+        let sixth = app.sign_in(&client, "Nora@Northwind.example", PASSWORD).await.unwrap_err();
+        assert_eq!(sixth.with_status(StatusCode::TOO_MANY_REQUESTS), AppError::TooManyRequests(LOCKED.to_owned()));
+        assert_eq!(app.current_user(&client).await, None);
 
         let other = browser();
-        assert_eq!(sign_in(&app, &other, "alex@acme.example", PASSWORD).await.status(), StatusCode::OK);
-        assert_eq!(current_user(&app, &other).await["name"], "Alex Moreau");
+        app.sign_in(&other, "alex@acme.example", PASSWORD).await.expect("another address signs in");
+        let alex = app.current_user(&other).await.expect("signed in");
+        assert_eq!(alex.email.as_str(), "alex@acme.example");
     }
 
     async fn a_deactivated_user_is_signed_out_at_the_next_request(store: Store) {
         let app = spawn_app(store).await;
-        let client = browser();
-        sign_up(&app, &client, "nora@northwind.example").await;
-        let user = current_user(&app, &client).await;
-        let user_id: uuid::Uuid = user["user_id"].as_str().unwrap().parse().unwrap();
+        let northwind = app.sign_up("Northwind Studio", NORA).await;
 
         let mut tx = app.store.begin_write().await.unwrap();
-        assert!(users::set_active(&mut tx, user_id, false).await.unwrap());
+        assert!(users::set_active(&mut tx, northwind.admin_id, false, entente_server::store::now()).await.unwrap());
         tx.commit().await.unwrap();
 
-        let response = call(&app, &client, "current_user", &[]).await;
-        let removal = session_cookie(response.headers()).expect("the cookie is removed");
+        let (headers, user) = app.call_with_headers(&northwind.admin, FetchCurrentUser {}).await;
+        let removal = session_cookie(&headers).expect("the cookie is removed");
         assert!(removal.contains("Max-Age=0") || removal.contains("Expires="), "{removal}");
-        assert_eq!(response.json::<Value>().await.unwrap(), Value::Null);
+        assert_eq!(user.expect("current_user answers"), None);
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM sessions").await, 0);
 
-        let again = sign_in(&app, &browser(), "nora@northwind.example", PASSWORD).await;
-        assert_eq!(field_error(again, "password").await, WRONG_OR_UNKNOWN);
+        let again = app.sign_in(&browser(), NORA, PASSWORD).await.unwrap_err();
+        assert_eq!(again.with_status(StatusCode::UNPROCESSABLE_ENTITY), AppError::field("password", WRONG_OR_UNKNOWN));
     }
 
     async fn cross_site_sign_in_is_refused(store: Store) {
@@ -323,7 +231,7 @@ both_engines! {
         let response = browser()
             .post(app.url("/api/sign_in"))
             .header("origin", "https://evil.example")
-            .form(&[("email", "nora@northwind.example"), ("password", PASSWORD)])
+            .form(&[("email", NORA), ("password", PASSWORD)])
             .send()
             .await
             .unwrap();
@@ -362,10 +270,8 @@ both_engines! {
     async fn behind_https_the_cookie_is_secure_and_host_prefixed(store: Store) {
         let public_url = url::Url::parse("https://entente.example").unwrap();
         let app = spawn_app_with(store, |args| args.public_url = Some(public_url)).await;
-        let response = sign_up(&app, &browser(), "nora@northwind.example").await;
-        assert_eq!(response.status(), StatusCode::OK);
-        let cookie = response
-            .headers()
+        let headers = sign_up_nora(&app, &browser()).await;
+        let cookie = headers
             .get_all(SET_COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok())

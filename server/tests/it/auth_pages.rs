@@ -4,15 +4,16 @@
 use entente_server::store::Store;
 use reqwest::StatusCode;
 
-use crate::app::spawn_app;
-use crate::auth::{PASSWORD, WRONG_OR_UNKNOWN, browser, sign_up};
-use crate::helpers::both_engines;
+use crate::support::app::spawn_app;
+use crate::support::both_engines;
+use crate::support::fixtures::{PASSWORD, WRONG_OR_UNKNOWN, browser};
 
 both_engines! {
     async fn sign_in_and_sign_up_pages_render_their_labelled_forms(store: Store) {
         let app = spawn_app(store).await;
         let client = browser();
-        let html = crate::app::html(client.get(app.url("/sign-in")).send().await.unwrap()).await;
+        let (status, html) = app.page(&client, "/sign-in").await;
+        assert_eq!(status, StatusCode::OK);
         assert!(html.contains("<title>Sign in · Entente</title>"), "{html}");
         assert!(html.contains(r#"action="/api/sign_in""#), "{html}");
         for text in [">Email</label>", ">Password</label>", ">Sign in</button>", r#"href="/sign-up""#] {
@@ -20,7 +21,8 @@ both_engines! {
         }
         assert!(html.contains(r#"href="/forgot-password""#), "{html}");
 
-        let html = crate::app::html(client.get(app.url("/sign-up")).send().await.unwrap()).await;
+        let (status, html) = app.page(&client, "/sign-up").await;
+        assert_eq!(status, StatusCode::OK);
         assert!(html.contains(r#"action="/api/sign_up""#), "{html}");
         for text in [">Organization name</label>", ">Your name</label>", ">Email</label>", ">Password</label>", ">Sign up</button>"] {
             assert!(html.contains(text), "{text} in {html}");
@@ -29,11 +31,12 @@ both_engines! {
 
     async fn signed_in_pages_greet_the_user_and_send_them_home_from_sign_in(store: Store) {
         let app = spawn_app(store).await;
-        let client = browser();
-        sign_up(&app, &client, "nora@northwind.example").await;
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let client = &northwind.admin;
 
-        let html = crate::app::html(client.get(app.url("/")).send().await.unwrap()).await;
-        assert!(html.contains("Signed in as Nora Lindqvist, Northwind Studio"), "{html}");
+        let (_, html) = app.page(client, "/").await;
+        let greeting = format!("Signed in as First Admin, {}", northwind.name);
+        assert!(html.contains(&greeting), "{greeting} in {html}");
         assert!(html.contains(r#"action="/api/sign_out""#), "{html}");
         assert!(html.contains(">Sign out</button>"), "{html}");
 
@@ -53,19 +56,12 @@ both_engines! {
     async fn a_refused_form_post_without_javascript_shows_the_sentence_on_the_page(store: Store) {
         let app = spawn_app(store).await;
         let client = browser();
-        let response = client
-            .post(app.url("/api/sign_in"))
-            .header("origin", &app.address)
-            .header("accept", "text/html")
-            .header("referer", app.url("/sign-in"))
-            .form(&[("email", "nobody@northwind.example"), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
+        let fields = [("email", "nobody@northwind.example"), ("password", PASSWORD)];
+        let response = app.post_html_form(&client, "/api/sign_in", &fields, "/sign-in").await;
         assert_eq!(response.status(), StatusCode::FOUND);
         let location = response.headers()["location"].to_str().unwrap().to_string();
         assert!(location.contains("/sign-in?"), "{location}");
-        let html = crate::app::html(client.get(&location).send().await.unwrap()).await;
+        let (_, html) = app.page(&client, &location).await;
         assert!(html.contains(WRONG_OR_UNKNOWN), "{html}");
     }
 }

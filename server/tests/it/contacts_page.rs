@@ -1,43 +1,53 @@
 //! The Contacts page and its server functions through the real router, on both engines:
 //! sign-in required, kinds and partner origin, add and remove, search and keyset page links.
 
+use entente_app::api::contacts::{AddContact, ListContacts, RemoveContact};
+use entente_app::error::AppError;
 use entente_server::store::Store;
 use entente_server::store::contacts as contacts_store;
 use reqwest::StatusCode;
-use serde_json::Value;
 
-use crate::app::{TestApp, call, spawn_app};
-use crate::auth::{browser, sign_up};
 use crate::contacts::{NOW, Org, add_user, change_user, email, end, name, org, partner};
-use crate::helpers::{both_engines, fetch_count};
+use crate::support::app::{TestApp, spawn_app};
+use crate::support::both_engines;
+use crate::support::calls::Refused;
+use crate::support::engines::fetch_count;
+use crate::support::fixtures::browser;
 
 const NORA: &str = "nora@northwind.example";
 const ALREADY_LISTED: &str = "This person is already in your contacts.";
 
-/// Signs up Northwind Studio with Nora as its Administrator; returns her browser and account.
+/// Signs up Northwind Studio with its Administrator at `NORA`; returns her browser and account.
 async fn signed_up(app: &TestApp) -> (reqwest::Client, Org) {
-    let client = browser();
-    sign_up(app, &client, NORA).await;
-    let response = call(app, &client, "current_user", &[]).await;
-    let user: Value = response.json().await.expect("JSON");
-    let id = |field: &str| user[field].as_str().expect("an id").to_owned();
-    let nora = Org {
-        id: id("account_id").parse().expect("an account id"),
-        admin: id("user_id").parse().expect("a user id"),
-    };
-    (client, nora)
+    let northwind = app.sign_up("Northwind Studio", NORA).await;
+    let org = Org::of(&northwind);
+    (northwind.admin, org)
 }
 
-/// The HTML a browser's navigation to `path` receives.
+/// The HTML of the page at `path` as `client` sees it, which must answer 200.
 async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
-    let response = client
-        .get(app.url(path))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK, "{path}");
-    crate::app::html(response).await
+    let (status, html) = app.page(client, path).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    html
+}
+
+/// Adds a contact by hand, as `client` does on the page.
+async fn add_contact(
+    app: &TestApp,
+    client: &reqwest::Client,
+    person: &str,
+    address: &str,
+) -> Result<(), Refused> {
+    let add = AddContact {
+        name: person.to_owned(),
+        email: address.to_owned(),
+    };
+    app.call(client, add).await
+}
+
+/// Removes the contact `id`, as `client` does on the page.
+async fn remove_contact(app: &TestApp, client: &reqwest::Client, id: &str) -> Result<(), Refused> {
+    app.call(client, RemoveContact { id: id.to_owned() }).await
 }
 
 /// Each contact row of the page as its visible text, tags removed and spaces collapsed.
@@ -73,18 +83,6 @@ fn link_href(html: &str, label: &str) -> Option<String> {
     Some(href[..href.find('"')?].replace("&amp;", "&"))
 }
 
-/// The message of the refused field `field` in an `AppError::InvalidFields` answer.
-async fn field_error(response: reqwest::Response, field: &str) -> String {
-    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let body: Value = response.json().await.expect("a JSON error");
-    body["InvalidFields"]
-        .as_array()
-        .and_then(|errors| errors.iter().find(|error| error["field"] == field))
-        .and_then(|error| error["message"].as_str())
-        .unwrap_or_else(|| panic!("no error for {field} in {body}"))
-        .to_owned()
-}
-
 /// Adds a hand-added contact of `account` directly through the store.
 async fn store_contact(store: &Store, account: &Org, person: &str, address: &str) -> String {
     let mut tx = store.begin_write().await.unwrap();
@@ -111,15 +109,15 @@ both_engines! {
         assert!(!home.contains(r#"href="/contacts""#), "no Contacts link when signed out: {home}");
 
         let id = uuid::Uuid::new_v4().to_string();
-        for (endpoint, fields) in [
-            ("contacts/list", vec![]),
-            ("contacts/add", vec![("name", "Carl Hand"), ("email", "carl@x.example")]),
-            ("contacts/remove", vec![("id", id.as_str())]),
-        ] {
-            let response = call(&app, &client, endpoint, &fields).await;
-            assert_ne!(response.status(), StatusCode::OK, "{endpoint}");
-            let body = response.text().await.unwrap();
-            assert!(body.contains("Unauthenticated"), "{endpoint}: {body}");
+        let list = ListContacts { q: None, after: None };
+        let answers = [
+            ("contacts/list", app.call(&client, list).await.map(drop)),
+            ("contacts/add", add_contact(&app, &client, "Carl Hand", "carl@x.example").await),
+            ("contacts/remove", remove_contact(&app, &client, &id).await),
+        ];
+        for (function, answer) in answers {
+            let refused = answer.expect_err(function);
+            assert_eq!(refused.with_status(StatusCode::UNAUTHORIZED), AppError::Unauthenticated, "{function}");
         }
         assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM contacts").await, 0);
     }
@@ -134,7 +132,7 @@ both_engines! {
         assert!(html.contains("<title>Contacts · Entente</title>"), "{html}");
         assert!(html.contains(r#"href="/contacts""#), "the navigation links here: {html}");
         assert_eq!(row_texts(&html), [
-            "Nora Lindqvist nora@northwind.example User",
+            "First Admin nora@northwind.example User",
             "Olle Berg olle@northwind.example User",
         ]);
         assert!(!html.contains("admin@globex.example"), "another account's users are not listed");
@@ -144,31 +142,29 @@ both_engines! {
     async fn contacts_page_adds_a_contact_and_refuses_a_duplicate_or_a_malformed_address(store: Store) {
         let app = spawn_app(store.clone()).await;
         let (client, _nora) = signed_up(&app).await;
-        let response = call(&app, &client, "contacts/add", &[("name", "Carl Hand"), ("email", "Carl@Elsewhere.example")]).await;
-        assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+        add_contact(&app, &client, "Carl Hand", "Carl@Elsewhere.example").await.expect("add Carl");
         let html = page(&app, &client, "/contacts").await;
         assert!(row_texts(&html).contains(&"Carl Hand carl@elsewhere.example Contact Remove".to_owned()), "{html}");
 
         for address in ["carl@elsewhere.example", NORA] {
-            let response = call(&app, &client, "contacts/add", &[("name", "Again"), ("email", address)]).await;
-            assert_eq!(field_error(response, "email").await, ALREADY_LISTED, "{address}");
+            let refused = add_contact(&app, &client, "Again", address).await.unwrap_err();
+            assert_eq!(
+                refused.with_status(StatusCode::CONFLICT),
+                AppError::field_conflict("email", ALREADY_LISTED),
+                "{address}"
+            );
         }
-        let response = call(&app, &client, "contacts/add", &[("name", "Dora"), ("email", "dora.example")]).await;
-        assert!(field_error(response, "email").await.contains('@'));
-        let response = call(&app, &client, "contacts/add", &[("name", " "), ("email", "dora@x.example")]).await;
-        field_error(response, "name").await;
+        let refused = add_contact(&app, &client, "Dora", "dora.example").await.unwrap_err();
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.field("email").contains('@'), "{refused:?}");
+        let refused = add_contact(&app, &client, " ", "dora@x.example").await.unwrap_err();
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        refused.field("name");
         assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM contacts").await, 1, "nothing more written");
 
         // Without JavaScript the form post comes back to the page it was sent from.
-        let response = client
-            .post(app.url("/api/contacts/add"))
-            .header("origin", &app.address)
-            .header("accept", "text/html")
-            .header("referer", app.url("/contacts?q=carl"))
-            .form(&[("name", "Dora Doe"), ("email", "dora@x.example")])
-            .send()
-            .await
-            .unwrap();
+        let fields = [("name", "Dora Doe"), ("email", "dora@x.example")];
+        let response = app.post_html_form(&client, "/api/contacts/add", &fields, "/contacts?q=carl").await;
         assert_eq!(response.status(), StatusCode::FOUND);
         assert_eq!(response.headers()["location"], app.url("/contacts?q=carl"));
         assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM contacts").await, 2);
@@ -182,15 +178,12 @@ both_engines! {
         let ours = store_contact(&store, &nora, "Our Contact", "ours@x.example").await;
 
         for id in [theirs.as_str(), "not-an-id", &uuid::Uuid::new_v4().to_string()] {
-            let response = call(&app, &client, "contacts/remove", &[("id", id)]).await;
-            assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "{id}");
-            let body = response.text().await.unwrap();
-            assert!(body.contains("NotFound"), "{id}: {body}");
+            let refused = remove_contact(&app, &client, id).await.unwrap_err();
+            assert_eq!(refused.with_status(StatusCode::NOT_FOUND), AppError::NotFound, "{id}");
         }
         assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM contacts").await, 2, "nothing changed");
 
-        let response = call(&app, &client, "contacts/remove", &[("id", &ours)]).await;
-        assert_eq!(response.status(), StatusCode::OK);
+        remove_contact(&app, &client, &ours).await.expect("remove our contact");
         let html = page(&app, &client, "/contacts").await;
         assert!(!html.contains("ours@x.example"), "{html}");
         assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM contacts").await, 1);
@@ -221,7 +214,7 @@ both_engines! {
         let first = page(&app, &client, "/contacts").await;
         let rows = row_texts(&first);
         assert_eq!(rows.len(), 50);
-        assert!(rows[0].starts_with("Nora Lindqvist") && rows[49].starts_with("Person 48"), "{rows:?}");
+        assert!(rows[0].starts_with("First Admin") && rows[49].starts_with("Person 48"), "{rows:?}");
         assert!(link_href(&first, "First page").is_none());
         let next = link_href(&first, "Next page").expect("a Next page link");
         assert!(next.starts_with("/contacts?after="), "{next}");
@@ -241,8 +234,8 @@ both_engines! {
         assert_eq!(rows.len(), 10);
         assert!(rows[0].starts_with("Person 50"), "{rows:?}");
 
-        let response = client.get(app.url("/contacts?after=garbage")).send().await.unwrap();
-        let html = crate::app::html(response).await;
+        let (status, html) = app.page(&client, "/contacts?after=garbage").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("This page link is not valid."), "{html}");
     }
 
@@ -259,13 +252,13 @@ both_engines! {
 
         let rows = row_texts(&page(&app, &client, "/contacts").await);
         assert_eq!(rows, [
+            "First Admin nora@northwind.example User",
             "globex Admin admin@globex.example Member globex Ltd Synced",
             "Ina Globex ina@globex.example Member globex Ltd Synced Inactive",
-            "Nora Lindqvist nora@northwind.example User",
         ]);
 
         end(&store, request).await;
         let rows = row_texts(&page(&app, &client, "/contacts").await);
-        assert_eq!(rows[0], "globex Admin admin@globex.example Member globex Ltd No longer synced");
+        assert_eq!(rows[1], "globex Admin admin@globex.example Member globex Ltd No longer synced");
     }
 }

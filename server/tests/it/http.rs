@@ -1,11 +1,13 @@
 //! The HTTP stack on both engines: health check, server-side rendering, 404, the cross-site
 //! guard, request ids and compression.
 
+use entente_app::api::status::StatusReport;
 use entente_server::store::Store;
 use reqwest::StatusCode;
 
-use crate::app::spawn_app;
-use crate::helpers::both_engines;
+use crate::support::app::{html, serve_args, spawn_app};
+use crate::support::both_engines;
+use crate::support::engines::with_sqlite;
 
 both_engines! {
     async fn healthz_answers_ok_while_the_database_answers_and_503_after(store: Store) {
@@ -25,7 +27,7 @@ both_engines! {
         let response = app.client.get(app.url("/")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         assert!(response.headers().contains_key("x-request-id"), "every response carries a request id");
-        let html = crate::app::html(response).await;
+        let html = html(response).await;
         assert!(html.contains("<title>Entente</title>"), "{html}");
         assert!(html.contains("Work with your partners as one team"));
         assert!(html.contains("The service is running on "), "{html}");
@@ -35,9 +37,8 @@ both_engines! {
 
     async fn unknown_pages_answer_404_with_a_readable_page(store: Store) {
         let app = spawn_app(store).await;
-        let response = app.client.get(app.url("/no/such/page")).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::NOT_FOUND);
-        let html = crate::app::html(response).await;
+        let (status, html) = app.page(&app.client, "/no/such/page").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(html.contains("Page not found"), "{html}");
     }
 
@@ -52,8 +53,8 @@ both_engines! {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        let body: serde_json::Value = response.json().await.unwrap();
-        assert_eq!(body["organizations"], 0);
+        let report: StatusReport = response.json().await.unwrap();
+        assert_eq!(report.organizations, 0);
     }
 
     async fn cross_site_posts_are_refused_before_any_handler(store: Store) {
@@ -102,7 +103,7 @@ both_engines! {
 #[tokio::test]
 async fn a_port_in_use_gives_a_clear_error() {
     let taken = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let args = crate::app::serve_args(taken.local_addr().unwrap());
+    let args = serve_args(taken.local_addr().unwrap());
     let error = entente_server::startup::bind(&args).await.unwrap_err();
     let message = format!("{error:#}");
     assert!(message.contains("could not listen on"), "{message}");
@@ -114,10 +115,11 @@ async fn a_port_in_use_gives_a_clear_error() {
 
 #[tokio::test]
 async fn the_server_stops_gracefully_when_the_shutdown_signal_completes() {
-    crate::helpers::with_sqlite(|store: Store| async move {
+    with_sqlite(|store: Store| async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = entente_server::startup::AppState::new(&crate::app::serve_args(addr), store);
+        let state = entente_server::startup::AppState::new(&serve_args(addr), store)
+            .expect("the server's state");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(entente_server::startup::serve(listener, state, async {
             let _ = stopped.await;
@@ -148,12 +150,13 @@ async fn the_server_stops_gracefully_when_the_shutdown_signal_completes() {
 /// keep rendering while other routers are built.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_keep_rendering_while_other_routers_are_built() {
-    crate::helpers::with_sqlite(|store: Store| async move {
+    with_sqlite(|store: Store| async move {
         let app = spawn_app(store.clone()).await;
         let state = entente_server::startup::AppState::new(
-            &crate::app::serve_args("127.0.0.1:0".parse().unwrap()),
+            &serve_args("127.0.0.1:0".parse().unwrap()),
             store,
-        );
+        )
+        .expect("the server's state");
         let building = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
         let builder = {
             let building = building.clone();

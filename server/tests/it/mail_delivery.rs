@@ -15,7 +15,7 @@ use entente_server::store::outbox;
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::helpers::both_engines;
+use crate::support::both_engines;
 
 /// A fixed clock for the outbox: unix seconds in late 2026.
 const NOW: i64 = 1_795_000_000;

@@ -1,11 +1,13 @@
 //! The developers' Mailbox page over HTTP, on both engines: 404 when off, the outbox with working links when on.
 
+use entente_app::api::mailbox::{ListMailbox, MailboxEnabled};
+use entente_app::error::AppError;
 use entente_server::mail::templates;
 use entente_server::store::{Store, outbox};
 use reqwest::StatusCode;
 
-use crate::app::{spawn_app, spawn_app_with};
-use crate::helpers::both_engines;
+use crate::support::app::{spawn_app, spawn_app_with};
+use crate::support::both_engines;
 
 const NOW: i64 = 1_795_000_000;
 
@@ -22,47 +24,37 @@ both_engines! {
     async fn the_mailbox_does_not_exist_unless_turned_on(store: Store) {
         enqueue_invitation(&store).await;
         let app = spawn_app(store).await;
-        let response = app.client.get(app.url("/mailbox")).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::NOT_FOUND);
-        let html = crate::app::html(response).await;
+        let (status, html) = app.page(&app.client, "/mailbox").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(html.contains("Page not found"), "{html}");
         assert!(!html.contains("sam@acme.example"));
 
-        let home = crate::app::html(app.client.get(app.url("/")).send().await.unwrap()).await;
+        let (_, home) = app.page(&app.client, "/").await;
         assert!(!home.contains("Mailbox (dev)"), "no footer link when off");
 
-        let response = app
-            .client
-            .post(app.url("/api/mailbox/list"))
-            .header("origin", &app.address)
-            .header("sec-fetch-site", "same-origin")
-            .send()
-            .await
-            .unwrap();
-        assert_ne!(response.status(), StatusCode::OK);
-        let body = response.text().await.unwrap();
-        assert!(body.contains("NotFound"), "{body}");
-        assert!(!body.contains("sam@acme.example"));
+        assert_eq!(app.call(&app.client, MailboxEnabled {}).await, Ok(false));
+        let refused = app.call(&app.client, ListMailbox {}).await.unwrap_err();
+        assert_eq!(refused.with_status(StatusCode::NOT_FOUND), AppError::NotFound);
     }
 
     async fn the_mailbox_lists_the_outbox_and_shows_an_email_with_working_links(store: Store) {
         let id = enqueue_invitation(&store).await;
         let app = spawn_app_with(store, |args| args.dev_mailbox = true).await;
 
-        let home = crate::app::html(app.client.get(app.url("/")).send().await.unwrap()).await;
+        let (_, home) = app.page(&app.client, "/").await;
         assert!(home.contains("Mailbox (dev)"), "footer link when on: {home}");
+        let listed = app.call(&app.client, ListMailbox {}).await.expect("the mailbox is on");
+        assert_eq!(listed.iter().map(|entry| entry.id.as_str()).collect::<Vec<_>>(), [id.to_string()]);
 
-        let response = app.client.get(app.url("/mailbox")).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        let html = crate::app::html(response).await;
+        let (status, html) = app.page(&app.client, "/mailbox").await;
+        assert_eq!(status, StatusCode::OK);
         assert!(html.contains("sam@acme.example"), "{html}");
         assert!(html.contains("You have been added to Acme on Entente"), "{html}");
         assert!(html.contains(&format!("/mailbox?id={id}")), "{html}");
         assert!(html.contains("Waiting"), "{html}");
 
-        let response = app.client.get(app.url(&format!("/mailbox?id={id}"))).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        let html = crate::app::html(response).await;
+        let (status, html) = app.page(&app.client, &format!("/mailbox?id={id}")).await;
+        assert_eq!(status, StatusCode::OK);
         assert!(
             html.contains(r#"<a href="https://entente.example/set-password?token=abc&amp;x=1">"#),
             "the text body's link is clickable: {html}"
@@ -71,8 +63,7 @@ both_engines! {
         assert!(html.contains("sandbox=\"allow-popups allow-popups-to-escape-sandbox\""), "{html}");
         assert!(!html.contains("Sam <b>"), "names are escaped: {html}");
 
-        let response = app.client.get(app.url("/mailbox?id=not-an-id")).send().await.unwrap();
-        let html = crate::app::html(response).await;
+        let (_, html) = app.page(&app.client, "/mailbox?id=not-an-id").await;
         assert!(html.contains("There is no email with this id."), "{html}");
     }
 }

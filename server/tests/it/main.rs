@@ -1,17 +1,19 @@
 //! The server's one integration-test binary: storage, seeding, email and HTTP on SQLite and PostgreSQL.
 
+mod support;
+
 mod activity;
-mod app;
-mod helpers;
 
 mod auth;
 mod auth_pages;
 mod connect;
 mod contacts;
 mod contacts_page;
+mod errors;
 mod http;
 mod mail_delivery;
 mod mailbox;
+mod migrations;
 mod outbox;
 mod partners;
 mod partners_tab;

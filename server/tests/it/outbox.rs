@@ -7,7 +7,8 @@ use entente_server::store::Store;
 use entente_server::store::outbox;
 use uuid::Uuid;
 
-use crate::helpers::{both_engines, fetch_count};
+use crate::support::both_engines;
+use crate::support::engines::fetch_count;
 
 /// A fixed clock for the outbox: unix seconds in late 2026.
 const NOW: i64 = 1_795_000_000;

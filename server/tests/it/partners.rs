@@ -4,22 +4,31 @@
 use std::sync::Arc;
 
 use entente_core::partnership::{
-    ActionError, INVITATION_WINDOW_SECONDS, MAX_INVITATIONS_PER_HOUR, PartnerRequest,
-    RequestStatus, SendError,
+    Action, ActionError, AuditKind, INVITATION_WINDOW_SECONDS, MAX_INVITATIONS_PER_HOUR,
+    PartnerRequest, RequestStatus, SendError, Side,
 };
 use entente_core::{AccountId, PartnerRequestId, Timestamp, UserId};
 use entente_server::mail::EmailKind;
+use entente_server::mail::links::Links;
 use entente_server::partners::{Partners, PartnersError};
+use entente_server::store::audit::AuditEvent;
 use entente_server::store::outbox::{self, OutboxRecord};
 use entente_server::store::{Store, audit, partner_requests};
 use tokio::sync::Notify;
 
 use crate::contacts::{NOW, Org, add_user, change_user, email, org};
-use crate::helpers::{both_engines, fetch_count};
+use crate::support::both_engines;
+use crate::support::engines::fetch_count;
 
 fn service(store: &Store) -> Arc<Partners> {
     let url = url::Url::parse("https://entente.example").unwrap();
-    Arc::new(Partners::new(store.clone(), url, Arc::new(Notify::new())))
+    let links = Links::new(&url).expect("links to a valid public URL");
+    Arc::new(Partners::new(store.clone(), links, Arc::new(Notify::new())))
+}
+
+/// The audit entry of `kind` about the request `request`.
+fn partner_event(request: PartnerRequestId, kind: AuditKind) -> AuditEvent {
+    AuditEvent::Partner { request, kind }
 }
 
 /// A second Administrator of `org`.
@@ -82,7 +91,7 @@ both_engines! {
         assert!(invitations[0].text_body.contains("https://entente.example/settings/partners"));
 
         let second = admin(&store, &globex, "second@globex.example").await;
-        let accepted = partners.accept(second, id, at(1)).await.unwrap();
+        let accepted = partners.act(second, Action::Accept, id, at(1)).await.unwrap();
         assert_eq!(accepted.status(), RequestStatus::Accepted);
         assert_eq!(synced_members(&store, acme.id, globex.id).await, 2);
         assert_eq!(synced_members(&store, globex.id, acme.id).await, 1);
@@ -91,9 +100,11 @@ both_engines! {
         assert_eq!(acceptances[0].recipient, "admin@acme.example");
         for account in [acme.id, globex.id] {
             let log = audit::list(&store, account, None, 10).await.unwrap();
-            let actions: Vec<&str> = log.iter().map(|entry| entry.action.as_str()).collect();
-            assert_eq!(actions, ["partner_request_accepted", "partner_request_sent"]);
-            assert_eq!(log[0].subject, id.to_string());
+            let events: Vec<AuditEvent> = log.iter().map(|entry| entry.event).collect();
+            assert_eq!(events, [
+                partner_event(id, AuditKind::RequestAccepted),
+                partner_event(id, AuditKind::RequestSent),
+            ]);
             let older = audit::list(&store, account, Some(log[0].cursor()), 10).await.unwrap();
             assert_eq!(older.len(), 1, "the cursor continues after the newest entry");
         }
@@ -102,7 +113,7 @@ both_engines! {
     async fn reject_sends_the_rejection_and_the_address_cannot_be_invited_again(store: Store) {
         let partners = service(&store);
         let (acme, globex, id) = invited(&store, &partners).await;
-        let rejected = partners.reject(globex.admin, id, at(1)).await.unwrap();
+        let rejected = partners.act(globex.admin, Action::RejectAndIgnore, id, at(1)).await.unwrap();
         assert_eq!(rejected.status(), RequestStatus::Rejected);
         let rejections = emails(&store, EmailKind::PartnerRejected).await;
         assert_eq!(rejections.len(), 1);
@@ -110,8 +121,8 @@ both_engines! {
         let again = partners.send(acme.admin, &email("admin@globex.example"), at(2)).await;
         assert!(matches!(again, Err(PartnersError::Refused(SendError::InvitationDeclined))));
 
-        partners.delete(acme.admin, id, at(3)).await.unwrap();
-        partners.delete(globex.admin, id, at(4)).await.unwrap();
+        partners.act(acme.admin, Action::Delete, id, at(3)).await.unwrap();
+        partners.act(globex.admin, Action::Delete, id, at(4)).await.unwrap();
         partners.send(acme.admin, &email("admin@globex.example"), at(5)).await.unwrap();
         assert_eq!(count(&store, "partner_requests").await, 2);
     }
@@ -126,11 +137,11 @@ both_engines! {
     async fn deleting_a_pending_request_withdraws_or_declines_it(store: Store) {
         let partners = service(&store);
         let (acme, globex, id) = invited(&store, &partners).await;
-        partners.delete(acme.admin, id, at(1)).await.unwrap();
+        partners.act(acme.admin, Action::Delete, id, at(1)).await.unwrap();
         assert!(stored(&store, id).await.is_archived(), "the sender withdrew it");
 
         let second = partners.send(acme.admin, &email("admin@globex.example"), at(2)).await.unwrap();
-        partners.delete(globex.admin, second.id(), at(3)).await.unwrap();
+        partners.act(globex.admin, Action::Delete, second.id(), at(3)).await.unwrap();
         let declined = stored(&store, second.id()).await;
         assert_eq!(declined.status(), RequestStatus::Rejected, "the sender sees a rejection");
         assert!(!declined.is_archived());
@@ -140,15 +151,16 @@ both_engines! {
     async fn the_sender_ending_a_partnership_keeps_members_unsynced(store: Store) {
         let partners = service(&store);
         let (acme, globex, id) = invited(&store, &partners).await;
-        partners.accept(globex.admin, id, at(1)).await.unwrap();
-        partners.delete(acme.admin, id, at(2)).await.unwrap();
+        partners.act(globex.admin, Action::Accept, id, at(1)).await.unwrap();
+        partners.act(acme.admin, Action::Delete, id, at(2)).await.unwrap();
         assert!(stored(&store, id).await.is_archived());
         assert_eq!(synced_members(&store, acme.id, globex.id).await, 0);
         assert_eq!(fetch_count(&store, &format!(
             "SELECT COUNT(*) FROM contacts WHERE account_id = '{}' AND partner_account_id = '{}'",
             acme.id, globex.id)).await, 1, "members stay");
         let log = audit::list(&store, globex.id, None, 1).await.unwrap();
-        assert_eq!(log[0].action, "partner_request_deleted");
+        let ended = AuditKind::RequestDeleted { by: Side::Sender, status_before: RequestStatus::Accepted };
+        assert_eq!(log[0].event, partner_event(id, ended));
     }
 
     async fn refused_actors_change_nothing(store: Store) {
@@ -158,14 +170,14 @@ both_engines! {
         let stranger = org(&store, "initech").await;
         let before = (count(&store, "email_outbox").await, count(&store, "audit_log").await);
 
-        let refused = partners.accept(standard, id, at(1)).await;
+        let refused = partners.act(standard, Action::Accept, id, at(1)).await;
         assert!(matches!(refused, Err(PartnersError::Refused(ActionError::NotAllowed))));
         let sent = partners.send(standard, &email("admin@acme.example"), at(1)).await;
         assert!(matches!(sent, Err(PartnersError::Refused(SendError::NotAllowed))));
         for outcome in [
-            partners.accept(stranger.admin, id, at(1)).await,
-            partners.delete(stranger.admin, id, at(1)).await,
-            partners.reject(stranger.admin, PartnerRequestId::from_uuid(uuid::Uuid::new_v4()), at(1)).await,
+            partners.act(stranger.admin, Action::Accept, id, at(1)).await,
+            partners.act(stranger.admin, Action::Delete, id, at(1)).await,
+            partners.act(stranger.admin, Action::RejectAndIgnore, PartnerRequestId::from_uuid(uuid::Uuid::new_v4()), at(1)).await,
         ] {
             assert!(matches!(outcome, Err(PartnersError::Refused(ActionError::NotFound))));
         }
@@ -181,7 +193,7 @@ both_engines! {
         let second = admin(&store, &globex, "second@globex.example").await;
         let tasks = [globex.admin, second].map(|actor| {
             let partners = partners.clone();
-            tokio::spawn(async move { partners.accept(actor, id, at(1)).await })
+            tokio::spawn(async move { partners.act(actor, Action::Accept, id, at(1)).await })
         });
         let mut accepted = 0;
         for task in tasks {
@@ -270,11 +282,11 @@ both_engines! {
         let (acme, globex, id) = invited(&store, &partners).await;
         let accept = {
             let partners = partners.clone();
-            tokio::spawn(async move { partners.accept(globex.admin, id, at(1)).await })
+            tokio::spawn(async move { partners.act(globex.admin, Action::Accept, id, at(1)).await })
         };
         let delete = {
             let partners = partners.clone();
-            tokio::spawn(async move { partners.delete(acme.admin, id, at(1)).await })
+            tokio::spawn(async move { partners.act(acme.admin, Action::Delete, id, at(1)).await })
         };
         let accepted = accept.await.unwrap();
         let deleted = delete.await.unwrap();

@@ -2,11 +2,11 @@
 
 use std::str::FromStr as _;
 
-use entente_server::store::{Pool, Store, StoreError};
+use entente_server::store::{Conflict, Pool, Store, StoreError};
 use sqlx::Connection as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
-use crate::helpers::with_postgres;
+use crate::support::engines::with_postgres;
 
 #[tokio::test]
 async fn busy_sqlite_writer_is_retryable() {
@@ -81,8 +81,12 @@ async fn postgres_serialization_failure_is_retryable() {
 
 #[test]
 fn domain_and_other_errors_are_not_retryable() {
-    assert!(!StoreError::EmailTaken.is_retryable());
-    assert!(!StoreError::UnknownAccount.is_retryable());
+    assert!(!StoreError::Conflict(Conflict::EmailTaken).is_retryable());
+    assert!(!StoreError::Conflict(Conflict::AlreadyPartners).is_retryable());
+    let violation = StoreError::Violation {
+        constraint: "users_account_id_fkey",
+    };
+    assert!(!violation.is_retryable());
     assert!(!StoreError::from(sqlx::Error::RowNotFound).is_retryable());
     assert!(!StoreError::from(sqlx::Error::PoolTimedOut).is_retryable());
 }

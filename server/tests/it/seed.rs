@@ -1,11 +1,14 @@
 //! The demo seed, run once on SQLite and once on PostgreSQL by `both_engines!`.
 
+use entente_core::partnership::AuditKind;
+use entente_core::{Email, Profile};
 use entente_server::seed::{self, DEMO_PASSWORD, SeedOutcome};
-use entente_server::store::accounts::{self, NewAccount};
-use entente_server::store::users::{self, profile};
-use entente_server::store::{Store, audit, outbox, partner_requests};
+use entente_server::store::audit::AuditEvent;
+use entente_server::store::partner_requests::tab;
+use entente_server::store::{Store, accounts, audit, outbox, users};
 
-use crate::helpers::both_engines;
+use crate::contacts::{NOW, new_account};
+use crate::support::both_engines;
 
 fn demo_url() -> url::Url {
     url::Url::parse("http://127.0.0.1:3000").unwrap()
@@ -13,41 +16,42 @@ fn demo_url() -> url::Url {
 
 both_engines! {
     async fn seed_demo_seeds_once(store: Store) {
-        let SeedOutcome::Seeded(seeded) = seed::seed_demo(&store, demo_url()).await.unwrap() else {
+        let SeedOutcome::Seeded(seeded) = seed::seed_demo(&store, &demo_url()).await.unwrap() else {
             panic!("an empty database is seeded");
         };
         assert_eq!(seeded.len(), 6);
         assert_eq!(accounts::count_accounts(&store).await.unwrap(), 2);
 
-        assert_eq!(seed::seed_demo(&store, demo_url()).await.unwrap(), SeedOutcome::AlreadySeeded);
+        assert_eq!(seed::seed_demo(&store, &demo_url()).await.unwrap(), SeedOutcome::AlreadySeeded);
         assert_eq!(accounts::count_accounts(&store).await.unwrap(), 2);
 
-        let billing = users::find_user_by_email(&store, "billing@acme.example")
+        let billing = users::find_user_by_email(&store, &Email::parse("billing@acme.example").unwrap())
             .await
             .unwrap()
             .expect("the Acme billing administrator exists");
-        assert_eq!(billing.profile, profile::BILLING_ADMINISTRATOR);
+        assert_eq!(billing.profile, Profile::BillingAdministrator);
         let hash = billing.password_hash.expect("demo users have a password");
         password_auth::verify_password(DEMO_PASSWORD, &hash).expect("the demo password works");
         assert!(password_auth::verify_password("wrong", &hash).is_err());
 
         // The demo starts with Acme Print's invitation awaiting Northwind Studio's answer,
         // sent like any other: the request, its email (linking to the Partners tab) and audit.
-        let northwind = users::find_user_by_email(&store, seed::DEMO_INVITATION.to_email).await.unwrap().unwrap();
-        let awaiting = partner_requests::count_awaiting_approval(&store, northwind.account_id.into()).await.unwrap();
+        let to_email = Email::parse(seed::DEMO_INVITATION.to_email).unwrap();
+        let northwind = users::find_user_by_email(&store, &to_email).await.unwrap().unwrap();
+        let awaiting = tab::count_awaiting_approval(&store, northwind.account_id).await.unwrap();
         assert_eq!(awaiting, 1);
         let emails = outbox::list_recent(&store, 10).await.unwrap();
         assert_eq!(emails.len(), 1);
         assert_eq!(emails[0].recipient, seed::DEMO_INVITATION.to_email);
         assert!(emails[0].text_body.contains("http://127.0.0.1:3000/settings/partners"), "{}", emails[0].text_body);
-        let log = audit::list(&store, northwind.account_id.into(), None, 10).await.unwrap();
+        let log = audit::list(&store, northwind.account_id, None, 10).await.unwrap();
         assert_eq!(log.len(), 1);
-        assert_eq!(log[0].action, "partner_request_sent");
+        assert!(matches!(log[0].event, AuditEvent::Partner { kind: AuditKind::RequestSent, .. }), "{:?}", log[0]);
     }
 
     async fn demo_logins_lists_the_six_demo_users(store: Store) {
         assert_eq!(seed::demo_logins(&store).await.unwrap(), vec![]);
-        let SeedOutcome::Seeded(seeded) = seed::seed_demo(&store, demo_url()).await.unwrap() else {
+        let SeedOutcome::Seeded(seeded) = seed::seed_demo(&store, &demo_url()).await.unwrap() else {
             panic!("an empty database is seeded");
         };
 
@@ -79,16 +83,10 @@ both_engines! {
 
     async fn seed_demo_leaves_a_database_with_accounts_alone(store: Store) {
         let mut tx = store.begin_write().await.unwrap();
-        let real = NewAccount {
-            account_name: "Real Customer".to_owned(),
-            admin_name: "Rita".to_owned(),
-            admin_email: "rita@customer.example".to_owned(),
-            password_hash: None,
-        };
-        accounts::create_account_with_admin(&mut tx, real).await.unwrap();
+        accounts::create_account_with_admin(&mut tx, &new_account("customer"), NOW).await.unwrap();
         tx.commit().await.unwrap();
 
-        assert_eq!(seed::seed_demo(&store, demo_url()).await.unwrap(), SeedOutcome::AlreadySeeded);
+        assert_eq!(seed::seed_demo(&store, &demo_url()).await.unwrap(), SeedOutcome::AlreadySeeded);
         assert_eq!(accounts::count_accounts(&store).await.unwrap(), 1);
         assert_eq!(seed::demo_logins(&store).await.unwrap(), vec![]);
     }

@@ -7,25 +7,28 @@
 
 use std::collections::HashMap;
 
+use entente_app::api::auth::FetchCurrentUser;
+use entente_app::api::session::CurrentUser;
 use entente_server::auth::session_store::DbSessionStore;
 use entente_server::auth::{RENEWED_AT_KEY, USER_ID_KEY};
 use entente_server::store::Store;
-use reqwest::StatusCode;
-use serde_json::{Value, json};
+use reqwest::header::HeaderMap;
+use serde_json::json;
 use time::{Duration, OffsetDateTime};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
 
-use crate::app::{TestApp, spawn_app};
-use crate::auth::{browser, current_user, session_cookie, sign_up};
-use crate::helpers::{both_engines, fetch_count};
+use crate::support::app::{TestApp, spawn_app};
+use crate::support::both_engines;
+use crate::support::engines::fetch_count;
+use crate::support::fixtures::{client_with_cookie, session_cookie};
 
 /// Signs up Nora and returns her user id.
 async fn nora(app: &TestApp) -> String {
-    let client = browser();
-    sign_up(app, &client, "nora@northwind.example").await;
-    let user = current_user(app, &client).await;
-    user["user_id"].as_str().expect("signed in").to_string()
+    let northwind = app
+        .sign_up("Northwind Studio", "nora@northwind.example")
+        .await;
+    northwind.admin_id.to_string()
 }
 
 /// Stores a session for `user_id`, last renewed `renewed_ago` before now and expiring at
@@ -49,20 +52,12 @@ async fn stored_session(
     record.id
 }
 
-/// `current_user` for a request carrying only this session's cookie.
-async fn request_with(app: &TestApp, id: Id) -> reqwest::Response {
-    let response = app
-        .client
-        .post(app.url("/api/current_user"))
-        .header("origin", &app.address)
-        .header("cookie", format!("entente_session={id}"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("")
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status(), StatusCode::OK);
-    response
+/// `current_user` for a request carrying only this session's cookie: the headers of the
+/// answer and the user it names.
+async fn request_with(app: &TestApp, id: Id) -> (HeaderMap, Option<CurrentUser>) {
+    let client = client_with_cookie(&format!("entente_session={id}"));
+    let (headers, user) = app.call_with_headers(&client, FetchCurrentUser {}).await;
+    (headers, user.expect("current_user answers everyone"))
 }
 
 fn seconds_from_now(date: OffsetDateTime) -> i64 {
@@ -82,11 +77,10 @@ both_engines! {
         )
         .await;
 
-        let response = request_with(&app, id).await;
-        let cookie = session_cookie(response.headers()).expect("the cookie is renewed");
+        let (headers, user) = request_with(&app, id).await;
+        let cookie = session_cookie(&headers).expect("the cookie is renewed");
         assert!(cookie.contains("Max-Age=1209600"), "{cookie}");
-        let user: Value = response.json().await.unwrap();
-        assert_eq!(user["user_id"], json!(user_id));
+        assert_eq!(user.expect("signed in").user_id.to_string(), user_id);
 
         let record = sessions.load(&id).await.unwrap().expect("still stored");
         let left = seconds_from_now(record.expiry_date);
@@ -102,10 +96,9 @@ both_engines! {
         let expiry = OffsetDateTime::now_utc() + Duration::days(14) - Duration::hours(1);
         let id = stored_session(&sessions, &user_id, Duration::hours(1), expiry).await;
 
-        let response = request_with(&app, id).await;
-        assert_eq!(session_cookie(response.headers()), None, "no cookie rewrite");
-        let user: Value = response.json().await.unwrap();
-        assert_eq!(user["user_id"], json!(user_id));
+        let (headers, user) = request_with(&app, id).await;
+        assert_eq!(session_cookie(&headers), None, "no cookie rewrite");
+        assert_eq!(user.expect("signed in").user_id.to_string(), user_id);
         let record = sessions.load(&id).await.unwrap().expect("still stored");
         assert_eq!(record.expiry_date.unix_timestamp(), expiry.unix_timestamp());
     }
@@ -124,8 +117,8 @@ both_engines! {
         let live = fetch_count(&app.store, "SELECT COUNT(*) FROM sessions").await;
         assert_eq!(live, 2, "Nora's sign-up session and the expired one");
 
-        let response = request_with(&app, expired).await;
-        assert_eq!(response.json::<Value>().await.unwrap(), Value::Null);
+        let (_, user) = request_with(&app, expired).await;
+        assert_eq!(user, None);
 
         sessions.delete_expired().await.expect("clean up");
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM sessions").await, 1);

@@ -2,43 +2,51 @@
 //! counted before their passwords are checked, so no more than five get through; old failures
 //! are forgotten by the periodic clean-up.
 
+use entente_app::error::AppError;
 use entente_server::store::{Store, sign_in_failures};
 use futures::future::join_all;
+use reqwest::StatusCode;
 
-use crate::app::spawn_app;
-use crate::auth::{PASSWORD, WRONG_OR_UNKNOWN, browser, field_error, sign_in, sign_up};
-use crate::helpers::{both_engines, execute_raw, fetch_count};
-
-const LOCKED: &str = "Too many failed attempts. Try again in 15 minutes.";
+use crate::support::app::spawn_app;
+use crate::support::both_engines;
+use crate::support::engines::{execute_raw, fetch_count};
+use crate::support::fixtures::{LOCKED, PASSWORD, WRONG_OR_UNKNOWN, browser};
 
 both_engines! {
     async fn twenty_simultaneous_guesses_get_five_password_checks_and_no_more(store: Store) {
         let app = spawn_app(store).await;
-        sign_up(&app, &browser(), "nora@northwind.example").await;
+        app.sign_up("Northwind Studio", "nora@northwind.example").await;
 
         let guesses = (0..20).map(|n| {
             let app = &app;
             async move {
-                let response =
-                    sign_in(app, &browser(), "nora@northwind.example", &format!("guess {n}")).await;
-                field_error(response, "password").await
+                let refused = app
+                    .sign_in(&browser(), "nora@northwind.example", &format!("guess {n}"))
+                    .await
+                    .unwrap_err();
+                (refused.status, refused.error)
             }
         });
         let answers = join_all(guesses).await;
-        let checked = answers.iter().filter(|answer| *answer == WRONG_OR_UNKNOWN).count();
-        let locked = answers.iter().filter(|answer| *answer == LOCKED).count();
-        assert_eq!((checked, locked), (5, 15), "{answers:?}");
+        let wrong = (StatusCode::UNPROCESSABLE_ENTITY, AppError::field("password", WRONG_OR_UNKNOWN));
+        let locked = (StatusCode::TOO_MANY_REQUESTS, AppError::TooManyRequests(LOCKED.to_owned()));
+        let checked = answers.iter().filter(|answer| **answer == wrong).count();
+        let refused_unchecked = answers.iter().filter(|answer| **answer == locked).count();
+        assert_eq!((checked, refused_unchecked), (5, 15), "{answers:?}");
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM sign_in_failures").await, 5);
 
-        let right = sign_in(&app, &browser(), "nora@northwind.example", PASSWORD).await;
-        assert_eq!(field_error(right, "password").await, LOCKED);
+        let right = app.sign_in(&browser(), "nora@northwind.example", PASSWORD).await.unwrap_err();
+        assert_eq!(right.with_status(StatusCode::TOO_MANY_REQUESTS), AppError::TooManyRequests(LOCKED.to_owned()));
     }
 
     async fn failures_too_old_to_count_are_forgotten_for_every_address(store: Store) {
         let app = spawn_app(store).await;
         for address in ["gone@a.example", "gone@b.example", "recent@c.example"] {
-            let refused = sign_in(&app, &browser(), address, "wrong password").await;
-            assert_eq!(field_error(refused, "password").await, WRONG_OR_UNKNOWN);
+            let refused = app.sign_in(&browser(), address, "wrong password").await.unwrap_err();
+            assert_eq!(
+                refused.with_status(StatusCode::UNPROCESSABLE_ENTITY),
+                AppError::field("password", WRONG_OR_UNKNOWN)
+            );
         }
         execute_raw(
             &app.store,

@@ -1,8 +1,12 @@
 //! The Activity page's server function: the account's audit trail, newest first, in keyset
-//! pages, over [`ActivityService`](crate::api::services::ActivityService).
+//! pages, over its port, [`ActivityService`](port::ActivityService).
 //!
 //! Endpoint: `POST /api/activity/list` (Administrators and Billing Administrators only).
 
+#[cfg(feature = "ssr")]
+pub mod port;
+
+use entente_core::partnership::AuditKind;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -11,15 +15,43 @@ use crate::error::AppError;
 /// How many entries one page of the Activity page shows.
 pub const ACTIVITY_PAGE_SIZE: u32 = 50;
 
+/// Who did something: a user and their organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityActor {
+    /// The user's name.
+    pub name: String,
+    /// Their organization's name.
+    pub organization: String,
+}
+
+/// What happened, as typed data; the Activity page phrases it (`pages::activity::sentences`).
+///
+/// New kinds of entry (shares, uploads, review decisions) are new variants, never text to
+/// parse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActivityEvent {
+    /// A partner request was sent, answered or deleted.
+    Partner {
+        /// What happened to it.
+        kind: AuditKind,
+        /// The organization that sent the request.
+        sender: String,
+        /// The organization it was sent to.
+        recipient: String,
+        /// The address it was sent to.
+        email: String,
+    },
+}
+
 /// One line of the Activity page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityEntry {
     /// When it happened, in unix seconds.
     pub at: i64,
-    /// Who did it, with their organization ("Ada Lovelace (Acme Studio)"), if known.
-    pub who: Option<String>,
-    /// What happened, as a sentence.
-    pub what: String,
+    /// Who did it, if known.
+    pub who: Option<ActivityActor>,
+    /// What happened.
+    pub what: ActivityEvent,
 }
 
 /// One page of the Activity page.
@@ -37,7 +69,8 @@ pub struct ActivityPage {
 pub async fn list_activity(after: Option<String>) -> Result<ActivityPage, AppError> {
     use entente_core::Profile;
 
-    use crate::api::services::{ActivityError, services};
+    use self::port::ActivityError;
+    use crate::api::services::services;
     use crate::api::session::signed_in_user_who;
 
     let actor = signed_in_user_who(Profile::can_manage_users)?;

@@ -1,8 +1,11 @@
-//! Sign-up, sign-in, sign-out and "who am I": thin server functions over [`AuthService`](crate::api::services::AuthService).
+//! Sign-up, sign-in, sign-out and "who am I": thin server functions over [`AuthService`](port::AuthService).
 //!
 //! Endpoints: `POST /api/sign_up`, `/api/sign_in`, `/api/sign_out`, `/api/current_user`.
 //! Posted as plain forms they answer with a redirect (home, or the safe `next` path), so the
 //! pages work without WebAssembly.
+
+#[cfg(feature = "ssr")]
+pub mod port;
 
 use leptos::prelude::*;
 
@@ -21,7 +24,8 @@ pub async fn sign_up(
 ) -> Result<CurrentUser, AppError> {
     use entente_core::{AccountName, Email, NewPassword, PersonName};
 
-    use crate::api::services::{SignUpError, SignUpForm, services};
+    use self::port::{SignUpError, SignUpForm};
+    use crate::api::services::services;
 
     let mut errors = crate::error::FieldErrors::default();
     let account_name = errors.check("account_name", AccountName::parse(&account_name));
@@ -45,7 +49,7 @@ pub async fn sign_up(
         .sign_up(session, form)
         .await
         .map_err(|error| match error {
-            SignUpError::EmailTaken => AppError::field("email", SignUpError::EmailTaken),
+            SignUpError::EmailTaken => AppError::field_conflict("email", SignUpError::EmailTaken),
             SignUpError::Internal(cause) => AppError::internal(cause),
         })?;
     leptos_axum::redirect("/");
@@ -65,7 +69,8 @@ pub async fn sign_in(
     use entente_core::Email;
     use entente_core::sign_in::local_return_path;
 
-    use crate::api::services::{SignInError, services};
+    use self::port::SignInError;
+    use crate::api::services::services;
 
     let email = Email::parse(&email).map_err(|error| AppError::field("email", error))?;
     let session = crate::api::session::request_session()?;
@@ -74,8 +79,9 @@ pub async fn sign_in(
         .sign_in(session, email, password)
         .await
         .map_err(|error| match error {
+            SignInError::WrongEmailOrPassword => AppError::field("password", error),
+            SignInError::Throttled(refusal) => AppError::TooManyRequests(refusal.to_string()),
             SignInError::Internal(cause) => AppError::internal(cause),
-            refusal => AppError::field("password", refusal),
         })?;
     let destination = next.as_deref().and_then(local_return_path).unwrap_or("/");
     leptos_axum::redirect(destination);

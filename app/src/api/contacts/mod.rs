@@ -1,8 +1,11 @@
-//! The Contacts page's server functions: thin wrappers over [`ContactsService`](crate::api::services::ContactsService).
+//! The Contacts page's server functions: thin wrappers over [`ContactsService`](port::ContactsService).
 //!
 //! Endpoints: `POST /api/contacts/list`, `/api/contacts/add`, `/api/contacts/remove`. Each one
 //! requires a signed-in user and works on that user's account only. Posted as plain forms
 //! (without WebAssembly), add and remove answer with a redirect back to the page they came from.
+
+#[cfg(feature = "ssr")]
+pub mod port;
 
 use entente_core::contacts::{ContactKind, MemberSync};
 use entente_core::{AccountName, ContactId, Email, PersonName};
@@ -117,10 +120,12 @@ pub async fn remove_contact(id: String) -> Result<(), AppError> {
 
 /// Maps a service refusal to what the page shows.
 #[cfg(feature = "ssr")]
-fn contacts_error(error: crate::api::services::ContactsError) -> AppError {
-    use crate::api::services::ContactsError;
+fn contacts_error(error: port::ContactsError) -> AppError {
+    use self::port::ContactsError;
     match error {
-        ContactsError::AlreadyListed => AppError::field("email", ContactsError::AlreadyListed),
+        ContactsError::AlreadyListed => {
+            AppError::field_conflict("email", ContactsError::AlreadyListed)
+        }
         ContactsError::NotFound => AppError::NotFound,
         ContactsError::InvalidPageLink => AppError::Invalid(error.to_string()),
         ContactsError::Internal(cause) => AppError::internal(cause),

@@ -3,6 +3,9 @@
 //! Every function here answers [`AppError::NotFound`] when the mailbox is off, exactly as
 //! if it did not exist.
 
+#[cfg(feature = "ssr")]
+pub mod port;
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -1,12 +1,17 @@
-//! The Partners tab's server functions (SPEC 4): thin wrappers over
-//! [`PartnersService`](crate::api::services::PartnersService).
+//! The Partners tab's server functions (SPEC 4): thin wrappers over its port,
+//! [`PartnersService`](port::PartnersService).
 //!
-//! Endpoints: `POST /api/partners/list`, `/api/partners/send`, `/api/partners/accept`,
-//! `/api/partners/reject`, `/api/partners/delete`, and `/api/partners/awaiting` (the badge).
-//! Each requires a signed-in Administrator or Billing Administrator and acts for that user's
-//! account only; a request id of another account answers "not found", exactly like an id that
-//! does not exist. Posted as plain forms (without WebAssembly), the four changes answer with a
-//! redirect to the Partners tab saying what happened (`?done=`).
+//! Endpoints: `POST /api/partners/list` (a page of rows), `/api/partners/awaiting` (the
+//! badge), `/api/partners/send` (an invitation) and `/api/partners/act` (a row action:
+//! `accept`, `reject_and_ignore` or `delete`, core's
+//! [`Action`](entente_core::partnership::Action)). Each requires a signed-in
+//! Administrator or Billing Administrator and acts for that user's account only; a request id
+//! of another account answers "not found", exactly like an id that does not exist. Posted as
+//! plain forms (without WebAssembly), the changes answer with a redirect to the Partners tab
+//! saying what happened (`?done=`).
+
+#[cfg(feature = "ssr")]
+pub mod port;
 
 use entente_core::AccountId;
 use entente_core::partnership::{PartnerRequest, RowView, view};
@@ -15,65 +20,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-/// How many rows the Partners tab shows at most; a search narrows a longer list.
-pub const PARTNERS_SHOWN: usize = 200;
+pub use entente_core::partnership::StatusFilter;
 
-/// Which rows the Partners tab shows, by status as the viewing organization sees it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StatusFilter {
-    /// Every row.
-    #[default]
-    All,
-    /// "Received - Awaiting Your Approval".
-    AwaitingYourApproval,
-    /// "Sent - Awaiting Approval".
-    SentAwaitingApproval,
-    /// "Partner".
-    Partners,
-    /// "Rejected".
-    Rejected,
-}
-
-impl StatusFilter {
-    /// Every filter, in the order the page offers them.
-    pub const ALL: [Self; 5] = [
-        Self::All,
-        Self::AwaitingYourApproval,
-        Self::SentAwaitingApproval,
-        Self::Partners,
-        Self::Rejected,
-    ];
-
-    /// The value in the page address (`?status=`).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::All => "all",
-            Self::AwaitingYourApproval => "awaiting",
-            Self::SentAwaitingApproval => "sent",
-            Self::Partners => "partners",
-            Self::Rejected => "rejected",
-        }
-    }
-
-    /// The option's text.
-    pub const fn label(self) -> &'static str {
-        match self {
-            Self::All => "All",
-            Self::AwaitingYourApproval => "Awaiting your approval",
-            Self::SentAwaitingApproval => "Sent, awaiting approval",
-            Self::Partners => "Partners",
-            Self::Rejected => "Rejected",
-        }
-    }
-
-    /// Reads `?status=`; anything unknown (or nothing) shows every row.
-    pub fn from_query(text: Option<&str>) -> Self {
-        Self::ALL
-            .into_iter()
-            .find(|filter| Some(filter.as_str()) == text)
-            .unwrap_or_default()
-    }
-}
+/// How many rows one page of the Partners tab shows.
+pub const PARTNERS_PAGE_SIZE: u32 = 50;
 
 /// One row of the Partners tab: the request and the names it shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,79 +44,59 @@ impl PartnerRow {
     }
 }
 
-/// The Partners tab of one organization.
+/// What one listing of the tab asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnersQuery {
+    /// Which rows, by the status the viewing organization sees.
+    pub filter: StatusFilter,
+    /// The other organization's name or the invited address contains this (any case).
+    pub search: String,
+    /// The [`PartnersList::next`] token of the previous page; `None` for the first page.
+    pub after: Option<String>,
+}
+
+/// One page of an organization's Partners tab.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnersList {
     /// The viewing organization, whose side each row is seen from.
     pub viewer: AccountId,
     /// The rows kept by the filter and search, most recently changed first (at most
-    /// [`PARTNERS_SHOWN`]).
+    /// [`PARTNERS_PAGE_SIZE`]).
     pub rows: Vec<PartnerRow>,
-    /// How many rows matched, shown or not.
-    pub matched: usize,
+    /// How many rows match the filter and search, counted up to [`Self::count_limit`].
+    pub matched: u32,
+    /// Where counting stops: a `matched` above it means "more than this many".
+    pub count_limit: u32,
+    /// The token of the next page (`?after=`), or `None` on the last page.
+    pub next: Option<String>,
 }
 
-/// What a change on the Partners tab did, for the sentence shown after it (`?done=`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PartnerChange {
-    /// An invitation was sent.
-    Sent,
-    /// A request was accepted.
-    Accepted,
-    /// A request was rejected.
-    Rejected,
-    /// A request or partnership was deleted for this side.
-    Deleted,
-}
-
-impl PartnerChange {
-    /// Every change.
-    pub const ALL: [Self; 4] = [Self::Sent, Self::Accepted, Self::Rejected, Self::Deleted];
-
-    /// The value in the page address.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Sent => "sent",
-            Self::Accepted => "accepted",
-            Self::Rejected => "rejected",
-            Self::Deleted => "deleted",
+impl PartnersList {
+    /// How many rows match, as a person reads it ("3", "more than 1,000").
+    pub fn matched_text(&self) -> String {
+        if self.matched > self.count_limit {
+            format!("more than {}", self.count_limit)
+        } else {
+            self.matched.to_string()
         }
     }
-
-    /// Reads `?done=`.
-    pub fn from_query(text: Option<&str>) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|change| Some(change.as_str()) == text)
-    }
-
-    /// The sentence the page shows after the change.
-    pub const fn sentence(self) -> &'static str {
-        match self {
-            Self::Sent => {
-                "Invitation sent. It shows as “Sent - Awaiting Approval” until they answer."
-            }
-            Self::Accepted => {
-                "Request accepted: your organizations are partners, and each now sees the \
-                 other's people as members in Contacts."
-            }
-            Self::Rejected => "Request rejected. The sender sees it as “Rejected”.",
-            Self::Deleted => "Deleted from your Partners tab.",
-        }
-    }
-
-    /// Where the page goes after the change.
-    pub fn location(self) -> String {
-        format!("/settings/partners?done={}", self.as_str())
-    }
 }
+
+/// Where the Partners tab goes after a change: `done` is `sent` or the action's
+/// [`Action::as_str`](entente_core::partnership::Action::as_str), which the page phrases.
+pub fn done_location(done: &str) -> String {
+    format!("/settings/partners?done={done}")
+}
+
+/// What the `?done=` after an invitation says.
+pub const DONE_SENT: &str = "sent";
 
 #[cfg(feature = "ssr")]
 mod server_side {
     use entente_core::partnership::{ActionError, SendError};
     use entente_core::{PartnerRequestId, Profile};
 
-    use crate::api::services::PartnerChangeError;
+    use super::port::PartnerChangeError;
     use crate::api::session::{CurrentUser, signed_in_user_who};
     use crate::error::AppError;
 
@@ -180,67 +110,72 @@ mod server_side {
         text.trim().parse().map_err(|_| AppError::NotFound)
     }
 
-    /// Maps a refused send: every refusal is about the address, so it shows beside it.
+    /// Maps a refused send. Every refusal is about the address, so it shows beside it, with
+    /// the status of its kind: an address core cannot take (422), one it is already linked to
+    /// (409), or too many invitations (429).
     pub fn send_error(error: PartnerChangeError<SendError>) -> AppError {
         match error {
             PartnerChangeError::Refused(SendError::NotAllowed) => AppError::Forbidden,
-            PartnerChangeError::Refused(refusal) => AppError::field("email", refusal),
+            PartnerChangeError::Refused(refusal @ SendError::TooManyInvitations { .. }) => {
+                AppError::TooManyRequests(refusal.to_string())
+            }
+            PartnerChangeError::Refused(
+                refusal @ (SendError::RecipientNotFound | SendError::OwnAccount),
+            ) => AppError::field("email", refusal),
+            PartnerChangeError::Refused(
+                refusal @ (SendError::AlreadyPartners
+                | SendError::IncomingRequestPending { .. }
+                | SendError::AlreadyInvited { .. }
+                | SendError::InvitationDeclined),
+            ) => AppError::field_conflict("email", refusal),
             PartnerChangeError::Internal(cause) => AppError::internal(cause),
         }
     }
 
-    /// Runs accept, reject or delete (by `change`) on the request with id `request_id` for the
-    /// signed-in administrator, then sends the page to the tab saying what happened.
-    pub async fn change_request(
-        change: super::PartnerChange,
-        request_id: String,
-    ) -> Result<(), AppError> {
-        use super::PartnerChange;
-        use crate::api::services::services;
-
-        let actor = signed_in_partner_manager()?;
-        let request_id = parse_request_id(&request_id)?;
-        let partners = services()?.partners;
-        let outcome = match change {
-            PartnerChange::Accepted => partners.accept(actor, request_id).await,
-            PartnerChange::Rejected => partners.reject(actor, request_id).await,
-            PartnerChange::Deleted => partners.delete(actor, request_id).await,
-            PartnerChange::Sent => return Err(AppError::NotFound),
-        };
-        outcome.map_err(action_error)?;
-        leptos_axum::redirect(&change.location());
-        Ok(())
-    }
-
-    /// Maps a refused accept, reject or delete.
+    /// Maps a refused row action: not allowed (403), not this account's (404), or in conflict
+    /// with the request's state (409).
     pub fn action_error(error: PartnerChangeError<ActionError>) -> AppError {
         match error {
             PartnerChangeError::Refused(ActionError::NotAllowed) => AppError::Forbidden,
             PartnerChangeError::Refused(ActionError::NotFound) => AppError::NotFound,
-            PartnerChangeError::Refused(refusal) => AppError::Invalid(refusal.to_string()),
+            PartnerChangeError::Refused(
+                refusal @ (ActionError::OnlyRecipientCanAnswer
+                | ActionError::AlreadyAccepted
+                | ActionError::AlreadyRejected
+                | ActionError::AlreadyPartners),
+            ) => AppError::Conflict(refusal.to_string()),
             PartnerChangeError::Internal(cause) => AppError::internal(cause),
         }
     }
 }
 
-/// The signed-in organization's Partners tab: `status` is a [`StatusFilter`] value, `q`
-/// searches the other organization's name and the address used (empty means everything).
+/// One page of the signed-in organization's Partners tab: `status` is a [`StatusFilter`]
+/// value, `q` searches the other organization's name and the address used (empty means
+/// everything), `after` is the previous page's [`PartnersList::next`].
 #[server(endpoint = "partners/list")]
 pub async fn list_partners(
     status: Option<String>,
     q: Option<String>,
+    after: Option<String>,
 ) -> Result<PartnersList, AppError> {
+    use self::port::PartnersListError;
     use self::server_side::signed_in_partner_manager;
     use crate::api::services::services;
 
     let actor = signed_in_partner_manager()?;
-    let filter = StatusFilter::from_query(status.as_deref());
-    let search = q.unwrap_or_default();
+    let query = PartnersQuery {
+        filter: StatusFilter::from_query(status.as_deref()),
+        search: q.unwrap_or_default().trim().to_owned(),
+        after: after.filter(|token| !token.is_empty()),
+    };
     services()?
         .partners
-        .list(actor, filter, search.trim().to_owned())
+        .list(actor, query)
         .await
-        .map_err(AppError::internal)
+        .map_err(|error| match error {
+            PartnersListError::InvalidPageLink => AppError::Invalid(error.to_string()),
+            PartnersListError::Internal(cause) => AppError::internal(cause),
+        })
 }
 
 /// How many partner requests await the signed-in organization's approval (the tab's badge);
@@ -262,7 +197,7 @@ pub async fn partner_requests_awaiting() -> Result<u32, AppError> {
 
 /// Sends a partner invitation to the user with this address in another organization.
 ///
-/// A refusal is a field error on `email`, in the words of `entente-core`.
+/// A refusal of the address is a field error on `email`, in the words of `entente-core`.
 #[server(endpoint = "partners/send")]
 pub async fn send_partner_request(email: String) -> Result<(), AppError> {
     use entente_core::Email;
@@ -277,24 +212,29 @@ pub async fn send_partner_request(email: String) -> Result<(), AppError> {
         .send(actor, email)
         .await
         .map_err(send_error)?;
-    leptos_axum::redirect(&PartnerChange::Sent.location());
+    leptos_axum::redirect(&done_location(DONE_SENT));
     Ok(())
 }
 
-/// Accepts a request the signed-in organization received (pending or rejected).
-#[server(endpoint = "partners/accept")]
-pub async fn accept_partner_request(request_id: String) -> Result<(), AppError> {
-    self::server_side::change_request(PartnerChange::Accepted, request_id).await
-}
+/// Performs a row action on a request of the signed-in organization: `action` is core's
+/// [`Action`](entente_core::partnership::Action) (`accept`, `reject_and_ignore`, `delete`), offered by `partnership::view` and
+/// decided again by `partnership::perform` in the server's transaction.
+#[server(endpoint = "partners/act")]
+pub async fn act_on_partner_request(action: String, request_id: String) -> Result<(), AppError> {
+    use entente_core::partnership::Action;
 
-/// Rejects a pending request the signed-in organization received ("Reject and ignore").
-#[server(endpoint = "partners/reject")]
-pub async fn reject_partner_request(request_id: String) -> Result<(), AppError> {
-    self::server_side::change_request(PartnerChange::Rejected, request_id).await
-}
+    use self::server_side::{action_error, parse_request_id, signed_in_partner_manager};
+    use crate::api::services::services;
 
-/// Deletes a request, or ends a partnership, for the signed-in organization's side.
-#[server(endpoint = "partners/delete")]
-pub async fn delete_partner_request(request_id: String) -> Result<(), AppError> {
-    self::server_side::change_request(PartnerChange::Deleted, request_id).await
+    let actor = signed_in_partner_manager()?;
+    let action = Action::parse(&action)
+        .ok_or_else(|| AppError::Invalid("This action does not exist.".to_owned()))?;
+    let request_id = parse_request_id(&request_id)?;
+    services()?
+        .partners
+        .act(actor, action, request_id)
+        .await
+        .map_err(action_error)?;
+    leptos_axum::redirect(&done_location(action.as_str()));
+    Ok(())
 }

@@ -1,5 +1,8 @@
 //! The service status shown on the home page: proves the page reached a live database.
 
+#[cfg(feature = "ssr")]
+pub mod port;
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -1,9 +1,12 @@
 //! The Users page of Account settings, set-password links and "Forgot your password?":
-//! thin server functions over [`UsersService`](crate::api::services::UsersService).
+//! thin server functions over [`UsersService`](port::UsersService).
 //!
 //! Endpoints: `POST /api/list_users`, `/api/add_user`, `/api/rename_user`, `/api/change_user_profile`,
 //! `/api/deactivate_user`, `/api/reactivate_user` (administrators only: everyone else gets
 //! [`AppError::Forbidden`]), and `/api/set_password`, `/api/request_password_reset` (anyone).
+
+#[cfg(feature = "ssr")]
+pub mod port;
 
 use entente_core::{Email, PersonName, Profile, UserId};
 use leptos::prelude::*;
@@ -36,7 +39,7 @@ pub const RESET_LINK_SENT: &str =
 mod server_side {
     use entente_core::{Profile, UserId};
 
-    use crate::api::services::UsersError;
+    use super::port::UsersError;
     use crate::api::session::{CurrentUser, signed_in_user_who};
     use crate::error::AppError;
 
@@ -55,8 +58,8 @@ mod server_side {
         match error {
             UsersError::Forbidden => AppError::Forbidden,
             UsersError::NotFound => AppError::NotFound,
-            UsersError::EmailTaken => AppError::field("email", UsersError::EmailTaken),
-            UsersError::LastAdministrator(refusal) => AppError::Invalid(refusal.to_string()),
+            UsersError::EmailTaken => AppError::field_conflict("email", UsersError::EmailTaken),
+            UsersError::LastAdministrator(refusal) => AppError::Conflict(refusal.to_string()),
             UsersError::Internal(cause) => AppError::internal(cause),
         }
     }
@@ -85,8 +88,9 @@ pub async fn add_user(
     email: String,
     profile: String,
 ) -> Result<AccountUser, AppError> {
+    use self::port::NewUserForm;
     use self::server_side::{signed_in_administrator, users_error};
-    use crate::api::services::{NewUserForm, services};
+    use crate::api::services::services;
 
     let actor = signed_in_administrator()?;
     let mut errors = crate::error::FieldErrors::default();
@@ -191,7 +195,8 @@ pub async fn set_password(
 ) -> Result<(), AppError> {
     use entente_core::NewPassword;
 
-    use crate::api::services::{SetPasswordError, services};
+    use self::port::SetPasswordError;
+    use crate::api::services::services;
 
     let password =
         NewPassword::parse(&password).map_err(|error| AppError::field("password", error))?;

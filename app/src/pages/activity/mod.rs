@@ -2,6 +2,9 @@
 //! the organization's partner requests and partnerships, who did it and when, newest first.
 //!
 //! Pages are links (`?after=`), so it works without JavaScript; with it they load in place.
+//! Entries arrive as typed data and are phrased in one module, [`sentences`].
+
+mod sentences;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -90,8 +93,8 @@ fn ActivityTable(entries: Vec<ActivityEntry>) -> impl IntoView {
                         view! {
                             <tr data-test="activity-row">
                                 <td class="nowrap">{format_unix_utc(entry.at)}</td>
-                                <td>{entry.who.unwrap_or_else(|| "—".to_owned())}</td>
-                                <td>{entry.what}</td>
+                                <td>{sentences::who(entry.who.as_ref())}</td>
+                                <td>{sentences::what(&entry.what)}</td>
                             </tr>
                         }
                     })

@@ -4,27 +4,33 @@
 //!
 //! The page's state lives in its address, so everything works without JavaScript and a
 //! filtered view can be shared: `?status=` and `?q=` filter and search (a GET form),
-//! `?invite` opens the "Send invitation" box, `?confirm=reject|delete&request=<id>` asks for
-//! confirmation before a change the other side will notice, and `?done=` says what the last
-//! change did. Changes are `ActionForm`s: without JavaScript they post and the server answers
-//! with a redirect back here; with it they run in place and the list refreshes.
+//! `?after=` pages (keyset: a plain link), `?invite` opens the "Send invitation" box,
+//! `?confirm=<action>&request=<id>` asks for confirmation before a change the other side will
+//! notice ([`confirmation`], phrased from core's preview), and `?done=` says what the last
+//! change did. Changes are `ActionForm`s posting core's [`Action`] to one server function:
+//! without JavaScript they post and the server answers with a redirect back here; with it they
+//! run in place and the list refreshes.
+
+mod confirmation;
 
 use entente_core::AccountId;
-use entente_core::partnership::{Action, RequestStatus, RowLabel, Side};
+use entente_core::partnership::{Action, RowLabel};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
+use self::confirmation::{Confirmation, ConfirmationView, Confirming};
 use crate::api::partners::{
-    AcceptPartnerRequest, DeletePartnerRequest, PartnerChange, PartnerRow, PartnersList,
-    RejectPartnerRequest, SendPartnerRequest, StatusFilter, list_partners,
+    ActOnPartnerRequest, DONE_SENT, PartnerRow, PartnersList, SendPartnerRequest, StatusFilter,
+    list_partners,
 };
 use crate::components::error_view::ErrorList;
 use crate::components::form::{FormError, FormField, check_email, last_error, server_field_error};
 use crate::components::format::format_unix_utc;
 use crate::components::gate::AccountSettingsGate;
+use crate::components::pager::{Pager, page_href};
 use crate::error::AppError;
 
 /// The page's own address.
@@ -41,35 +47,78 @@ pub fn PartnersPage() -> impl IntoView {
     }
 }
 
-/// The four changes a row or the invitation box can post.
+/// The two changes the tab can post (an invitation, a row action), and the page of the list
+/// being looked at, which a confirmation keeps.
 #[derive(Clone, Copy)]
 struct Changes {
     send: ServerAction<SendPartnerRequest>,
-    accept: ServerAction<AcceptPartnerRequest>,
-    reject: ServerAction<RejectPartnerRequest>,
-    delete: ServerAction<DeletePartnerRequest>,
+    act: ServerAction<ActOnPartnerRequest>,
+    place: Place,
 }
 
-/// A change that needs confirming first: which one, on which request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Confirming {
-    action: Action,
-    request_id: String,
+/// Which page of the tab is shown: its filter, search and cursor (all from the address).
+#[derive(Clone, Copy)]
+struct Place {
+    status: Memo<StatusFilter>,
+    search: Memo<String>,
+    after: Memo<Option<String>>,
 }
 
-impl Confirming {
-    /// Reads `?confirm=reject|delete&request=<id>`.
-    fn from_query(confirm: Option<String>, request_id: Option<String>) -> Option<Self> {
-        let action = match confirm.as_deref()? {
-            "reject" => Action::RejectAndIgnore,
-            "delete" => Action::Delete,
-            _ => return None,
-        };
-        Some(Self {
-            action,
-            request_id: request_id?,
-        })
+impl Place {
+    /// This page's address.
+    fn href(self) -> String {
+        tab_href(
+            self.status.get_untracked(),
+            &self.search.get_untracked(),
+            self.after.get_untracked().as_deref(),
+        )
     }
+
+    /// This page's parameters as hidden inputs, so a GET form (a confirmation) stays on it.
+    fn hidden_inputs(self) -> impl IntoView {
+        let status = self.status.get_untracked();
+        let parameters = [
+            (
+                "status",
+                (status != StatusFilter::All).then(|| status.as_str().to_owned()),
+            ),
+            (
+                "q",
+                Some(self.search.get_untracked()).filter(|q| !q.is_empty()),
+            ),
+            ("after", self.after.get_untracked()),
+        ];
+        parameters
+            .into_iter()
+            .filter_map(|(name, value)| {
+                value.map(|value| view! { <input type="hidden" name=name value=value /> })
+            })
+            .collect_view()
+    }
+}
+
+/// The sentence the tab shows after a change (`?done=sent` or `?done=<action>`).
+fn done_sentence(done: &str) -> Option<&'static str> {
+    if done == DONE_SENT {
+        return Some("Invitation sent. It shows as “Sent - Awaiting Approval” until they answer.");
+    }
+    Some(match Action::parse(done)? {
+        Action::Accept => {
+            "Request accepted: your organizations are partners, and each now sees the other's \
+             people as members in Contacts."
+        }
+        Action::RejectAndIgnore => "Request rejected. The sender sees it as “Rejected”.",
+        Action::Delete => "Deleted from your Partners tab.",
+    })
+}
+
+/// The address of a page of the tab, keeping the filter and the search.
+fn tab_href(status: StatusFilter, search: &str, after: Option<&str>) -> String {
+    let status = (status != StatusFilter::All).then(|| status.as_str());
+    page_href(
+        PARTNERS_PATH,
+        &[("status", status), ("q", Some(search)), ("after", after)],
+    )
 }
 
 /// The list, the filters, the invitation box and the confirmations.
@@ -79,29 +128,30 @@ fn PartnersTab() -> impl IntoView {
     let status =
         Memo::new(move |_| StatusFilter::from_query(query.read().get("status").as_deref()));
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let after = Memo::new(move |_| query.read().get("after"));
     let inviting = Memo::new(move |_| query.read().get("invite").is_some());
     let confirming = Memo::new(move |_| {
         let query = query.read();
         Confirming::from_query(query.get("confirm"), query.get("request"))
     });
-    let done = Memo::new(move |_| PartnerChange::from_query(query.read().get("done").as_deref()));
+    let done = Memo::new(move |_| query.read().get("done").as_deref().and_then(done_sentence));
     let changes = Changes {
         send: ServerAction::new(),
-        accept: ServerAction::new(),
-        reject: ServerAction::new(),
-        delete: ServerAction::new(),
+        act: ServerAction::new(),
+        place: Place {
+            status,
+            search,
+            after,
+        },
     };
     let list = Resource::new(
         move || {
-            let versions = (
-                changes.send.version().get(),
-                changes.accept.version().get(),
-                changes.reject.version().get(),
-                changes.delete.version().get(),
-            );
-            (status.get(), search.get(), versions)
+            let versions = (changes.send.version().get(), changes.act.version().get());
+            (status.get(), search.get(), after.get(), versions)
         },
-        |(status, search, _)| list_partners(Some(status.as_str().to_owned()), Some(search)),
+        |(status, search, after, _)| {
+            list_partners(Some(status.as_str().to_owned()), Some(search), after)
+        },
     );
     let send_error = last_error(changes.send);
     let show_invitation = Signal::derive(move || inviting.get() || send_error.get().is_some());
@@ -121,10 +171,10 @@ fn PartnersTab() -> impl IntoView {
             </p>
             {move || {
                 done.get()
-                    .map(|change| {
+                    .map(|sentence| {
                         view! {
                             <p class="alert success" role="status" data-test="partners-done">
-                                {change.sentence()}
+                                {sentence}
                             </p>
                         }
                     })
@@ -133,9 +183,7 @@ fn PartnersTab() -> impl IntoView {
                 <InvitationBox send=changes.send />
             </Show>
             <FilterForm status search />
-            <FormError error=last_error(changes.accept) />
-            <FormError error=last_error(changes.reject) />
-            <FormError error=last_error(changes.delete) />
+            <FormError error=last_error(changes.act) />
             <Transition fallback=|| view! { <p>"Loading partners…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                     {move || Suspend::new(async move {
@@ -143,14 +191,27 @@ fn PartnersTab() -> impl IntoView {
                         let confirm = confirming.get().and_then(|confirming| {
                             ConfirmationView::build(&list, &confirming)
                         });
+                        let (status, search) = (status.get_untracked(), search.get_untracked());
+                        let first_page = after
+                            .get_untracked()
+                            .map(|_| tab_href(status, &search, None));
+                        let next_page = list
+                            .next
+                            .as_deref()
+                            .map(|token| tab_href(status, &search, Some(token)));
                         Ok::<_, AppError>(view! {
-                            {confirm.map(|confirm| view! { <Confirmation confirm changes /> })}
+                            {confirm
+                                .map(|confirm| {
+                                    view! {
+                                        <Confirmation confirm act=changes.act back=changes.place.href() />
+                                    }
+                                })}
                             <PartnersTable
                                 list
-                                filtered=status.get_untracked() != StatusFilter::All
-                                    || !search.get_untracked().is_empty()
+                                filtered=status != StatusFilter::All || !search.is_empty()
                                 changes
                             />
+                            <Pager label="Partners pages" first_page next_page />
                         })
                     })}
                 </ErrorBoundary>
@@ -247,13 +308,15 @@ fn PartnersTable(list: PartnersList, filtered: bool, changes: Changes) -> impl I
         }
         .into_any();
     }
-    let more = (list.matched > list.rows.len()).then(|| {
-        format!(
-            "Showing the {} most recently changed of {} matching rows: search to narrow the list.",
-            list.rows.len(),
-            list.matched
-        )
-    });
+    let shown = list.rows.len();
+    let matched = if list.matched as usize == shown {
+        None
+    } else {
+        Some(format!(
+            "{} matching rows, most recently changed first.",
+            list.matched_text()
+        ))
+    };
     view! {
         <div class="table-scroll">
         <table class="partners-table" data-test="partners-table">
@@ -278,7 +341,7 @@ fn PartnersTable(list: PartnersList, filtered: bool, changes: Changes) -> impl I
             </tbody>
         </table>
         </div>
-        {more.map(|more| view! { <p class="muted">{more}</p> })}
+        {matched.map(|matched| view! { <p class="muted" data-test="partners-matched">{matched}</p> })}
     }
     .into_any()
 }
@@ -313,7 +376,9 @@ fn PartnerRowView(row: PartnerRow, viewer: AccountId, changes: Changes) -> impl 
                     {seen.label.text()}
                 </span>
             </td>
-            <td class="row-actions">{buttons}</td>
+            <td class="row-actions">
+                <div class="row-actions-list" data-test="partner-actions">{buttons}</div>
+            </td>
         </tr>
     }
     .into_any()
@@ -333,194 +398,27 @@ fn action_button(action: Action, id: &str, organization: &str, changes: Changes)
     let label = action.label();
     let described = format!("{label}: {organization}");
     let id = id.to_owned();
-    match action {
-        Action::Accept => view! {
-            <ActionForm action=changes.accept attr:class="inline-form">
+    if action == Action::Accept {
+        return view! {
+            <ActionForm action=changes.act attr:class="inline-form">
+                <input type="hidden" name="action" value=action.as_str() />
                 <input type="hidden" name="request_id" value=id />
                 <button type="submit" aria-label=described>
                     {label}
                 </button>
             </ActionForm>
         }
-        .into_any(),
-        Action::RejectAndIgnore | Action::Delete => {
-            let confirm = if action == Action::Delete {
-                "delete"
-            } else {
-                "reject"
-            };
-            view! {
-                <Form method="get" action=PARTNERS_PATH attr:class="inline-form">
-                    <input type="hidden" name="confirm" value=confirm />
-                    <input type="hidden" name="request" value=id />
-                    <button type="submit" class="button secondary" aria-label=described>
-                        {label}
-                    </button>
-                </Form>
-            }
-            .into_any()
-        }
+        .into_any();
     }
-}
-
-/// What a confirmation says: the change, and what it means for each organization.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct ConfirmationView {
-    action: Action,
-    request_id: String,
-    heading: String,
-    for_us: String,
-    for_them: String,
-}
-
-impl ConfirmationView {
-    /// The confirmation of `confirming`, if its request is listed and still offers the action
-    /// (after the change, or if another administrator acted first, there is nothing to confirm).
-    fn build(list: &PartnersList, confirming: &Confirming) -> Option<Self> {
-        let row = list
-            .rows
-            .iter()
-            .find(|row| row.request.id().to_string() == confirming.request_id)?;
-        let seen = row.view_for(list.viewer)?;
-        if !seen.offers(confirming.action) {
-            return None;
-        }
-        let (heading, for_us, for_them) = consequences(confirming.action, seen.side, row)?;
-        Some(Self {
-            action: confirming.action,
-            request_id: confirming.request_id.clone(),
-            heading,
-            for_us,
-            for_them,
-        })
-    }
-}
-
-/// What a change does for each organization, in the words of SPEC 4.3: a heading, then what
-/// it means for us and for them. Accepting is not confirmed, so it has none.
-fn consequences(action: Action, side: Side, row: &PartnerRow) -> Option<(String, String, String)> {
-    let org = &row.other_organization;
-    let email = row.request.recipient_email().as_str();
-    let other_side_deleted = match side {
-        Side::Sender => row.request.deleted_by_recipient(),
-        Side::Recipient => row.request.deleted_by_sender(),
-    };
-    let ended = "Their people stay in your Contacts as members, no longer synced, and people they \
-                 add later will not appear. Items already shared stay shared.";
-    Some(match (action, side, row.request.status()) {
-        (Action::Accept, _, _) => return None,
-        (Action::RejectAndIgnore, _, _) => (
-            format!("Reject and ignore the request from {org}?"),
-            "It shows as Rejected in your Partners tab. You can still accept it later.".to_owned(),
-            format!(
-                "{org} sees it as Rejected and {} gets an email saying so. They cannot invite \
-                 {email} again until both organizations have deleted the request.",
-                row.sent_by
-            ),
-        ),
-        (_, Side::Sender, RequestStatus::Pending) => (
-            format!("Withdraw your invitation to {email}?"),
-            format!("It disappears from your Partners tab, and you can invite {email} again."),
-            format!("It disappears from {org}'s Partners tab too."),
-        ),
-        (_, Side::Recipient, RequestStatus::Pending) => (
-            format!("Delete the request from {org} without answering it?"),
-            "It disappears from your Partners tab.".to_owned(),
-            format!("{org} sees it as Rejected, without an email."),
-        ),
-        (_, Side::Sender, RequestStatus::Accepted) => (
-            format!("Delete your partner {org}?"),
-            format!("The partnership ends and disappears from your Partners tab. {ended}"),
-            format!(
-                "It disappears from {org}'s Partners tab too. Either organization can invite the \
-                 other again."
-            ),
-        ),
-        (_, Side::Recipient, RequestStatus::Accepted) => (
-            format!("Delete your partner {org}?"),
-            format!("The partnership ends and disappears from your Partners tab. {ended}"),
-            format!(
-                "{org} sees it as Rejected until they delete it too; only then can they invite \
-                 {email} again."
-            ),
-        ),
-        (_, Side::Sender, RequestStatus::Rejected) => (
-            format!("Delete the rejected invitation to {email}?"),
-            if other_side_deleted {
-                format!("It disappears from your Partners tab, and you can invite {email} again.")
-            } else {
-                format!(
-                    "It disappears from your Partners tab. You can invite {email} again once \
-                     {org} has deleted it too."
-                )
-            },
-            if other_side_deleted {
-                format!("{org} has already deleted it.")
-            } else {
-                format!("{org} still sees it as Rejected until they delete it.")
-            },
-        ),
-        (_, Side::Recipient, RequestStatus::Rejected) => (
-            format!("Delete the rejected request from {org}?"),
-            "It disappears from your Partners tab; you can no longer accept it.".to_owned(),
-            if other_side_deleted {
-                format!("{org} has already deleted it, so they can invite {email} again.")
-            } else {
-                format!(
-                    "{org} still sees it as Rejected; once they delete it too, they can invite \
-                     {email} again."
-                )
-            },
-        ),
-    })
-}
-
-/// The confirmation panel with the final button, and Cancel back to the list.
-#[component]
-fn Confirmation(confirm: ConfirmationView, changes: Changes) -> impl IntoView {
-    let label = confirm.action.label();
-    let form = match confirm.action {
-        Action::RejectAndIgnore => view! {
-            <ActionForm action=changes.reject attr:class="inline-form">
-                <input type="hidden" name="request_id" value=confirm.request_id.clone() />
-                <button type="submit" class="button danger">
-                    {label}
-                </button>
-            </ActionForm>
-        }
-        .into_any(),
-        _ => view! {
-            <ActionForm action=changes.delete attr:class="inline-form">
-                <input type="hidden" name="request_id" value=confirm.request_id.clone() />
-                <button type="submit" class="button danger">
-                    {label}
-                </button>
-            </ActionForm>
-        }
-        .into_any(),
-    };
     view! {
-        <section
-            class="confirmation"
-            role="region"
-            aria-labelledby="confirmation-heading"
-            data-test="confirmation"
-        >
-            <h2 id="confirmation-heading">{confirm.heading}</h2>
-            <p>
-                <strong>"For your organization: "</strong>
-                {confirm.for_us}
-            </p>
-            <p>
-                <strong>"For them: "</strong>
-                {confirm.for_them}
-            </p>
-            <div class="form-actions">
-                {form}
-                <A href=PARTNERS_PATH attr:class="button secondary">
-                    "Cancel"
-                </A>
-            </div>
-        </section>
+        <Form method="get" action=PARTNERS_PATH attr:class="inline-form">
+            {changes.place.hidden_inputs()}
+            <input type="hidden" name="confirm" value=action.as_str() />
+            <input type="hidden" name="request" value=id />
+            <button type="submit" class="button secondary" aria-label=described>
+                {label}
+            </button>
+        </Form>
     }
+    .into_any()
 }

@@ -5,9 +5,8 @@ use entente_core::contacts::{ContactKind, MemberSync, listed_kind};
 use entente_core::{AccountId, AccountName, ContactId, Email, PersonName, UserId};
 use tracing::instrument;
 
-use super::{parse_email, parse_name};
-use crate::store::users::parse_id;
-use crate::store::{Store, StoreError};
+use crate::store::decode;
+use crate::store::{Db, StoreError, like_pattern};
 
 /// The largest page [`list`] returns, whatever the caller asks for.
 pub const MAX_PAGE_SIZE: u32 = 200;
@@ -112,7 +111,11 @@ struct ListRow {
 /// (`users_account_name_sort_idx`, `contacts_account_name_sort_idx`), merged in order. A
 /// stored contact whose address is a user of this account is listed once, as the user.
 #[instrument(skip_all, fields(%account_id, limit = query.limit, searching = query.search.is_some()))]
-pub async fn list(store: &Store, account_id: AccountId, query: Query) -> Result<Page, StoreError> {
+pub async fn list(
+    db: impl Into<Db<'_>>,
+    account_id: AccountId,
+    query: Query,
+) -> Result<Page, StoreError> {
     let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
     let (after, pattern) = (query.after, query.search.as_deref().map(like_pattern));
     // $1 account, $2 how many; then the cursor and the search pattern when present.
@@ -157,7 +160,7 @@ pub async fn list(store: &Store, account_id: AccountId, query: Query) -> Result<
     );
     // One row more than asked tells whether a next page exists.
     let fetch = i64::from(limit) + 1;
-    let mut rows: Vec<ListRow> = on_pool!(store, |pool| {
+    let mut rows: Vec<ListRow> = on_db!(db, |conn| {
         let mut statement = sqlx::query_as(&sql)
             .bind(account_id.to_string())
             .bind(fetch);
@@ -167,7 +170,7 @@ pub async fn list(store: &Store, account_id: AccountId, query: Query) -> Result<
         if let Some(pattern) = &pattern {
             statement = statement.bind(pattern);
         }
-        statement.fetch_all(pool).await
+        statement.fetch_all(conn).await
     })?;
     let has_more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
@@ -185,19 +188,6 @@ pub async fn list(store: &Store, account_id: AccountId, query: Query) -> Result<
     Ok(Page { rows, next })
 }
 
-/// A LIKE pattern matching `search` anywhere, lowercased, with `\`, `%` and `_` taken literally.
-fn like_pattern(search: &str) -> String {
-    let mut pattern = String::from("%");
-    for character in search.trim().to_lowercase().chars() {
-        if matches!(character, '\\' | '%' | '_') {
-            pattern.push('\\');
-        }
-        pattern.push(character);
-    }
-    pattern.push('%');
-    pattern
-}
-
 impl TryFrom<ListRow> for ContactListRow {
     type Error = StoreError;
 
@@ -211,16 +201,15 @@ impl TryFrom<ListRow> for ContactListRow {
         };
         let kind = listed_kind(is_user, is_member, hand_added).ok_or(corrupt("contacts.kind"))?;
         let id = match kind {
-            ContactKind::User => ListedId::User(parse_id(&row.id, "users.id")?.into()),
+            ContactKind::User => ListedId::User(decode::id(&row.id, "users.id")?),
             ContactKind::Member | ContactKind::Contact => {
-                ListedId::Contact(parse_id(&row.id, "contacts.id")?.into())
+                ListedId::Contact(decode::id(&row.id, "contacts.id")?)
             }
         };
         let member_of = match (kind, row.partner_account_id, row.partner_account_name) {
             (ContactKind::Member, Some(account_id), Some(account_name)) => Some(MemberOrigin {
-                account_id: parse_id(&account_id, "contacts.partner_account_id")?.into(),
-                account_name: AccountName::parse(&account_name)
-                    .map_err(|_| corrupt("accounts.name"))?,
+                account_id: decode::id(&account_id, "contacts.partner_account_id")?,
+                account_name: decode::account_name(&account_name, "accounts.name")?,
                 sync: if row.synced {
                     MemberSync::Synced
                 } else {
@@ -233,8 +222,8 @@ impl TryFrom<ListRow> for ContactListRow {
         Ok(ContactListRow {
             kind,
             id,
-            name: parse_name(&row.name, "contacts.name")?,
-            email: parse_email(&row.email, "contacts.email")?,
+            name: decode::person_name(&row.name, "contacts.name")?,
+            email: decode::email(&row.email, "contacts.email")?,
             active: row.active,
             member_of,
         })

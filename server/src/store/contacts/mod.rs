@@ -22,8 +22,8 @@ use entente_core::{AccountId, ContactId, Email, PersonName, Timestamp};
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::error::{Constraint, ConstraintKind, map_violation};
-use super::users::parse_id;
+use super::decode;
+use super::error::{Conflict, Constraint, ConstraintKind, map_violation};
 use super::{StoreError, Tx};
 
 pub use list::{ContactListRow, Cursor, ListedId, MemberOrigin, Page, Query, list};
@@ -38,31 +38,31 @@ const CONTACTS_CONSTRAINTS: &[Constraint] = &[
         name: "contacts_account_email_key",
         kind: ConstraintKind::Unique,
         sqlite_detail: "contacts.account_id, contacts.email",
-        error: || StoreError::ContactExists,
+        conflict: Some(Conflict::ContactExists),
     },
     Constraint {
         name: "contacts_account_id_fkey",
         kind: ConstraintKind::ForeignKey,
         sqlite_detail: "",
-        error: || StoreError::UnknownAccount,
+        conflict: None,
     },
     Constraint {
         name: "contacts_partner_account_id_fkey",
         kind: ConstraintKind::ForeignKey,
         sqlite_detail: "",
-        error: || StoreError::UnknownAccount,
+        conflict: None,
     },
     Constraint {
         name: "contacts_partner_user_id_fkey",
         kind: ConstraintKind::ForeignKey,
         sqlite_detail: "",
-        error: || StoreError::UnknownUser,
+        conflict: None,
     },
     Constraint {
         name: "contacts_email_lowercase_check",
         kind: ConstraintKind::Check,
         sqlite_detail: "contacts_email_lowercase_check",
-        error: || StoreError::EmailNotNormalized,
+        conflict: None,
     },
 ];
 
@@ -86,7 +86,7 @@ impl TryFrom<StoredContactRow> for StoredContact {
     type Error = StoreError;
 
     fn try_from(stored: StoredContactRow) -> Result<StoredContact, StoreError> {
-        let name = parse_name(&stored.name, "contacts.name")?;
+        let name = decode::person_name(&stored.name, "contacts.name")?;
         let row = match stored.kind.as_str() {
             "contact" => ContactRow::HandAdded { name },
             "member" => ContactRow::Member {
@@ -105,25 +105,15 @@ impl TryFrom<StoredContactRow> for StoredContact {
             }
         };
         Ok(StoredContact {
-            id: parse_id(&stored.id, "contacts.id")?.into(),
+            id: decode::id(&stored.id, "contacts.id")?,
             row,
         })
     }
 }
 
-/// Reads a stored name back as core's [`PersonName`].
-fn parse_name(text: &str, column: &'static str) -> Result<PersonName, StoreError> {
-    PersonName::parse(text).map_err(|_| StoreError::Corrupt { column })
-}
-
-/// Reads a stored address back as core's [`Email`].
-fn parse_email(text: &str, column: &'static str) -> Result<Email, StoreError> {
-    Email::parse(text).map_err(|_| StoreError::Corrupt { column })
-}
-
 /// Adds a hand-added contact to `account_id` and returns its id.
 ///
-/// Refused with [`StoreError::ContactExists`] when the address is already a user of this
+/// Refused with [`Conflict::ContactExists`] when the address is already a user of this
 /// account, or a member or contact of it (the latter by `contacts_account_email_key`); the
 /// caller then drops the transaction.
 #[instrument(skip_all, fields(%account_id))]
@@ -142,7 +132,7 @@ pub async fn add_contact(
             .await
     })?;
     if is_user_here.is_some() {
-        return Err(StoreError::ContactExists);
+        return Err(Conflict::ContactExists.into());
     }
     let contact_id = ContactId::from_uuid(Uuid::new_v4());
     on_tx!(tx, |conn| {
@@ -167,7 +157,7 @@ pub async fn add_contact(
 /// Removes a hand-added contact of `account_id`.
 ///
 /// Members are kept by sync and cannot be removed here; a member's id, another account's
-/// contact or an unknown id all give [`StoreError::NotFound`] and change nothing.
+/// contact or an unknown id all give [`Conflict::NotFound`] and change nothing.
 #[instrument(skip_all, fields(%account_id, %contact_id))]
 pub async fn remove_contact(
     tx: &mut Tx,
@@ -183,7 +173,7 @@ pub async fn remove_contact(
             .map(|done| done.rows_affected())
     })?;
     if removed == 0 {
-        return Err(StoreError::NotFound);
+        return Err(Conflict::NotFound.into());
     }
     Ok(())
 }

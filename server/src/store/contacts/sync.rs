@@ -11,10 +11,10 @@ use entente_core::{AccountId, Email, Timestamp, UserId};
 use tracing::instrument;
 
 use super::write::{insert_row, update_row};
-use super::{StoredContact, StoredContactRow, parse_email, parse_name};
+use super::{StoredContact, StoredContactRow};
+use crate::store::decode;
 use crate::store::partner_requests::current_partners;
-use crate::store::users::parse_id;
-use crate::store::{StoreError, Tx, TxInner};
+use crate::store::{Conflict, StoreError, Tx, TxInner};
 
 /// A user of one account, with the facts sync copies to the accounts it partners with.
 pub(super) struct SourceUser {
@@ -38,11 +38,11 @@ impl TryFrom<SourceUserRow> for SourceUser {
 
     fn try_from(row: SourceUserRow) -> Result<SourceUser, StoreError> {
         Ok(SourceUser {
-            id: parse_id(&row.id, "users.id")?.into(),
-            account: parse_id(&row.account_id, "users.account_id")?.into(),
-            email: parse_email(&row.email, "users.email")?,
+            id: decode::id(&row.id, "users.id")?,
+            account: decode::id(&row.account_id, "users.account_id")?,
+            email: decode::email(&row.email, "users.email")?,
             facts: PartnerUser {
-                name: parse_name(&row.name, "users.name")?,
+                name: decode::person_name(&row.name, "users.name")?,
                 active: row.active,
             },
         })
@@ -186,16 +186,19 @@ pub async fn sync_user_added(
     .await
 }
 
-/// Syncs a user reactivated in their account. Core has no separate event for it: at a current
-/// partner it is the user arriving again ([`SyncEvent::UserAdded`]), so an existing member
-/// catches up (active again) and a user never synced while inactive joins now.
+/// Syncs a user reactivated in their account ([`SyncEvent::UserReactivated`]: core decides
+/// what it means at each current partner).
 #[instrument(skip_all, fields(%user_id))]
 pub async fn sync_user_reactivated(
     tx: &mut Tx,
     user_id: UserId,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    sync_user_added(tx, user_id, now).await
+    sync_user_event(tx, user_id, now, |user| SyncEvent::UserReactivated {
+        user: user.facts.clone(),
+        partners: true,
+    })
+    .await
 }
 
 /// Syncs a user's new name (already stored in `users`) to their member rows at current partners.
@@ -241,8 +244,8 @@ async fn sync_user_event(
             .fetch_optional(conn)
             .await
     })?;
-    let account = parse_id(&account.ok_or(StoreError::NotFound)?, "users.account_id")?;
-    lock_accounts(tx, &[account.into()]).await?;
+    let account = decode::id(&account.ok_or(Conflict::NotFound)?, "users.account_id")?;
+    lock_accounts(tx, &[account]).await?;
     // Read under the lock: a concurrent partnership change is now committed or waits for us.
     let row: Option<SourceUserRow> = on_tx!(tx, |conn| {
         sqlx::query_as("SELECT id, account_id, email, name, active FROM users WHERE id = $1")
@@ -250,9 +253,9 @@ async fn sync_user_event(
             .fetch_optional(conn)
             .await
     })?;
-    let user = SourceUser::try_from(row.ok_or(StoreError::NotFound)?)?;
+    let user = SourceUser::try_from(row.ok_or(Conflict::NotFound)?)?;
     let event = event_for(&user);
-    for partner in current_partners(tx, user.account).await? {
+    for partner in current_partners(&mut *tx, user.account).await? {
         let existing = contact_with_address(tx, partner, &user.email).await?;
         decide_and_write(tx, partner, &user, existing, &event, now).await?;
     }

@@ -1,7 +1,7 @@
 //! The Contacts page on both engines: kinds, search, keyset pages, adding and removing contacts.
 
 use super::*;
-use crate::helpers::both_engines;
+use crate::support::both_engines;
 
 both_engines! {
     async fn listing_shows_each_person_once_with_kind_origin_and_sync(store: Store) {
@@ -95,7 +95,7 @@ both_engines! {
         for address in ["admin@acme.example", "admin@globex.example", "CARL@x.example"] {
             let mut tx = store.begin_write().await.unwrap();
             let refused = contacts::add_contact(&mut tx, acme.id, &name("Again"), &email(address), NOW).await;
-            assert!(matches!(refused, Err(StoreError::ContactExists)), "{address}: {refused:?}");
+            assert!(matches!(refused, Err(StoreError::Conflict(Conflict::ContactExists))), "{address}: {refused:?}");
             drop(tx);
         }
         assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM contacts").await, 3);
@@ -115,7 +115,7 @@ both_engines! {
         for (owner, id) in [(globex.id, carl), (acme.id, member_id), (acme.id, ContactId::from_uuid(Uuid::new_v4()))] {
             let mut tx = store.begin_write().await.unwrap();
             let refused = contacts::remove_contact(&mut tx, owner, id).await;
-            assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+            assert!(matches!(refused, Err(StoreError::Conflict(Conflict::NotFound))), "{refused:?}");
             tx.commit().await.unwrap();
         }
         assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM contacts").await, 3);

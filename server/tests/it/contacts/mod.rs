@@ -6,14 +6,18 @@ mod sync;
 
 use entente_core::contacts::{ContactKind, MemberSync};
 use entente_core::partnership::{PartnerRequest, RequestStatus, StoredPartnerRequest};
-use entente_core::{AccountId, ContactId, Email, PartnerRequestId, PersonName, Timestamp, UserId};
+use entente_core::{
+    AccountId, AccountName, ContactId, Email, PartnerRequestId, PersonName, Profile, Timestamp,
+    UserId,
+};
 use entente_server::store::accounts::{self, NewAccount};
 use entente_server::store::contacts::{self, ContactListRow, ListedId, Query};
-use entente_server::store::users::{self, profile};
-use entente_server::store::{Store, StoreError, partner_requests};
+use entente_server::store::users::{self, NewUser};
+use entente_server::store::{Conflict, Store, StoreError, partner_requests};
 use uuid::Uuid;
 
-pub(crate) use crate::helpers::{execute_raw, fetch_count};
+pub(crate) use crate::support::engines::{execute_raw, fetch_count};
+use crate::support::fixtures::Organization;
 
 pub(crate) const NOW: Timestamp = Timestamp(1_700_000_000);
 
@@ -31,40 +35,64 @@ pub(crate) struct Org {
     pub(crate) admin: UserId,
 }
 
-pub(crate) async fn org(store: &Store, slug: &str) -> Org {
-    let mut tx = store.begin_write().await.unwrap();
-    let (id, admin) = accounts::create_account_with_admin(
-        &mut tx,
-        NewAccount {
-            account_name: format!("{slug} Ltd"),
-            admin_name: format!("{slug} Admin"),
-            admin_email: format!("admin@{slug}.example"),
-            password_hash: None,
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    Org {
-        id: id.into(),
-        admin: admin.into(),
+impl Org {
+    /// The account and first Administrator of an organization that signed up.
+    pub(crate) fn of(organization: &Organization) -> Org {
+        Org {
+            id: organization.account_id,
+            admin: organization.admin_id,
+        }
     }
 }
 
-/// Adds a user to `org` and syncs the addition, in one transaction.
-pub(crate) async fn add_user(store: &Store, org: &Org, user_name: &str, address: &str) -> UserId {
+/// The account `"<slug> Ltd"` with its Administrator `"<slug> Admin"`,
+/// `admin@<slug>.example`, who has no password yet.
+pub(crate) fn new_account(slug: &str) -> NewAccount {
+    NewAccount {
+        account_name: AccountName::parse(&format!("{slug} Ltd")).expect("a valid name"),
+        admin_name: name(&format!("{slug} Admin")),
+        admin_email: email(&format!("admin@{slug}.example")),
+        password_hash: None,
+    }
+}
+
+/// Creates and commits [`new_account`]`(slug)`.
+pub(crate) async fn org(store: &Store, slug: &str) -> Org {
     let mut tx = store.begin_write().await.unwrap();
-    let user_id: UserId = users::create_user(
+    let (id, admin) = accounts::create_account_with_admin(&mut tx, &new_account(slug), NOW)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    Org { id, admin }
+}
+
+/// A user of `account_id` with `profile`, without a password.
+pub(crate) fn new_user<'a>(
+    account_id: AccountId,
+    user_name: &'a PersonName,
+    address: &'a Email,
+    profile: Profile,
+) -> NewUser<'a> {
+    NewUser {
+        account_id,
+        name: user_name,
+        email: address,
+        profile,
+        password_hash: None,
+    }
+}
+
+/// Adds a Standard user to `org` and syncs the addition, in one transaction.
+pub(crate) async fn add_user(store: &Store, org: &Org, user_name: &str, address: &str) -> UserId {
+    let (user_name, address) = (name(user_name), email(address));
+    let mut tx = store.begin_write().await.unwrap();
+    let user_id = users::create_user(
         &mut tx,
-        org.id.as_uuid(),
-        user_name,
-        address,
-        profile::STANDARD,
-        None,
+        new_user(org.id, &user_name, &address, Profile::Standard),
+        NOW,
     )
     .await
-    .unwrap()
-    .into();
+    .unwrap();
     contacts::sync_user_added(&mut tx, user_id, NOW)
         .await
         .unwrap();
@@ -82,6 +110,7 @@ pub(crate) async fn change_user(store: &Store, user_id: UserId, set: &str) {
     .unwrap();
 }
 
+/// The stored facts of an accepted request from `from` (its Administrator) to `to_address` at `to`.
 fn accepted(from: &Org, to: &Org, to_address: &str) -> StoredPartnerRequest {
     StoredPartnerRequest {
         id: PartnerRequestId::from_uuid(Uuid::new_v4()),
@@ -98,6 +127,11 @@ fn accepted(from: &Org, to: &Org, to_address: &str) -> StoredPartnerRequest {
     }
 }
 
+/// The request core restores from these stored facts.
+pub(crate) fn restored(stored: &StoredPartnerRequest) -> PartnerRequest {
+    PartnerRequest::restore(stored.clone()).expect("facts core accepts")
+}
+
 /// Stores an accepted request from `from` to `to` and syncs the partnership, in one transaction.
 pub(crate) async fn partner(
     store: &Store,
@@ -107,7 +141,9 @@ pub(crate) async fn partner(
 ) -> StoredPartnerRequest {
     let request = accepted(from, to, to_address);
     let mut tx = store.begin_write().await.unwrap();
-    partner_requests::insert(&mut tx, &request).await.unwrap();
+    partner_requests::insert(&mut tx, &restored(&request))
+        .await
+        .unwrap();
     contacts::sync_partnership_formed(&mut tx, from.id, to.id, NOW)
         .await
         .unwrap();
@@ -124,7 +160,9 @@ pub(crate) async fn end(store: &Store, request: StoredPartnerRequest) {
         ..request
     };
     let mut tx = store.begin_write().await.unwrap();
-    partner_requests::update(&mut tx, &ended).await.unwrap();
+    partner_requests::update(&mut tx, &restored(&ended))
+        .await
+        .unwrap();
     let partners = partner_requests::current_partners(&mut tx, ended.sender_account)
         .await
         .unwrap();

@@ -1,7 +1,7 @@
 //! The rules the database itself enforces for partner requests, on both engines.
 
 use super::*;
-use crate::helpers::both_engines;
+use crate::support::both_engines;
 
 both_engines! {
     async fn database_refuses_a_second_live_partnership_in_either_direction(store: Store) {
@@ -11,8 +11,8 @@ both_engines! {
 
         for (from, to, address) in [(&acme, &globex, "other@globex.example"), (&globex, &acme, "admin@acme.example")] {
             let mut tx = store.begin_write().await.unwrap();
-            let refused = partner_requests::insert(&mut tx, &accepted(from, to, address)).await;
-            assert!(matches!(refused, Err(StoreError::AlreadyPartners)), "{refused:?}");
+            let refused = partner_requests::insert(&mut tx, &restored(&accepted(from, to, address))).await;
+            assert!(matches!(refused, Err(StoreError::Conflict(Conflict::AlreadyPartners))), "{refused:?}");
             drop(tx);
         }
         assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM partner_requests").await, 1);
@@ -26,13 +26,13 @@ both_engines! {
             ..accepted(&acme, &globex, "admin@globex.example")
         };
         let mut tx = store.begin_write().await.unwrap();
-        partner_requests::insert(&mut tx, &pending).await.unwrap();
+        partner_requests::insert(&mut tx, &restored(&pending)).await.unwrap();
         tx.commit().await.unwrap();
 
         let again = StoredPartnerRequest { id: PartnerRequestId::from_uuid(Uuid::new_v4()), ..pending.clone() };
         let mut tx = store.begin_write().await.unwrap();
-        let refused = partner_requests::insert(&mut tx, &again).await;
-        assert!(matches!(refused, Err(StoreError::DuplicateRequest)), "{refused:?}");
+        let refused = partner_requests::insert(&mut tx, &restored(&again)).await;
+        assert!(matches!(refused, Err(StoreError::Conflict(Conflict::DuplicateRequest))), "{refused:?}");
         drop(tx);
         assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM partner_requests").await, 1);
 
@@ -44,13 +44,15 @@ both_engines! {
             deleted_by_recipient: true,
             ..pending.clone()
         };
-        partner_requests::update(&mut tx, &both_deleted_unarchived).await.unwrap();
+        partner_requests::update(&mut tx, &restored(&both_deleted_unarchived)).await.unwrap();
         tx.commit().await.unwrap();
         let stored = partner_requests::get(&store, pending.id).await.unwrap().unwrap();
         assert!(stored.is_archived());
+        let archived = format!("SELECT COUNT(*) FROM partner_requests WHERE id = '{}' AND archived = TRUE", pending.id);
+        assert_eq!(fetch_count(&store, &archived).await, 1, "stored archived, as the database requires");
         // ... after which the address may be invited again.
         let mut tx = store.begin_write().await.unwrap();
-        partner_requests::insert(&mut tx, &again).await.unwrap();
+        partner_requests::insert(&mut tx, &restored(&again)).await.unwrap();
         let between = partner_requests::between(&mut tx, globex.id, acme.id).await.unwrap();
         assert_eq!(between.iter().map(PartnerRequest::id).collect::<Vec<_>>().len(), 2);
         tx.commit().await.unwrap();

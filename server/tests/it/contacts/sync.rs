@@ -1,7 +1,7 @@
 //! Partner sync on both engines: partnership formed, changes while it lasts, ended, formed again.
 
 use super::*;
-use crate::helpers::both_engines;
+use crate::support::both_engines;
 
 both_engines! {
     async fn partnership_formed_makes_members_both_ways_and_upgrades_a_hand_added_contact(store: Store) {
@@ -125,18 +125,19 @@ both_engines! {
         let acme = org(&store, "acme").await;
         let globex = org(&store, "globex").await;
         // The user's transaction has synced (no partners yet) and is still open ...
+        let (eve_name, eve_email) = (name("Eve"), email("eve@acme.example"));
         let mut adding = store.begin_write().await.unwrap();
-        let eve = users::create_user(&mut adding, acme.id.as_uuid(), "Eve", "eve@acme.example", profile::STANDARD, None)
+        let eve = users::create_user(&mut adding, new_user(acme.id, &eve_name, &eve_email, Profile::Standard), NOW)
             .await
             .unwrap();
-        contacts::sync_user_added(&mut adding, eve.into(), NOW).await.unwrap();
+        contacts::sync_user_added(&mut adding, eve, NOW).await.unwrap();
         // ... while the partnership forms in another transaction.
         let request = accepted(&acme, &globex, "admin@globex.example");
         let forming = tokio::spawn({
             let store = store.clone();
             async move {
                 let mut tx = store.begin_write().await.unwrap();
-                partner_requests::insert(&mut tx, &request).await.unwrap();
+                partner_requests::insert(&mut tx, &restored(&request)).await.unwrap();
                 contacts::sync_partnership_formed(&mut tx, request.sender_account, request.recipient_account, NOW)
                     .await
                     .unwrap();

@@ -28,7 +28,7 @@ pub async fn spawn_app_with(store: Store, configure: impl FnOnce(&mut ServeArgs)
     let addr = listener.local_addr().expect("a local address");
     let mut args = serve_args(addr);
     configure(&mut args);
-    let state = AppState::new(&args, store.clone());
+    let state = AppState::new(&args, store.clone()).expect("the test server's state");
     tokio::spawn(startup::serve(listener, state, std::future::pending()));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -58,27 +58,49 @@ pub fn serve_args(addr: std::net::SocketAddr) -> ServeArgs {
 }
 
 impl TestApp {
-    /// The absolute URL of `path` on this server.
+    /// The absolute URL of `path` on this server (an absolute URL is kept as it is).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.address)
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.address)
+        }
     }
-}
 
-/// POSTs `fields` as a same-origin form to the server function at `/api/<endpoint>`, as a
-/// browser's form post (or the WASM client) does.
-pub async fn call(
-    app: &TestApp,
-    client: &reqwest::Client,
-    endpoint: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(&format!("/api/{endpoint}")))
-        .header("origin", &app.address)
-        .form(fields)
-        .send()
-        .await
-        .expect("the server answers")
+    /// The status and readable HTML (see [`html`]) of the page at `path` as `client` sees it.
+    pub async fn page(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+    ) -> (reqwest::StatusCode, String) {
+        let response = client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the server answers");
+        (response.status(), html(response).await)
+    }
+
+    /// Posts `fields` to the server function at `path` as a browser without JavaScript does:
+    /// an HTML form on the page `referer`. The answer is a redirect (to the page the function
+    /// names, or back to `referer` with the error in its address).
+    pub async fn post_html_form(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &impl serde::Serialize,
+        referer: &str,
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .header("origin", &self.address)
+            .header("accept", "text/html")
+            .header("referer", self.url(referer))
+            .form(fields)
+            .send()
+            .await
+            .expect("the server answers")
+    }
 }
 
 /// The body of an HTML answer as tests read it: without Leptos's `<!>` hydration markers,

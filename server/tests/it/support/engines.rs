@@ -25,20 +25,27 @@ pub const TEST_TIME_LIMIT: Duration = Duration::from_secs(120);
 
 /// Generates `mod sqlite` and `mod postgres`, each with one `#[tokio::test]` per function.
 ///
-/// Each function receives a freshly migrated [`Store`] of its engine. Tests run on a
+/// Each function receives a freshly migrated [`Store`] of its engine (with `unmigrated:` before
+/// the functions, an empty one, for tests of the migrations themselves). Tests run on a
 /// current-thread runtime: under heavy machine load we saw a server-side render in
 /// `SsrMode::Async` wait forever on the two-worker runtime (never on one thread); database
 /// concurrency stays real, since every task uses its own pooled connection. A test that
 /// still exceeds [`TEST_TIME_LIMIT`] fails instead of hanging the run.
 macro_rules! both_engines {
-    ($(async fn $name:ident($store:ident: Store) $body:block)*) => {
+    (unmigrated: $($tests:tt)*) => {
+        $crate::support::engines::both_engines!(@migrations false; $($tests)*);
+    };
+    (@migrations $migrate:expr; $(async fn $name:ident($store:ident: Store) $body:block)*) => {
         mod sqlite {
             use super::*;
             $(
                 #[tokio::test(flavor = "current_thread")]
                 async fn $name() {
-                    let run = $crate::helpers::with_sqlite(|$store: Store| async move $body);
-                    tokio::time::timeout($crate::helpers::TEST_TIME_LIMIT, run)
+                    let run = $crate::support::engines::with_sqlite_store(
+                        $migrate,
+                        |$store: Store| async move $body,
+                    );
+                    tokio::time::timeout($crate::support::engines::TEST_TIME_LIMIT, run)
                         .await
                         .expect("the test finished within its time limit");
                 }
@@ -49,16 +56,20 @@ macro_rules! both_engines {
             $(
                 #[tokio::test(flavor = "current_thread")]
                 async fn $name() {
-                    let run = $crate::helpers::with_postgres(
+                    let run = $crate::support::engines::with_postgres_store(
                         stringify!($name),
+                        $migrate,
                         |$store: Store| async move $body,
                     );
-                    tokio::time::timeout($crate::helpers::TEST_TIME_LIMIT, run)
+                    tokio::time::timeout($crate::support::engines::TEST_TIME_LIMIT, run)
                         .await
                         .expect("the test finished within its time limit");
                 }
             )*
         }
+    };
+    ($($tests:tt)*) => {
+        $crate::support::engines::both_engines!(@migrations true; $($tests)*);
     };
 }
 pub(crate) use both_engines;
@@ -69,16 +80,27 @@ where
     Body: FnOnce(Store) -> Fut,
     Fut: Future<Output = ()>,
 {
+    with_sqlite_store(true, body).await;
+}
+
+/// Runs `body` with a store on a fresh SQLite file, migrated when `migrate` is true.
+pub async fn with_sqlite_store<Body, Fut>(migrate: bool, body: Body)
+where
+    Body: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let folder = tempfile::tempdir().expect("create a temporary folder");
     // A nested path also checks that `Store::connect` creates missing folders.
     let url = format!("sqlite://{}/data/entente.db", folder.path().display());
     let store = Store::connect(&url)
         .await
         .expect("open the SQLite test database");
-    store
-        .migrate()
-        .await
-        .expect("migrate the SQLite test database");
+    if migrate {
+        store
+            .migrate()
+            .await
+            .expect("migrate the SQLite test database");
+    }
     body(store.clone()).await;
     store.close().await;
 }
@@ -92,6 +114,16 @@ where
     Body: FnOnce(Store) -> Fut,
     Fut: Future<Output = ()>,
 {
+    with_postgres_store(test_name, true, body).await;
+}
+
+/// Runs `body` with a store on a fresh PostgreSQL database, migrated when `migrate` is true,
+/// and drops the database afterwards.
+pub async fn with_postgres_store<Body, Fut>(test_name: &str, migrate: bool, body: Body)
+where
+    Body: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let Some(database) = TestPostgresDatabase::create(test_name).await else {
         return;
     };
@@ -99,10 +131,12 @@ where
         .await
         .expect("open the PostgreSQL test database");
     let outcome = AssertUnwindSafe(async {
-        store
-            .migrate()
-            .await
-            .expect("migrate the PostgreSQL test database");
+        if migrate {
+            store
+                .migrate()
+                .await
+                .expect("migrate the PostgreSQL test database");
+        }
         body(store.clone()).await;
     })
     .catch_unwind()

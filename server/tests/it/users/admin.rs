@@ -1,16 +1,23 @@
 //! The Users page's administrative functions: who may call them, on which users, the last
 //! Administrator, ending a deactivated user's sessions and partner sync.
 
+use entente_app::api::users::{
+    AddUser, ChangeUserProfile, DeactivateUser, ListUsers, ReactivateUser, RenameUser,
+};
+use entente_app::error::AppError;
 use entente_core::contacts::ContactKind;
-use entente_core::partnership::{RequestStatus, StoredPartnerRequest};
-use entente_core::{AccountId, Email, PartnerRequestId, Timestamp, UserId};
+use entente_core::{AccountId, Profile};
+use entente_server::store::Store;
 use entente_server::store::contacts::{self, ContactListRow, Query};
-use entente_server::store::{Store, partner_requests};
-use serde_json::json;
+use reqwest::StatusCode;
+use uuid::Uuid;
 
-use super::*;
-use crate::app::spawn_app;
-use crate::helpers::{both_engines, fetch_count};
+use crate::contacts::{Org, partner};
+use crate::support::app::{TestApp, spawn_app};
+use crate::support::both_engines;
+use crate::support::calls::Refused;
+use crate::support::engines::fetch_count;
+use crate::support::fixtures::{PASSWORD, WRONG_OR_UNKNOWN, browser, stored_user};
 
 const LAST_ADMIN: &str = "This is the last active Administrator of your organization. Make \
     another user an Administrator first.";
@@ -24,42 +31,85 @@ async fn table_counts(store: &Store) -> Vec<i64> {
     counts
 }
 
+/// The id of the user with this address, as form text.
+async fn user_id(store: &Store, email: &str) -> String {
+    stored_user(store, email).await.id.to_string()
+}
+
 /// `(profile, active)` of the stored user with this address.
-async fn profile_and_activity(store: &Store, email: &str) -> (String, bool) {
+async fn profile_and_activity(store: &Store, email: &str) -> (Profile, bool) {
     let user = stored_user(store, email).await;
     (user.profile, user.active)
 }
 
-/// Makes the accounts of the two administrators partners, the way accepting a request does.
-async fn partner(store: &Store, sender_admin: &str, recipient_admin: &str) {
-    let sender = stored_user(store, sender_admin).await;
-    let sender_account = AccountId::from_uuid(sender.account_id);
-    let recipient_account = AccountId::from_uuid(account_of(store, recipient_admin).await);
-    let now = Timestamp(1_700_000_000);
-    let request = StoredPartnerRequest {
-        id: PartnerRequestId::from_uuid(Uuid::new_v4()),
-        sender_account,
-        sending_user: UserId::from_uuid(sender.id),
-        recipient_email: Email::parse(recipient_admin).unwrap(),
-        recipient_account,
-        status: RequestStatus::Accepted,
-        deleted_by_sender: false,
-        deleted_by_recipient: false,
-        archived: false,
-        created_at: now,
-        updated_at: now,
+/// Adds a user as `admin`, who must be allowed to.
+async fn add_user(app: &TestApp, admin: &reqwest::Client, name: &str, email: &str, profile: &str) {
+    let user = AddUser {
+        name: name.to_owned(),
+        email: email.to_owned(),
+        profile: profile.to_owned(),
     };
-    let mut tx = store.begin_write().await.unwrap();
-    partner_requests::insert(&mut tx, &request).await.unwrap();
-    contacts::sync_partnership_formed(&mut tx, sender_account, recipient_account, now)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    app.call(admin, user).await.expect("add the user");
 }
 
-/// The row with this address on the Contacts page of `admin_email`'s account.
-async fn listed_contact(store: &Store, admin_email: &str, address: &str) -> Option<ContactListRow> {
-    let account = AccountId::from_uuid(account_of(store, admin_email).await);
+/// Gives the user `user_id` the profile `profile`, as `client`.
+async fn change_profile(
+    app: &TestApp,
+    client: &reqwest::Client,
+    user_id: &str,
+    profile: &str,
+) -> Result<(), Refused> {
+    let change = ChangeUserProfile {
+        user_id: user_id.to_owned(),
+        profile: profile.to_owned(),
+    };
+    app.call(client, change).await.map(drop)
+}
+
+/// Deactivates the user `user_id`, as `client`.
+async fn deactivate(app: &TestApp, client: &reqwest::Client, user_id: &str) -> Result<(), Refused> {
+    app.call(
+        client,
+        DeactivateUser {
+            user_id: user_id.to_owned(),
+        },
+    )
+    .await
+    .map(drop)
+}
+
+/// Reactivates the user `user_id`, as `client`.
+async fn reactivate(app: &TestApp, client: &reqwest::Client, user_id: &str) -> Result<(), Refused> {
+    app.call(
+        client,
+        ReactivateUser {
+            user_id: user_id.to_owned(),
+        },
+    )
+    .await
+    .map(drop)
+}
+
+/// Renames the user `user_id`, as `client`.
+async fn rename(
+    app: &TestApp,
+    client: &reqwest::Client,
+    user_id: &str,
+    name: &str,
+) -> Result<(), Refused> {
+    let rename = RenameUser {
+        user_id: user_id.to_owned(),
+        name: name.to_owned(),
+    };
+    app.call(client, rename).await.map(drop)
+}
+
+/// The row with this address on the Contacts page of `account`.
+async fn listed_contact(
+    store: &Store,
+    account: AccountId,
+    address: &str,
+) -> Option<ContactListRow> {
     let query = Query {
         search: None,
         after: None,
@@ -71,72 +121,87 @@ async fn listed_contact(store: &Store, admin_email: &str, address: &str) -> Opti
         .find(|row| row.email.as_str() == address)
 }
 
-/// `(kind, active)` of the row with this address on the Contacts page of `admin_email`'s account.
+/// `(kind, active)` of the row with this address on the Contacts page of `account`.
 async fn contact_row(
     store: &Store,
-    admin_email: &str,
+    account: AccountId,
     address: &str,
 ) -> Option<(ContactKind, bool)> {
-    listed_contact(store, admin_email, address)
+    listed_contact(store, account, address)
         .await
         .map(|row| (row.kind, row.active))
 }
 
-/// The name the Contacts page of `admin_email`'s account shows for this address.
-async fn contact_name(store: &Store, admin_email: &str, address: &str) -> String {
-    let row = listed_contact(store, admin_email, address).await;
+/// The name the Contacts page of `account` shows for this address.
+async fn contact_name(store: &Store, account: AccountId, address: &str) -> String {
+    let row = listed_contact(store, account, address).await;
     row.expect("listed").name.to_string()
 }
 
 both_engines! {
     async fn an_administrator_lists_adds_and_changes_users(store: Store) {
         let app = spawn_app(store).await;
-        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        ok_json(add_user(&app, &admin, "Sam Ortiz", "sam@northwind.example", "standard").await).await;
-        let listed = ok_json(call(&app, &admin, "list_users", &[]).await).await;
-        let emails: Vec<&str> = listed.as_array().unwrap().iter().map(|user| user["email"].as_str().unwrap()).collect();
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let admin = &northwind.admin;
+        add_user(&app, admin, "Sam Ortiz", "sam@northwind.example", "standard").await;
+        let listed = app.call(admin, ListUsers {}).await.expect("the users");
+        let emails: Vec<&str> = listed.iter().map(|user| user.email.as_str()).collect();
         assert_eq!(emails, ["nora@northwind.example", "sam@northwind.example"]);
 
         let sam = user_id(&app.store, "sam@northwind.example").await;
-        let renamed = ok_json(call(&app, &admin, "rename_user", &[("user_id", &sam), ("name", "  Samuel Ortiz ")]).await).await;
-        assert_eq!(renamed["name"], "Samuel Ortiz");
-        assert_eq!(stored_user(&app.store, "sam@northwind.example").await.name, "Samuel Ortiz");
-        let changed = ok_json(call(&app, &admin, "change_user_profile", &[("user_id", &sam), ("profile", "manager")]).await).await;
-        assert_eq!(changed["profile"], "manager");
-        let deactivated = ok_json(call(&app, &admin, "deactivate_user", &[("user_id", &sam)]).await).await;
-        assert_eq!(deactivated["active"], false);
-        assert_eq!(profile_and_activity(&app.store, "sam@northwind.example").await, ("manager".to_owned(), false));
-        ok_json(call(&app, &admin, "reactivate_user", &[("user_id", &sam)]).await).await;
+        let renamed = RenameUser { user_id: sam.clone(), name: "  Samuel Ortiz ".to_owned() };
+        let renamed = app.call(admin, renamed).await.expect("rename");
+        assert_eq!(renamed.name.as_str(), "Samuel Ortiz");
+        assert_eq!(stored_user(&app.store, "sam@northwind.example").await.name.as_str(), "Samuel Ortiz");
+        let changed = ChangeUserProfile { user_id: sam.clone(), profile: "manager".to_owned() };
+        let changed = app.call(admin, changed).await.expect("change the profile");
+        assert_eq!(changed.profile, Profile::Manager);
+        let deactivated = app.call(admin, DeactivateUser { user_id: sam.clone() }).await.expect("deactivate");
+        assert!(!deactivated.active);
+        assert_eq!(profile_and_activity(&app.store, "sam@northwind.example").await, (Profile::Manager, false));
+        reactivate(&app, admin, &sam).await.expect("reactivate");
         assert!(stored_user(&app.store, "sam@northwind.example").await.active);
     }
 
     async fn a_taken_email_is_refused_beside_the_field_and_nothing_is_written(store: Store) {
         let app = spawn_app(store).await;
-        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        let _other = sign_up_admin(&app, "Acme Print", "alex@acme.example").await;
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        app.sign_up("Acme Print", "alex@acme.example").await;
+        let admin = &northwind.admin;
         let before = table_counts(&app.store).await;
+        let add = |name: &str, email: &str, profile: &str| AddUser {
+            name: name.to_owned(),
+            email: email.to_owned(),
+            profile: profile.to_owned(),
+        };
         for taken in ["nora@northwind.example", " ALEX@acme.example "] {
-            let refused = error_json(add_user(&app, &admin, "Someone Else", taken, "standard").await).await;
+            let refused = app.call(admin, add("Someone Else", taken, "standard")).await.unwrap_err();
             assert_eq!(
-                refused,
-                json!({ "InvalidFields": [{ "field": "email", "message": "This email address is already used by another user." }] })
+                refused.with_status(StatusCode::CONFLICT),
+                AppError::field_conflict("email", "This email address is already used by another user."),
+                "{taken}"
             );
         }
-        let malformed = error_json(add_user(&app, &admin, "", "no-at-sign", "overlord").await).await;
-        let fields: Vec<&str> = malformed["InvalidFields"].as_array().unwrap().iter().map(|error| error["field"].as_str().unwrap()).collect();
+        let malformed = app.call(admin, add("", "no-at-sign", "overlord")).await.unwrap_err();
+        let malformed = malformed.with_status(StatusCode::UNPROCESSABLE_ENTITY);
+        let AppError::InvalidFields(errors) = malformed else {
+            panic!("refused fields: {malformed:?}");
+        };
+        let fields: Vec<&str> = errors.0.iter().map(|error| error.field.as_str()).collect();
         assert_eq!(fields, ["name", "email", "profile"]);
-        let overlong = error_json(add_user(&app, &admin, &"N".repeat(101), "sam@northwind.example", "standard").await).await;
+        let overlong = app.call(admin, add(&"N".repeat(101), "sam@northwind.example", "standard")).await.unwrap_err();
         assert_eq!(
-            overlong,
-            json!({ "InvalidFields": [{ "field": "name", "message": "This name is too long (at most 100 characters)." }] })
+            overlong.with_status(StatusCode::UNPROCESSABLE_ENTITY),
+            AppError::field("name", "This name is too long (at most 100 characters).")
         );
         assert_eq!(table_counts(&app.store).await, before);
     }
 
     async fn a_refused_new_name_says_why_and_changes_nothing(store: Store) {
         let app = spawn_app(store).await;
-        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        let nora = user_id(&app.store, "nora@northwind.example").await;
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let admin = &northwind.admin;
+        let nora = user_id(&app.store, &northwind.admin_email).await;
         let name_before = stored_user(&app.store, "nora@northwind.example").await.name;
         let too_long = "N".repeat(101);
         for (name, sentence) in [
@@ -144,51 +209,63 @@ both_engines! {
             (too_long.as_str(), "This name is too long (at most 100 characters)."),
             ("Nora\tLindqvist", "A name cannot contain tabs, line breaks or other control characters."),
         ] {
-            let refused = error_json(call(&app, &admin, "rename_user", &[("user_id", &nora), ("name", name)]).await).await;
-            assert_eq!(refused, json!({ "Invalid": sentence }), "{name:?}");
+            let refused = rename(&app, admin, &nora, name).await.unwrap_err();
+            assert_eq!(refused.with_status(StatusCode::UNPROCESSABLE_ENTITY), AppError::Invalid(sentence.to_owned()), "{name:?}");
         }
         for unknown in ["not-an-id", "00000000-0000-0000-0000-000000000000"] {
-            let refused = error_json(call(&app, &admin, "rename_user", &[("user_id", unknown), ("name", "Someone")]).await).await;
-            assert_eq!(refused, json!("NotFound"));
+            let refused = rename(&app, admin, unknown, "Someone").await.unwrap_err();
+            assert_eq!(refused.with_status(StatusCode::NOT_FOUND), AppError::NotFound, "{unknown}");
         }
         assert_eq!(stored_user(&app.store, "nora@northwind.example").await.name, name_before);
     }
 
     async fn other_profiles_and_strangers_are_refused_every_users_function(store: Store) {
         let app = spawn_app(store).await;
-        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        let nora = user_id(&app.store, "nora@northwind.example").await;
-        let mut refused_clients = vec![("signed out", browser(), json!("Unauthenticated"))];
-        for (profile, email) in [("standard", "sam@northwind.example"), ("manager", "mia@northwind.example"), ("reviewer", "rex@northwind.example")] {
-            refused_clients.push((profile, invited_and_signed_in(&app, &admin, email, profile).await, json!("Forbidden")));
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let admin = &northwind.admin;
+        let nora = user_id(&app.store, &northwind.admin_email).await;
+        let mut refused_clients = vec![("signed out", browser(), StatusCode::UNAUTHORIZED, AppError::Unauthenticated)];
+        for (profile, email) in [
+            (Profile::Standard, "sam@northwind.example"),
+            (Profile::Manager, "mia@northwind.example"),
+            (Profile::Reviewer, "rex@northwind.example"),
+        ] {
+            let client = app.invited_and_signed_in(admin, email, profile).await;
+            refused_clients.push((profile.as_str(), client, StatusCode::FORBIDDEN, AppError::Forbidden));
         }
         let sam = user_id(&app.store, "sam@northwind.example").await;
         let before = table_counts(&app.store).await;
-        for (who, client, expected) in &refused_clients {
-            let calls: [(&str, Vec<(&str, &str)>); 6] = [
-                ("list_users", vec![]),
-                ("add_user", vec![("name", "Eve Intruder"), ("email", "eve@northwind.example"), ("profile", "administrator")]),
-                ("rename_user", vec![("user_id", &nora), ("name", "Eve Intruder")]),
-                ("change_user_profile", vec![("user_id", &nora), ("profile", "standard")]),
-                ("deactivate_user", vec![("user_id", &nora)]),
-                ("reactivate_user", vec![("user_id", &sam)]),
+        for (who, client, status, expected) in &refused_clients {
+            let intruder = AddUser {
+                name: "Eve Intruder".to_owned(),
+                email: "eve@northwind.example".to_owned(),
+                profile: "administrator".to_owned(),
+            };
+            let answers = [
+                ("list_users", app.call(client, ListUsers {}).await.map(drop)),
+                ("add_user", app.call(client, intruder).await.map(drop)),
+                ("rename_user", rename(&app, client, &nora, "Eve Intruder").await),
+                ("change_user_profile", change_profile(&app, client, &nora, "standard").await),
+                ("deactivate_user", deactivate(&app, client, &nora).await),
+                ("reactivate_user", reactivate(&app, client, &sam).await),
             ];
-            for (endpoint, fields) in calls {
-                let answer = error_json(call(&app, client, endpoint, &fields).await).await;
-                assert_eq!(&answer, expected, "{who} calling {endpoint}");
+            for (function, answer) in answers {
+                let refused = answer.expect_err(function);
+                assert_eq!(refused.with_status(*status), *expected, "{who} calling {function}");
             }
         }
         assert_eq!(table_counts(&app.store).await, before);
-        assert_eq!(profile_and_activity(&app.store, "nora@northwind.example").await, ("administrator".to_owned(), true));
+        assert_eq!(profile_and_activity(&app.store, "nora@northwind.example").await, (Profile::Administrator, true));
         // A Billing Administrator may manage users.
-        let billing = invited_and_signed_in(&app, &admin, "bill@northwind.example", "billing_administrator").await;
-        ok_json(call(&app, &billing, "list_users", &[]).await).await;
+        let billing = app.invited_and_signed_in(admin, "bill@northwind.example", Profile::BillingAdministrator).await;
+        app.call(&billing, ListUsers {}).await.expect("a Billing Administrator lists users");
     }
 
     async fn a_cross_site_post_riding_an_administrators_session_is_refused_and_changes_nothing(store: Store) {
         let app = spawn_app(store).await;
-        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        let nora = user_id(&app.store, "nora@northwind.example").await;
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let admin = &northwind.admin;
+        let nora = user_id(&app.store, &northwind.admin_email).await;
         let before = table_counts(&app.store).await;
         let name_before = stored_user(&app.store, "nora@northwind.example").await.name;
         for (header, value) in [
@@ -210,7 +287,7 @@ both_engines! {
                     .send()
                     .await
                     .unwrap();
-                assert_eq!(response.status(), reqwest::StatusCode::FORBIDDEN, "{endpoint} with {header}: {value}");
+                assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint} with {header}: {value}");
             }
         }
         assert_eq!(table_counts(&app.store).await, before);
@@ -220,76 +297,85 @@ both_engines! {
 
     async fn another_accounts_user_is_not_found_and_unchanged(store: Store) {
         let app = spawn_app(store).await;
-        let admin_a = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        let admin_b = sign_up_admin(&app, "Acme Print", "alex@acme.example").await;
-        ok_json(add_user(&app, &admin_b, "Bea Acme", "bea@acme.example", "standard").await).await;
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let acme = app.sign_up("Acme Print", "alex@acme.example").await;
+        let admin_a = &northwind.admin;
+        add_user(&app, &acme.admin, "Bea Acme", "bea@acme.example", "standard").await;
         let before = table_counts(&app.store).await;
         for target in ["alex@acme.example", "bea@acme.example"] {
             let id = user_id(&app.store, target).await;
-            let calls: [(&str, Vec<(&str, &str)>); 4] = [
-                ("rename_user", vec![("user_id", &id), ("name", "Eve Intruder")]),
-                ("change_user_profile", vec![("user_id", &id), ("profile", "reviewer")]),
-                ("deactivate_user", vec![("user_id", &id)]),
-                ("reactivate_user", vec![("user_id", &id)]),
+            let answers = [
+                ("rename_user", rename(&app, admin_a, &id, "Eve Intruder").await),
+                ("change_user_profile", change_profile(&app, admin_a, &id, "reviewer").await),
+                ("deactivate_user", deactivate(&app, admin_a, &id).await),
+                ("reactivate_user", reactivate(&app, admin_a, &id).await),
             ];
-            for (endpoint, fields) in calls {
-                let answer = error_json(call(&app, &admin_a, endpoint, &fields).await).await;
-                assert_eq!(answer, json!("NotFound"), "{endpoint} on {target}");
+            for (function, answer) in answers {
+                let refused = answer.expect_err(function);
+                assert_eq!(refused.with_status(StatusCode::NOT_FOUND), AppError::NotFound, "{function} on {target}");
             }
         }
         let unknown = Uuid::new_v4().to_string();
         for id in [unknown.as_str(), "not-an-id"] {
-            let answer = error_json(call(&app, &admin_a, "deactivate_user", &[("user_id", id)]).await).await;
-            assert_eq!(answer, json!("NotFound"));
+            let refused = deactivate(&app, admin_a, id).await.unwrap_err();
+            assert_eq!(refused.with_status(StatusCode::NOT_FOUND), AppError::NotFound, "{id}");
         }
         assert_eq!(table_counts(&app.store).await, before);
-        assert_eq!(profile_and_activity(&app.store, "alex@acme.example").await, ("administrator".to_owned(), true));
-        assert_eq!(profile_and_activity(&app.store, "bea@acme.example").await, ("standard".to_owned(), true));
-        let listed = ok_json(call(&app, &admin_a, "list_users", &[]).await).await;
-        assert_eq!(listed.as_array().unwrap().len(), 1, "only Northwind's own users");
+        assert_eq!(profile_and_activity(&app.store, "alex@acme.example").await, (Profile::Administrator, true));
+        assert_eq!(profile_and_activity(&app.store, "bea@acme.example").await, (Profile::Standard, true));
+        let listed = app.call(admin_a, ListUsers {}).await.expect("the users");
+        assert_eq!(listed.len(), 1, "only Northwind's own users");
     }
 
     async fn the_last_active_administrator_stays_until_there_is_another(store: Store) {
         let app = spawn_app(store).await;
-        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        let nora = user_id(&app.store, "nora@northwind.example").await;
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let admin = &northwind.admin;
+        let nora = user_id(&app.store, &northwind.admin_email).await;
         // A Billing Administrator does not count as an Administrator.
-        ok_json(add_user(&app, &admin, "Bill Payer", "bill@northwind.example", "billing_administrator").await).await;
-        let last_admin = json!({ "Invalid": LAST_ADMIN });
-        let demote = [("user_id", nora.as_str()), ("profile", "billing_administrator")];
-        assert_eq!(error_json(call(&app, &admin, "change_user_profile", &demote).await).await, last_admin);
-        assert_eq!(error_json(call(&app, &admin, "deactivate_user", &[("user_id", &nora)]).await).await, last_admin);
-        assert_eq!(profile_and_activity(&app.store, "nora@northwind.example").await, ("administrator".to_owned(), true));
+        add_user(&app, admin, "Bill Payer", "bill@northwind.example", "billing_administrator").await;
+        let last_admin = || AppError::Conflict(LAST_ADMIN.to_owned());
+        let demoted = change_profile(&app, admin, &nora, "billing_administrator").await.unwrap_err();
+        assert_eq!(demoted.with_status(StatusCode::CONFLICT), last_admin());
+        let deactivated = deactivate(&app, admin, &nora).await.unwrap_err();
+        assert_eq!(deactivated.with_status(StatusCode::CONFLICT), last_admin());
+        assert_eq!(profile_and_activity(&app.store, "nora@northwind.example").await, (Profile::Administrator, true));
 
-        ok_json(add_user(&app, &admin, "Ada Second", "ada@northwind.example", "administrator").await).await;
+        add_user(&app, admin, "Ada Second", "ada@northwind.example", "administrator").await;
         let ada = user_id(&app.store, "ada@northwind.example").await;
-        ok_json(call(&app, &admin, "change_user_profile", &demote).await).await;
-        assert_eq!(profile_and_activity(&app.store, "nora@northwind.example").await.0, "billing_administrator");
+        change_profile(&app, admin, &nora, "billing_administrator").await.expect("another Administrator exists");
+        assert_eq!(profile_and_activity(&app.store, "nora@northwind.example").await.0, Profile::BillingAdministrator);
         // Nora, a Billing Administrator now, still manages users, but Ada is the last Administrator.
-        let refused = error_json(call(&app, &admin, "deactivate_user", &[("user_id", &ada)]).await).await;
-        assert_eq!(refused, last_admin);
-        assert_eq!(profile_and_activity(&app.store, "ada@northwind.example").await, ("administrator".to_owned(), true));
-        let promote = [("user_id", nora.as_str()), ("profile", "administrator")];
-        ok_json(call(&app, &admin, "change_user_profile", &promote).await).await;
-        ok_json(call(&app, &admin, "deactivate_user", &[("user_id", &ada)]).await).await;
+        let refused = deactivate(&app, admin, &ada).await.unwrap_err();
+        assert_eq!(refused.with_status(StatusCode::CONFLICT), last_admin());
+        assert_eq!(profile_and_activity(&app.store, "ada@northwind.example").await, (Profile::Administrator, true));
+        change_profile(&app, admin, &nora, "administrator").await.expect("promote Nora");
+        deactivate(&app, admin, &ada).await.expect("deactivate Ada");
         assert!(!stored_user(&app.store, "ada@northwind.example").await.active);
     }
 
     async fn two_administrators_demoting_each_other_at_once_leave_one(store: Store) {
         let app = spawn_app(store).await;
-        let nora_client = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        let ada_client = invited_and_signed_in(&app, &nora_client, "ada@northwind.example", "administrator").await;
-        let nora = user_id(&app.store, "nora@northwind.example").await;
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let nora_client = &northwind.admin;
+        let ada_client = app.invited_and_signed_in(nora_client, "ada@northwind.example", Profile::Administrator).await;
+        let nora = user_id(&app.store, &northwind.admin_email).await;
         let ada = user_id(&app.store, "ada@northwind.example").await;
         for _ in 0..3 {
-            let demote_ada = [("user_id", ada.as_str()), ("profile", "standard")];
-            let demote_nora = [("user_id", nora.as_str()), ("profile", "standard")];
             let (first, second) = tokio::join!(
-                call(&app, &nora_client, "change_user_profile", &demote_ada),
-                call(&app, &ada_client, "change_user_profile", &demote_nora),
+                change_profile(&app, nora_client, &ada, "standard"),
+                change_profile(&app, &ada_client, &nora, "standard"),
             );
-            let succeeded = [first.status(), second.status()].iter().filter(|status| status.is_success()).count();
-            assert_eq!(succeeded, 1, "exactly one of the two demotions");
+            let succeeded = [&first, &second].iter().filter(|answer| answer.is_ok()).count();
+            assert_eq!(succeeded, 1, "exactly one of the two demotions: {first:?} {second:?}");
+            let refused = [&first, &second].into_iter().find_map(|answer| answer.as_ref().err()).unwrap();
+            // The other is refused as the last Administrator's demotion, or, when its request
+            // arrived after the demotion of its sender, because its sender no longer may.
+            assert!(
+                (refused.status, &refused.error) == (StatusCode::CONFLICT, &AppError::Conflict(LAST_ADMIN.to_owned()))
+                    || (refused.status, &refused.error) == (StatusCode::FORBIDDEN, &AppError::Forbidden),
+                "{refused:?}"
+            );
             let admins = fetch_count(
                 &app.store,
                 "SELECT COUNT(*) FROM users WHERE profile = 'administrator' AND active = TRUE",
@@ -297,46 +383,48 @@ both_engines! {
             .await;
             assert_eq!(admins, 1);
             // Make the demoted one an Administrator again, for the next round.
-            let (restorer, demoted) = if first.status().is_success() { (&nora_client, &ada) } else { (&ada_client, &nora) };
-            let promote = [("user_id", demoted.as_str()), ("profile", "administrator")];
-            ok_json(call(&app, restorer, "change_user_profile", &promote).await).await;
+            let (restorer, demoted) = if first.is_ok() { (nora_client, &ada) } else { (&ada_client, &nora) };
+            change_profile(&app, restorer, demoted, "administrator").await.expect("promote again");
         }
     }
 
     async fn a_deactivated_users_session_ends_and_they_cannot_sign_in(store: Store) {
         let app = spawn_app(store).await;
-        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        let sam_client = invited_and_signed_in(&app, &admin, "sam@northwind.example", "standard").await;
-        assert_eq!(current_user(&app, &sam_client).await["email"], "sam@northwind.example");
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let admin = &northwind.admin;
+        let sam_client = app.invited_and_signed_in(admin, "sam@northwind.example", Profile::Standard).await;
+        let signed_in = app.current_user(&sam_client).await.expect("signed in");
+        assert_eq!(signed_in.email.as_str(), "sam@northwind.example");
         let sessions = fetch_count(&app.store, "SELECT COUNT(*) FROM sessions").await;
 
         let sam = user_id(&app.store, "sam@northwind.example").await;
-        ok_json(call(&app, &admin, "deactivate_user", &[("user_id", &sam)]).await).await;
-        assert_eq!(current_user(&app, &sam_client).await, Value::Null);
+        deactivate(&app, admin, &sam).await.expect("deactivate Sam");
+        assert_eq!(app.current_user(&sam_client).await, None);
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM sessions").await, sessions - 1);
-        let refused = error_json(sign_in(&app, &browser(), "sam@northwind.example", NEW_PASSWORD).await).await;
-        assert!(refused["InvalidFields"].is_array(), "{refused}");
+        let refused = app.sign_in(&browser(), "sam@northwind.example", PASSWORD).await.unwrap_err();
+        assert_eq!(refused.with_status(StatusCode::UNPROCESSABLE_ENTITY), AppError::field("password", WRONG_OR_UNKNOWN));
 
-        ok_json(call(&app, &admin, "reactivate_user", &[("user_id", &sam)]).await).await;
-        ok_json(sign_in(&app, &browser(), "sam@northwind.example", NEW_PASSWORD).await).await;
+        reactivate(&app, admin, &sam).await.expect("reactivate Sam");
+        app.sign_in(&browser(), "sam@northwind.example", PASSWORD).await.expect("Sam signs in again");
     }
 
     async fn a_user_added_while_partnered_appears_as_a_member_at_the_partner(store: Store) {
         let app = spawn_app(store).await;
-        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        let _partner = sign_up_admin(&app, "Acme Print", "alex@acme.example").await;
-        partner(&app.store, "nora@northwind.example", "alex@acme.example").await;
-        assert_eq!(contact_row(&app.store, "alex@acme.example", "nora@northwind.example").await, Some((ContactKind::Member, true)));
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let acme = app.sign_up("Acme Print", "alex@acme.example").await;
+        let admin = &northwind.admin;
+        partner(&app.store, &Org::of(&northwind), &Org::of(&acme), "alex@acme.example").await;
+        assert_eq!(contact_row(&app.store, acme.account_id, "nora@northwind.example").await, Some((ContactKind::Member, true)));
 
-        ok_json(add_user(&app, &admin, "Sam Ortiz", "sam@northwind.example", "standard").await).await;
-        assert_eq!(contact_row(&app.store, "alex@acme.example", "sam@northwind.example").await, Some((ContactKind::Member, true)));
+        add_user(&app, admin, "Sam Ortiz", "sam@northwind.example", "standard").await;
+        assert_eq!(contact_row(&app.store, acme.account_id, "sam@northwind.example").await, Some((ContactKind::Member, true)));
 
         let sam = user_id(&app.store, "sam@northwind.example").await;
-        ok_json(call(&app, &admin, "rename_user", &[("user_id", &sam), ("name", "Samuel Ortiz")]).await).await;
-        assert_eq!(contact_name(&app.store, "alex@acme.example", "sam@northwind.example").await, "Samuel Ortiz");
-        ok_json(call(&app, &admin, "deactivate_user", &[("user_id", &sam)]).await).await;
-        assert_eq!(contact_row(&app.store, "alex@acme.example", "sam@northwind.example").await, Some((ContactKind::Member, false)));
-        ok_json(call(&app, &admin, "reactivate_user", &[("user_id", &sam)]).await).await;
-        assert_eq!(contact_row(&app.store, "alex@acme.example", "sam@northwind.example").await, Some((ContactKind::Member, true)));
+        rename(&app, admin, &sam, "Samuel Ortiz").await.expect("rename Sam");
+        assert_eq!(contact_name(&app.store, acme.account_id, "sam@northwind.example").await, "Samuel Ortiz");
+        deactivate(&app, admin, &sam).await.expect("deactivate Sam");
+        assert_eq!(contact_row(&app.store, acme.account_id, "sam@northwind.example").await, Some((ContactKind::Member, false)));
+        reactivate(&app, admin, &sam).await.expect("reactivate Sam");
+        assert_eq!(contact_row(&app.store, acme.account_id, "sam@northwind.example").await, Some((ContactKind::Member, true)));
     }
 }

@@ -1,13 +1,23 @@
 //! Set-password links (single use, expiry, confirmation) and "Forgot your password?".
 
+use entente_app::api::users::{AddUser, DeactivateUser, RequestPasswordReset, SetPassword};
+use entente_app::error::AppError;
+use entente_core::Profile;
 use entente_server::store::Store;
 use entente_server::store::password_tokens::{self, TokenPurpose};
 use entente_server::users::tokens;
-use serde_json::json;
+use reqwest::StatusCode;
 
-use super::*;
-use crate::app::spawn_app;
-use crate::helpers::{both_engines, execute_raw, fetch_count};
+use crate::support::app::{TestApp, spawn_app};
+use crate::support::both_engines;
+use crate::support::calls::Refused;
+use crate::support::engines::{execute_raw, fetch_count};
+use crate::support::fixtures::{
+    PASSWORD, WRONG_OR_UNKNOWN, browser, emails_to, stored_user, token_in,
+};
+
+/// The password invited users choose in these tests.
+const NEW_PASSWORD: &str = "a brand new passphrase";
 
 const INVALID_LINK: &str = "This link to set a password does not work: it may have expired or \
     been used already. Ask an administrator for a new invitation, or use \"Forgot your \
@@ -21,17 +31,54 @@ fn now() -> i64 {
     i64::try_from(since_epoch.as_secs()).expect("fits")
 }
 
+/// Adds Sam Ortiz, a Standard user, to the account of `admin`.
+async fn add_sam(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    email: &str,
+) -> entente_app::api::users::AccountUser {
+    let sam = AddUser {
+        name: "Sam Ortiz".to_owned(),
+        email: email.to_owned(),
+        profile: "standard".to_owned(),
+    };
+    app.call(admin, sam).await.expect("add Sam")
+}
+
+/// Asks for a reset link for `email`, as a visitor on `client`.
+async fn forgot_password(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+) -> Result<(), Refused> {
+    app.call(
+        client,
+        RequestPasswordReset {
+            email: email.to_owned(),
+        },
+    )
+    .await
+}
+
+/// The refusal of a link that does not work, with its status.
+fn invalid_link(refused: Refused) {
+    assert_eq!(
+        refused.with_status(StatusCode::UNPROCESSABLE_ENTITY),
+        AppError::Invalid(INVALID_LINK.to_owned())
+    );
+}
+
 both_engines! {
     async fn an_invitation_token_sets_the_password_once_and_the_user_signs_in_with_it(store: Store) {
         let app = spawn_app(store).await;
-        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        let added = ok_json(add_user(&app, &admin, "Sam Ortiz", "Sam@Northwind.example", "standard").await).await;
-        assert_eq!(added["email"], "sam@northwind.example");
-        assert_eq!(added["has_password"], false);
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let added = add_sam(&app, &northwind.admin, "Sam@Northwind.example").await;
+        assert_eq!(added.email.as_str(), "sam@northwind.example");
+        assert!(!added.has_password);
 
         let user = stored_user(&app.store, "sam@northwind.example").await;
         assert_eq!(user.password_hash, None);
-        assert_eq!(user.profile, "standard");
+        assert_eq!(user.profile, Profile::Standard);
         assert!(user.active);
         let invitations = emails_to(&app.store, "sam@northwind.example").await;
         assert_eq!(invitations.len(), 1);
@@ -57,35 +104,43 @@ both_engines! {
         .await;
         assert_eq!(stored_hash, 1);
 
-        let signed_out = browser();
-        let refused = error_json(sign_in(&app, &signed_out, "sam@northwind.example", NEW_PASSWORD).await).await;
-        assert!(refused["InvalidFields"].is_array(), "no password yet: {refused}");
+        let refused = app.sign_in(&browser(), "sam@northwind.example", NEW_PASSWORD).await.unwrap_err();
+        assert_eq!(
+            refused.with_status(StatusCode::UNPROCESSABLE_ENTITY),
+            AppError::field("password", WRONG_OR_UNKNOWN),
+            "no password yet"
+        );
 
-        let mismatch = error_json(set_password(&app, &token, NEW_PASSWORD, "something else entirely").await).await;
-        assert_eq!(mismatch["InvalidFields"][0]["field"], "confirm_password");
+        let mismatch = SetPassword {
+            token: token.clone(),
+            password: NEW_PASSWORD.to_owned(),
+            confirm_password: "something else entirely".to_owned(),
+        };
+        let mismatch = app.call(&browser(), mismatch).await.unwrap_err();
+        assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(mismatch.field("confirm_password"), "The two passwords are not the same.");
         assert_eq!(stored_user(&app.store, "sam@northwind.example").await.password_hash, None);
 
-        ok_json(set_password(&app, &token, NEW_PASSWORD, NEW_PASSWORD).await).await;
+        app.set_password(&token, NEW_PASSWORD).await.expect("the first use of the link");
         let hash = stored_user(&app.store, "sam@northwind.example").await.password_hash.expect("a hash");
         assert!(hash.starts_with("$argon2"));
 
-        let again = error_json(set_password(&app, &token, "yet another password", "yet another password").await).await;
-        assert_eq!(again, json!({ "Invalid": INVALID_LINK }));
+        invalid_link(app.set_password(&token, "yet another password").await.unwrap_err());
         let unchanged = stored_user(&app.store, "sam@northwind.example").await.password_hash;
         assert_eq!(unchanged.as_deref(), Some(hash.as_str()));
 
         let client = browser();
-        ok_json(sign_in(&app, &client, "sam@northwind.example", NEW_PASSWORD).await).await;
-        let me = current_user(&app, &client).await;
-        assert_eq!(me["email"], "sam@northwind.example");
-        assert_eq!(me["profile"], "standard");
-        assert_eq!(me["account_name"], "Northwind Studio");
+        app.sign_in(&client, "sam@northwind.example", NEW_PASSWORD).await.expect("sign in");
+        let me = app.current_user(&client).await.expect("signed in");
+        assert_eq!(me.email.as_str(), "sam@northwind.example");
+        assert_eq!(me.profile, Profile::Standard);
+        assert_eq!(me.account_name.as_str(), "Northwind Studio");
     }
 
     async fn an_expired_or_unknown_token_is_refused_and_changes_nothing(store: Store) {
         let app = spawn_app(store).await;
-        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        ok_json(add_user(&app, &admin, "Sam Ortiz", "sam@northwind.example", "standard").await).await;
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        add_sam(&app, &northwind.admin, "sam@northwind.example").await;
         let user = stored_user(&app.store, "sam@northwind.example").await;
 
         let secret = "ab".repeat(32);
@@ -104,8 +159,12 @@ both_engines! {
         tx.commit().await.unwrap();
 
         for token in [secret.as_str(), "not-a-token", ""] {
-            let refused = error_json(set_password(&app, token, NEW_PASSWORD, NEW_PASSWORD).await).await;
-            assert_eq!(refused, json!({ "Invalid": INVALID_LINK }), "token {token:?}");
+            let refused = app.set_password(token, NEW_PASSWORD).await.unwrap_err();
+            assert_eq!(
+                refused.with_status(StatusCode::UNPROCESSABLE_ENTITY),
+                AppError::Invalid(INVALID_LINK.to_owned()),
+                "token {token:?}"
+            );
         }
         assert_eq!(stored_user(&app.store, "sam@northwind.example").await.password_hash, None);
         let used = fetch_count(&app.store, "SELECT COUNT(*) FROM password_tokens WHERE used_at IS NOT NULL").await;
@@ -114,16 +173,16 @@ both_engines! {
 
     async fn forgot_password_answers_alike_and_emails_only_an_active_user(store: Store) {
         let app = spawn_app(store).await;
-        let _admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
+        app.sign_up("Northwind Studio", "nora@northwind.example").await;
         let anonymous = browser();
 
-        let unknown = call(&app, &anonymous, "request_password_reset", &[("email", "nobody@nowhere.example")]).await;
-        let unknown = ok_json(unknown).await;
+        let unknown = forgot_password(&app, &anonymous, "nobody@nowhere.example").await;
+        assert_eq!(unknown, Ok(()));
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM email_outbox").await, 0);
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM password_tokens").await, 0);
 
-        let known = call(&app, &anonymous, "request_password_reset", &[("email", "Nora@Northwind.example")]).await;
-        assert_eq!(ok_json(known).await, unknown, "the same answer either way");
+        let known = forgot_password(&app, &anonymous, "Nora@Northwind.example").await;
+        assert_eq!(known, unknown, "the same answer either way");
         let resets = emails_to(&app.store, "nora@northwind.example").await;
         assert_eq!(resets.len(), 1);
         assert_eq!(resets[0].kind.as_str(), "password_reset");
@@ -138,69 +197,70 @@ both_engines! {
         .await;
         assert_eq!(lifetime, tokens::RESET_LIFETIME_SECS);
 
-        ok_json(set_password(&app, &token, NEW_PASSWORD, NEW_PASSWORD).await).await;
+        app.set_password(&token, NEW_PASSWORD).await.expect("set the new password");
         let client = browser();
-        ok_json(sign_in(&app, &client, "nora@northwind.example", NEW_PASSWORD).await).await;
-        assert_eq!(current_user(&app, &client).await["email"], "nora@northwind.example");
-        let old = error_json(sign_in(&app, &browser(), "nora@northwind.example", PASSWORD).await).await;
-        assert!(old["InvalidFields"].is_array(), "{old}");
+        app.sign_in(&client, "nora@northwind.example", NEW_PASSWORD).await.expect("sign in");
+        assert_eq!(app.current_user(&client).await.expect("signed in").email.as_str(), "nora@northwind.example");
+        let old = app.sign_in(&browser(), "nora@northwind.example", PASSWORD).await.unwrap_err();
+        assert_eq!(old.with_status(StatusCode::UNPROCESSABLE_ENTITY), AppError::field("password", WRONG_OR_UNKNOWN));
     }
 
     async fn a_password_set_with_a_reset_link_signs_out_every_other_session(store: Store) {
         let app = spawn_app(store).await;
-        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        let laptop = invited_and_signed_in(&app, &admin, "sam@northwind.example", "standard").await;
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let laptop = app.invited_and_signed_in(&northwind.admin, "sam@northwind.example", Profile::Standard).await;
         let phone = browser();
-        ok_json(sign_in(&app, &phone, "sam@northwind.example", NEW_PASSWORD).await).await;
-        assert_eq!(current_user(&app, &laptop).await["email"], "sam@northwind.example");
+        app.sign_in(&phone, "sam@northwind.example", PASSWORD).await.expect("sign in on the phone");
+        assert_eq!(app.current_user(&laptop).await.expect("signed in").email.as_str(), "sam@northwind.example");
 
-        ok_json(call(&app, &browser(), "request_password_reset", &[("email", "sam@northwind.example")]).await).await;
+        forgot_password(&app, &browser(), "sam@northwind.example").await.expect("a reset link");
         let emails = emails_to(&app.store, "sam@northwind.example").await;
         let reset = emails.iter().find(|email| email.kind.as_str() == "password_reset").expect("a reset link");
-        ok_json(set_password(&app, &token_in(reset), "a third passphrase", "a third passphrase").await).await;
+        app.set_password(&token_in(reset), "a third passphrase").await.expect("set the new password");
 
         for session in [&laptop, &phone] {
-            assert_eq!(current_user(&app, session).await, Value::Null);
+            assert_eq!(app.current_user(session).await, None);
         }
         let fresh = browser();
-        ok_json(sign_in(&app, &fresh, "sam@northwind.example", "a third passphrase").await).await;
-        assert_eq!(current_user(&app, &fresh).await["email"], "sam@northwind.example");
-        assert_eq!(current_user(&app, &fresh).await["email"], "sam@northwind.example", "and it stays");
+        app.sign_in(&fresh, "sam@northwind.example", "a third passphrase").await.expect("sign in");
+        assert_eq!(app.current_user(&fresh).await.expect("signed in").email.as_str(), "sam@northwind.example");
+        assert_eq!(app.current_user(&fresh).await.expect("and it stays").email.as_str(), "sam@northwind.example");
         // Other users' sessions are untouched.
-        assert_eq!(current_user(&app, &admin).await["email"], "nora@northwind.example");
+        let nora = app.current_user(&northwind.admin).await.expect("still signed in");
+        assert_eq!(nora.email.as_str(), "nora@northwind.example");
     }
 
     async fn forgot_password_sends_at_most_three_links_an_hour_and_answers_alike(store: Store) {
         let app = spawn_app(store).await;
-        let _admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
+        app.sign_up("Northwind Studio", "nora@northwind.example").await;
         let visitor = browser();
-        let ask = || call(&app, &visitor, "request_password_reset", &[("email", "nora@northwind.example")]);
-        let first = ok_json(ask().await).await;
+        let ask = || forgot_password(&app, &visitor, "nora@northwind.example");
+        let first = ask().await;
+        assert_eq!(first, Ok(()));
         for _ in 0..5 {
-            assert_eq!(ok_json(ask().await).await, first, "the same answer, throttled or not");
+            assert_eq!(ask().await, first, "the same answer, throttled or not");
         }
         assert_eq!(emails_to(&app.store, "nora@northwind.example").await.len(), 3);
 
         // An hour later the window has moved on.
         execute_raw(&app.store, "UPDATE password_tokens SET created_at = created_at - 3601").await.unwrap();
-        ok_json(ask().await).await;
+        ask().await.expect("a fourth link");
         assert_eq!(emails_to(&app.store, "nora@northwind.example").await.len(), 4);
     }
 
     async fn a_deactivated_user_gets_no_reset_link(store: Store) {
         let app = spawn_app(store).await;
-        let admin = sign_up_admin(&app, "Northwind Studio", "nora@northwind.example").await;
-        ok_json(add_user(&app, &admin, "Sam Ortiz", "sam@northwind.example", "standard").await).await;
-        let sam = user_id(&app.store, "sam@northwind.example").await;
-        ok_json(call(&app, &admin, "deactivate_user", &[("user_id", &sam)]).await).await;
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let sam = add_sam(&app, &northwind.admin, "sam@northwind.example").await;
+        let deactivate = DeactivateUser { user_id: sam.user_id.to_string() };
+        app.call(&northwind.admin, deactivate).await.expect("deactivate Sam");
 
-        ok_json(call(&app, &browser(), "request_password_reset", &[("email", "sam@northwind.example")]).await).await;
+        forgot_password(&app, &browser(), "sam@northwind.example").await.expect("the same answer");
         let emails = emails_to(&app.store, "sam@northwind.example").await;
         assert_eq!(emails.len(), 1, "only the invitation");
         // The invitation link no longer works for a deactivated user either.
         let token = token_in(&emails[0]);
-        let refused = error_json(set_password(&app, &token, NEW_PASSWORD, NEW_PASSWORD).await).await;
-        assert_eq!(refused, json!({ "Invalid": INVALID_LINK }));
+        invalid_link(app.set_password(&token, NEW_PASSWORD).await.unwrap_err());
         assert_eq!(stored_user(&app.store, "sam@northwind.example").await.password_hash, None);
     }
 }

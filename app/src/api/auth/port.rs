@@ -1,0 +1,70 @@
+//! The port sign-up, sign-in and sign-out ask the server through.
+
+use entente_core::{AccountName, Email, NewPassword, PersonName, TooManyFailedSignIns};
+use tower_sessions::Session;
+
+use crate::api::services::{BackendResult, BoxFuture};
+use crate::api::session::CurrentUser;
+
+/// What sign-up needs, every part already checked by `entente-core`.
+#[derive(Debug)]
+pub struct SignUpForm {
+    /// The new organization's name.
+    pub account_name: AccountName,
+    /// The first Administrator's name.
+    pub name: PersonName,
+    /// The first Administrator's email address.
+    pub email: Email,
+    /// The first Administrator's password (never printed).
+    pub password: NewPassword,
+}
+
+/// Why sign-up did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum SignUpError {
+    /// Another user already has this email address.
+    #[error("This email address is already used. Sign in instead, or use another address.")]
+    EmailTaken,
+    /// A failure on the server's side.
+    #[error(transparent)]
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Why sign-in did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// No active user has this email address and password (the two cases are not told apart).
+    #[error("The email or password is not correct.")]
+    WrongEmailOrPassword,
+    /// Too many recent failures for this address.
+    #[error(transparent)]
+    Throttled(#[from] TooManyFailedSignIns),
+    /// A failure on the server's side.
+    #[error(transparent)]
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Accounts, sign-in and sessions, as the server implements them.
+///
+/// The session handle is the request's own (tower-sessions); the service decides what goes
+/// in it. Which user a request belongs to is resolved by the server before any server
+/// function runs (see [`crate::api::session::signed_in_user`]).
+pub trait AuthService: Send + Sync + 'static {
+    /// Creates the account and its first Administrator in one transaction, then signs them in.
+    fn sign_up(
+        &self,
+        session: Session,
+        form: SignUpForm,
+    ) -> BoxFuture<'_, Result<CurrentUser, SignUpError>>;
+
+    /// Checks the password (throttled per address) and, if right, signs in under a new session id.
+    fn sign_in(
+        &self,
+        session: Session,
+        email: Email,
+        password: String,
+    ) -> BoxFuture<'_, Result<CurrentUser, SignInError>>;
+
+    /// Ends the session on the server and forgets its cookie.
+    fn sign_out(&self, session: Session) -> BoxFuture<'_, BackendResult<()>>;
+}

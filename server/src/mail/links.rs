@@ -1,0 +1,73 @@
+//! The absolute addresses emails link to, built once at start-up from the public URL, so no
+//! email is ever held up by a URL that does not join.
+
+use url::Url;
+
+/// Why the public URL cannot be the base of the links in emails.
+#[derive(Debug, thiserror::Error)]
+#[error("the public URL {url} cannot be the base of links (use http:// or https://)")]
+pub struct LinksError {
+    url: String,
+    #[source]
+    source: url::ParseError,
+}
+
+/// Where the links in emails point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Links {
+    partners_tab: Url,
+    set_password: Url,
+}
+
+impl Links {
+    /// The links under `public_url` (how people reach the service).
+    pub fn new(public_url: &Url) -> Result<Links, LinksError> {
+        let join = |path: &str| {
+            public_url.join(path).map_err(|source| LinksError {
+                url: public_url.to_string(),
+                source,
+            })
+        };
+        if public_url.cannot_be_a_base() {
+            return Err(LinksError {
+                url: public_url.to_string(),
+                source: url::ParseError::RelativeUrlWithCannotBeABaseBase,
+            });
+        }
+        Ok(Links {
+            partners_tab: join("/settings/partners")?,
+            set_password: join("/set-password")?,
+        })
+    }
+
+    /// The Partners tab of Account settings.
+    pub fn partners_tab(&self) -> &Url {
+        &self.partners_tab
+    }
+
+    /// The set-password page for the token `secret`.
+    pub fn set_password(&self, secret: &str) -> Url {
+        let mut link = self.set_password.clone();
+        link.query_pairs_mut().append_pair("token", secret);
+        link
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_sit_under_the_public_url_and_a_url_that_cannot_be_a_base_is_refused() {
+        let links = Links::new(&Url::parse("https://entente.example/").unwrap()).unwrap();
+        assert_eq!(
+            links.partners_tab().as_str(),
+            "https://entente.example/settings/partners"
+        );
+        assert_eq!(
+            links.set_password("a b").as_str(),
+            "https://entente.example/set-password?token=a+b"
+        );
+        assert!(Links::new(&Url::parse("mailto:ops@entente.example").unwrap()).is_err());
+    }
+}

@@ -1,0 +1,275 @@
+//! The Partners tab's read model: one account's rows, filtered by status as that account sees
+//! them, searched by the other organization's name or the invited address, in keyset pages,
+//! most recently changed first, with the number of matching rows.
+//!
+//! Which rows an account sees, and with which label, is `entente_core::partnership::view`'s
+//! decision; the SQL here restates it as filters because only SQL can use the indexes. A
+//! table-driven test on both engines (`server/tests/it/partners_tab/filters.rs`) proves each
+//! filter, and the badge count, keep exactly the rows `view` labels that way.
+//!
+//! Every query reads two index range scans, one per side, each stopping after the page:
+//! `partner_requests_tab_sender_idx` and `partner_requests_tab_recipient_idx`
+//! (`(account, updated_at DESC, id)`, partial on the rows that side still sees), so a page
+//! costs the same however many requests the account has. The count stops at
+//! [`COUNT_LIMIT`] for the same reason.
+
+use entente_core::partnership::{PartnerRequest, StatusFilter};
+use entente_core::{AccountId, AccountName, PartnerRequestId, PersonName};
+use tracing::instrument;
+
+use super::PartnerRequestRow;
+use crate::store::cursor::TimeCursor;
+use crate::store::{Db, StoreError, decode, like_pattern};
+
+/// The count of matching rows stops here: "more than 1,000" is all a person needs to know.
+pub const COUNT_LIMIT: u32 = 1_000;
+
+/// What one listing of the tab asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TabQuery {
+    /// Which rows, by the status the viewing account sees.
+    pub filter: StatusFilter,
+    /// Only rows whose other organization or invited address contains this text (any case,
+    /// taken literally); empty means every row.
+    pub search: String,
+    /// Only rows after this one (the [`TabPage::next`] of the previous page).
+    pub after: Option<TabCursor>,
+    /// How many rows at most.
+    pub limit: u32,
+}
+
+/// Where a page ended: the sort key `(updated_at DESC, id)` of its last row.
+pub type TabCursor = TimeCursor<PartnerRequestId>;
+
+/// A request as one account's Partners tab lists it, with the names it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabRow {
+    /// The request.
+    pub request: PartnerRequest,
+    /// The name of the other organization (the recipient's for the sender, and the other way).
+    pub other_account_name: AccountName,
+    /// The name of the user who sent the request.
+    pub sending_user_name: PersonName,
+}
+
+/// One page of the tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabPage {
+    /// The rows, most recently changed first.
+    pub rows: Vec<TabRow>,
+    /// Where the next page starts, or `None` on the last page.
+    pub next: Option<TabCursor>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TabRowRecord {
+    #[sqlx(flatten)]
+    request: PartnerRequestRow,
+    other_account_name: String,
+    sending_user_name: String,
+}
+
+impl TryFrom<TabRowRecord> for TabRow {
+    type Error = StoreError;
+
+    fn try_from(row: TabRowRecord) -> Result<TabRow, StoreError> {
+        Ok(TabRow {
+            request: PartnerRequest::try_from(row.request)?,
+            other_account_name: decode::account_name(&row.other_account_name, "accounts.name")?,
+            sending_user_name: decode::person_name(&row.sending_user_name, "users.name")?,
+        })
+    }
+}
+
+/// One side of the tab: the rows an account sees because it sent them, or because it
+/// received them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TabSide {
+    Sent,
+    Received,
+}
+
+impl TabSide {
+    /// The columns naming the viewing account on this side and the other organization.
+    const fn columns(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            // (the viewer's column, its deletion flag, the other organization's column)
+            Self::Sent => (
+                "sender_account_id",
+                "deleted_by_sender",
+                "recipient_account_id",
+            ),
+            Self::Received => (
+                "recipient_account_id",
+                "deleted_by_recipient",
+                "sender_account_id",
+            ),
+        }
+    }
+
+    /// The status condition `filter` puts on this side's rows, or `None` when the filter keeps
+    /// none of them (the same labels `partnership::view` gives: pending is "Sent - Awaiting
+    /// Approval" on the sending side and "Received - Awaiting Your Approval" on the other).
+    const fn status_condition(self, filter: StatusFilter) -> Option<&'static str> {
+        match (filter, self) {
+            (StatusFilter::All, _) => Some(""),
+            (StatusFilter::AwaitingYourApproval, Self::Received)
+            | (StatusFilter::SentAwaitingApproval, Self::Sent) => Some(" AND r.status = 'pending'"),
+            (StatusFilter::AwaitingYourApproval | StatusFilter::SentAwaitingApproval, _) => None,
+            (StatusFilter::Partners, _) => Some(" AND r.status = 'accepted'"),
+            (StatusFilter::Rejected, _) => Some(" AND r.status = 'rejected'"),
+        }
+    }
+
+    /// This side's rows of the tab, with the conditions after `WHERE`; `$1` is the viewer.
+    fn select(self, filter: StatusFilter, rest: &str, order_and_limit: &str) -> Option<String> {
+        let status = self.status_condition(filter)?;
+        let (viewer, deleted, other) = self.columns();
+        Some(format!(
+            "SELECT * FROM (SELECT r.id, r.sender_account_id, r.sending_user_id, \
+                    r.recipient_email, r.recipient_account_id, r.status, r.deleted_by_sender, \
+                    r.deleted_by_recipient, r.archived, r.created_at, r.updated_at, \
+                    o.name AS other_account_name, u.name AS sending_user_name \
+             FROM partner_requests r \
+             JOIN accounts o ON o.id = r.{other} \
+             JOIN users u ON u.id = r.sending_user_id \
+             WHERE r.{viewer} = $1 AND r.archived = FALSE AND r.{deleted} = FALSE\
+             {status}{rest}{order_and_limit}) AS side_{side}",
+            side = self as u8,
+        ))
+    }
+}
+
+/// The search and cursor conditions of a query, with their placeholders from `$3` on.
+struct Conditions {
+    sql: String,
+    after: Option<TabCursor>,
+    pattern: Option<String>,
+}
+
+impl Conditions {
+    fn new(search: &str, after: Option<TabCursor>) -> Conditions {
+        let mut sql = String::new();
+        let mut next = 3;
+        if after.is_some() {
+            sql.push_str(&format!(
+                " AND (r.updated_at < ${next} OR (r.updated_at = ${next} AND r.id > ${}))",
+                next + 1
+            ));
+            next += 2;
+        }
+        let pattern = (!search.trim().is_empty()).then(|| like_pattern(search));
+        if pattern.is_some() {
+            sql.push_str(&format!(
+                " AND (o.name_search LIKE ${next} ESCAPE '\\' \
+                   OR r.recipient_email LIKE ${next} ESCAPE '\\')"
+            ));
+        }
+        Conditions {
+            sql,
+            after,
+            pattern,
+        }
+    }
+}
+
+/// The union of both sides' selects, or `None` when the filter keeps no side.
+fn union(filter: StatusFilter, rest: &str, order_and_limit: &str) -> Option<String> {
+    let sides: Vec<String> = [TabSide::Sent, TabSide::Received]
+        .into_iter()
+        .filter_map(|side| side.select(filter, rest, order_and_limit))
+        .collect();
+    (!sides.is_empty()).then(|| sides.join(" UNION ALL "))
+}
+
+/// One page of `account_id`'s Partners tab.
+#[instrument(skip_all, fields(%account_id, filter = ?query.filter, limit = query.limit))]
+pub async fn list_for_tab(
+    db: impl Into<Db<'_>>,
+    account_id: AccountId,
+    query: &TabQuery,
+) -> Result<TabPage, StoreError> {
+    let limit = query.limit.max(1);
+    let conditions = Conditions::new(&query.search, query.after);
+    let order = " ORDER BY r.updated_at DESC, r.id LIMIT $2";
+    let Some(sides) = union(query.filter, &conditions.sql, order) else {
+        return Ok(TabPage {
+            rows: Vec::new(),
+            next: None,
+        });
+    };
+    let sql = format!("SELECT * FROM ({sides}) AS page ORDER BY updated_at DESC, id LIMIT $2");
+    // One row more than asked tells whether a next page exists.
+    let fetch = i64::from(limit) + 1;
+    let mut rows: Vec<TabRowRecord> = on_db!(db, |conn| {
+        let mut statement = sqlx::query_as(&sql)
+            .bind(account_id.to_string())
+            .bind(fetch);
+        if let Some(cursor) = &conditions.after {
+            statement = statement.bind(cursor.at.0).bind(cursor.id.to_string());
+        }
+        if let Some(pattern) = &conditions.pattern {
+            statement = statement.bind(pattern);
+        }
+        statement.fetch_all(conn).await
+    })?;
+    let has_more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let rows = rows
+        .into_iter()
+        .map(TabRow::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = rows.last().filter(|_| has_more).map(|last| TabCursor {
+        at: last.request.updated_at(),
+        id: last.request.id(),
+    });
+    Ok(TabPage { rows, next })
+}
+
+/// How many rows of `account_id`'s tab match `filter` and `search`, counted up to
+/// [`COUNT_LIMIT`] + 1 (a count above the limit means "more than the limit").
+#[instrument(skip_all, fields(%account_id, ?filter))]
+pub async fn count_for_tab(
+    db: impl Into<Db<'_>>,
+    account_id: AccountId,
+    filter: StatusFilter,
+    search: &str,
+) -> Result<u32, StoreError> {
+    let conditions = Conditions::new(search, None);
+    let Some(sides) = union(filter, &conditions.sql, " LIMIT $2") else {
+        return Ok(0);
+    };
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 AS one FROM ({sides}) AS matching LIMIT $2) AS counted"
+    );
+    let count: i64 = on_db!(db, |conn| {
+        let mut statement = sqlx::query_scalar(&sql)
+            .bind(account_id.to_string())
+            .bind(i64::from(COUNT_LIMIT) + 1);
+        if let Some(pattern) = &conditions.pattern {
+            statement = statement.bind(pattern);
+        }
+        statement.fetch_one(conn).await
+    })?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+/// How many requests await `account_id`'s approval (the navigation badge): the rows it sees
+/// as "Received - Awaiting Your Approval", counted on `partner_requests_awaiting_idx`.
+#[instrument(skip_all, fields(%account_id))]
+pub async fn count_awaiting_approval(
+    db: impl Into<Db<'_>>,
+    account_id: AccountId,
+) -> Result<u32, StoreError> {
+    let count: i64 = on_db!(db, |conn| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM partner_requests \
+             WHERE recipient_account_id = $1 AND status = 'pending' AND archived = FALSE \
+               AND deleted_by_recipient = FALSE",
+        )
+        .bind(account_id.to_string())
+        .fetch_one(conn)
+        .await
+    })?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}

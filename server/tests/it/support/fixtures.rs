@@ -1,0 +1,192 @@
+//! Signed-in organizations and their users, and the emails the server wrote for them: the
+//! set-ups tests build on, through the same server functions a person uses.
+
+use entente_app::api::auth::{FetchCurrentUser, SignIn, SignUp};
+use entente_app::api::session::CurrentUser;
+use entente_app::api::users::{AddUser, SetPassword};
+use entente_core::{AccountId, Email, Profile, UserId};
+use entente_server::store::Store;
+use entente_server::store::outbox::{self, OutboxRecord};
+use entente_server::store::users::{self, UserRecord};
+
+use super::app::TestApp;
+
+/// The password of every user the fixtures create.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The one refusal of a wrong password and of an unknown address, beside `password`.
+pub const WRONG_OR_UNKNOWN: &str = "The email or password is not correct.";
+
+/// The refusal of a sign-in once an address has failed five times in the window.
+pub const LOCKED: &str = "Too many failed attempts. Try again in 15 minutes.";
+
+/// A client that keeps cookies like a browser and shows redirects instead of following them.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("build an HTTP client")
+}
+
+/// A client that sends exactly this `name=value` cookie with every request, and nothing else
+/// (no cookie store, no redirects): a browser replaying a session cookie.
+pub fn client_with_cookie(pair: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::COOKIE,
+        pair.parse().expect("a valid cookie header"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("build an HTTP client")
+}
+
+/// The session cookie line (`entente_session=…; …`) an answer sets, if it sets one.
+pub fn session_cookie(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|line| line.starts_with("entente_session="))
+        .map(str::to_owned)
+}
+
+/// An organization that signed up, with its first Administrator signed in.
+pub struct Organization {
+    /// The organization's name.
+    pub name: String,
+    /// The account's id.
+    pub account_id: AccountId,
+    /// The first Administrator's id.
+    pub admin_id: UserId,
+    /// The first Administrator's address.
+    pub admin_email: String,
+    /// The first Administrator's signed-in browser.
+    pub admin: reqwest::Client,
+}
+
+impl TestApp {
+    /// Signs up `organization` with a first Administrator ("First Admin") at `email`, signed in.
+    pub async fn sign_up(&self, organization: &str, email: &str) -> Organization {
+        let admin = browser();
+        let signed_up = self
+            .call(
+                &admin,
+                SignUp {
+                    account_name: organization.to_owned(),
+                    name: "First Admin".to_owned(),
+                    email: email.to_owned(),
+                    password: PASSWORD.to_owned(),
+                },
+            )
+            .await
+            .expect("sign-up");
+        Organization {
+            name: organization.to_owned(),
+            account_id: signed_up.account_id,
+            admin_id: signed_up.user_id,
+            admin_email: signed_up.email.as_str().to_owned(),
+            admin,
+        }
+    }
+
+    /// Adds a user ("Sam Invited") with `profile` as `admin`, sets their password through the
+    /// invitation link and returns their signed-in browser.
+    pub async fn invited_and_signed_in(
+        &self,
+        admin: &reqwest::Client,
+        email: &str,
+        profile: Profile,
+    ) -> reqwest::Client {
+        self.call(
+            admin,
+            AddUser {
+                name: "Sam Invited".to_owned(),
+                email: email.to_owned(),
+                profile: profile.as_str().to_owned(),
+            },
+        )
+        .await
+        .expect("add the user");
+        let invitation = emails_to(&self.store, email).await;
+        self.set_password(&token_in(&invitation[0]), PASSWORD)
+            .await
+            .expect("set the password");
+        let client = browser();
+        self.sign_in(&client, email, PASSWORD)
+            .await
+            .expect("sign in");
+        client
+    }
+
+    /// Sets a password with a link's token.
+    pub async fn set_password(
+        &self,
+        token: &str,
+        password: &str,
+    ) -> Result<(), super::calls::Refused> {
+        let form = SetPassword {
+            token: token.to_owned(),
+            password: password.to_owned(),
+            confirm_password: password.to_owned(),
+        };
+        self.call(&browser(), form).await
+    }
+
+    /// The user signed in on `client`, or `None` when nobody is.
+    pub async fn current_user(&self, client: &reqwest::Client) -> Option<CurrentUser> {
+        self.call(client, FetchCurrentUser {})
+            .await
+            .expect("current_user answers everyone")
+    }
+
+    /// Signs `client` in.
+    pub async fn sign_in(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> Result<CurrentUser, super::calls::Refused> {
+        let form = SignIn {
+            email: email.to_owned(),
+            password: password.to_owned(),
+            next: None,
+        };
+        self.call(client, form).await
+    }
+}
+
+/// Every email written to `to`, newest first.
+pub async fn emails_to(store: &Store, to: &str) -> Vec<OutboxRecord> {
+    outbox::list_recent(store, 1_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|email| email.recipient == to)
+        .collect()
+}
+
+/// The token of the set-password link in an email's text body.
+pub fn token_in(email: &OutboxRecord) -> String {
+    let start = email
+        .text_body
+        .find("/set-password?token=")
+        .unwrap_or_else(|| panic!("no set-password link in {}", email.text_body))
+        + "/set-password?token=".len();
+    email.text_body[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
+}
+
+/// The stored user with this address.
+pub async fn stored_user(store: &Store, email: &str) -> UserRecord {
+    let address = Email::parse(email).expect("a valid address");
+    users::find_user_by_email(store, &address)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no user {email}"))
+}
