@@ -1,8 +1,8 @@
 //! Who is signed in, provided once app-wide: the sign-in, sign-up and sign-out actions and the
 //! current-user resource that re-runs whenever one of them completes (STYLE 11).
 
+use entente_core::Profile;
 use leptos::prelude::*;
-
 use leptos::server::ServerActionError;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
@@ -28,6 +28,17 @@ impl Auth {
     /// The signed-in user once loaded; `None` when signed out or if the check failed.
     pub async fn signed_in(self) -> Option<CurrentUser> {
         self.user.await.ok().flatten()
+    }
+
+    /// The signed-in user if `may` allows their profile, else the refusal
+    /// ([`AppError::Unauthenticated`] for a visitor, [`AppError::Forbidden`] otherwise): what a
+    /// page's resource checks before it asks the server for data only some profiles may see.
+    pub async fn require(self, may: fn(Profile) -> bool) -> Result<CurrentUser, AppError> {
+        match self.signed_in().await {
+            Some(user) if may(user.profile) => Ok(user),
+            Some(_) => Err(AppError::Forbidden),
+            None => Err(AppError::Unauthenticated),
+        }
     }
 }
 

@@ -14,48 +14,63 @@ use leptos_meta::Title;
 use crate::api::users::{
     AccountUser, AddUser, ChangeUserProfile, DeactivateUser, ReactivateUser, RenameUser, list_users,
 };
+use crate::components::auth::use_auth;
 use crate::components::form::{
     FormError, FormField, check_email, check_person_name, last_error, server_field_error,
 };
 use crate::components::gate::AccountSettingsGate;
+use crate::error::AppError;
 
 /// The Users page behind the Account settings gate.
+///
+/// The actions and the list resource are created here, once per render, outside the gate's
+/// suspense (content built inside it may be built more than once).
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    let auth = use_auth();
+    let add = ServerAction::<AddUser>::new();
+    let row_actions = RowActions {
+        rename: ServerAction::new(),
+        change: ServerAction::new(),
+        deactivate: ServerAction::new(),
+        reactivate: ServerAction::new(),
+    };
+    let users = Resource::new(
+        move || {
+            (
+                add.version().get(),
+                row_actions.rename.version().get(),
+                row_actions.change.version().get(),
+                row_actions.deactivate.version().get(),
+                row_actions.reactivate.version().get(),
+            )
+        },
+        move |_| async move {
+            auth.require(Profile::can_manage_users).await?;
+            list_users().await
+        },
+    );
     view! {
         <Title text="Users" />
         <AccountSettingsGate title="Users" path="/settings/users">
-            <UsersAdministration />
+            <UsersAdministration add row_actions users />
         </AccountSettingsGate>
     }
 }
 
 /// The list and the forms, for an administrator.
 #[component]
-fn UsersAdministration() -> impl IntoView {
-    let add = ServerAction::<AddUser>::new();
-    let rename = ServerAction::<RenameUser>::new();
-    let change = ServerAction::<ChangeUserProfile>::new();
-    let deactivate = ServerAction::<DeactivateUser>::new();
-    let reactivate = ServerAction::<ReactivateUser>::new();
-    let users = Resource::new(
-        move || {
-            (
-                add.version().get(),
-                rename.version().get(),
-                change.version().get(),
-                deactivate.version().get(),
-                reactivate.version().get(),
-            )
-        },
-        |_| list_users(),
-    );
-    let row_actions = RowActions {
+fn UsersAdministration(
+    add: ServerAction<AddUser>,
+    row_actions: RowActions,
+    users: Resource<Result<Vec<AccountUser>, AppError>>,
+) -> impl IntoView {
+    let RowActions {
         rename,
         change,
         deactivate,
         reactivate,
-    };
+    } = row_actions;
 
     view! {
         <section class="card" data-test="users">

@@ -2,8 +2,6 @@
 //! under that reference carries the whole chain of causes, down to the database driver's own
 //! message, on both engines.
 
-use std::sync::{Arc, Mutex};
-
 use entente_app::api::activity::ListActivity;
 use entente_app::error::AppError;
 use entente_server::store::{Engine, Store};
@@ -12,45 +10,12 @@ use reqwest::StatusCode;
 use crate::support::app::spawn_app;
 use crate::support::both_engines;
 use crate::support::engines::execute_raw;
-
-/// Log lines written while a test runs, for the test to read.
-#[derive(Clone, Default)]
-struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
-
-impl CapturedLogs {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl std::io::Write for CapturedLogs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CapturedLogs {
-    type Writer = CapturedLogs;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
+use crate::support::logs::CapturedLogs;
 
 both_engines! {
     async fn a_database_failure_is_logged_once_with_the_drivers_message_under_the_reference_shown(store: Store) {
         let logs = CapturedLogs::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(logs.clone())
-            .with_ansi(false)
-            .finish();
-        // The test's runtime has one thread: the server's tasks log through this subscriber too.
-        let _logging = tracing::subscriber::set_default(subscriber);
+        let _logging = logs.capture();
         let app = spawn_app(store).await;
         let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
         execute_raw(&app.store, "DROP TABLE audit_log").await.expect("break the database");

@@ -17,6 +17,7 @@ mod migrations;
 mod outbox;
 mod partners;
 mod partners_tab;
+mod renders;
 mod retry;
 mod seed;
 mod sessions;

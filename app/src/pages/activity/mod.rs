@@ -11,7 +11,10 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::activity::{ActivityEntry, list_activity};
+use entente_core::Profile;
+
+use crate::api::activity::{ActivityEntry, ActivityPage as EntriesPage, list_activity};
+use crate::components::auth::use_auth;
 use crate::components::error_view::ErrorList;
 use crate::components::format::{encode_query_value, format_unix_utc};
 use crate::components::gate::AccountSettingsGate;
@@ -21,22 +24,35 @@ use crate::error::AppError;
 const ACTIVITY_PATH: &str = "/settings/activity";
 
 /// The Activity page behind the Account settings gate.
+///
+/// The page resource is created here, once per render, outside the gate's suspense (content
+/// built inside it may be built more than once).
 #[component]
 pub fn ActivityPage() -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    let after = Memo::new(move |_| query.read().get("after"));
+    let page = Resource::new(
+        move || after.get(),
+        move |after| async move {
+            auth.require(Profile::can_manage_users).await?;
+            list_activity(after).await
+        },
+    );
     view! {
         <Title text="Activity" />
         <AccountSettingsGate title="Activity" path=ACTIVITY_PATH>
-            <ActivityLog />
+            <ActivityLog after page />
         </AccountSettingsGate>
     }
 }
 
 /// The log, one page at a time.
 #[component]
-fn ActivityLog() -> impl IntoView {
-    let query = use_query_map();
-    let after = Memo::new(move |_| query.read().get("after"));
-    let page = Resource::new(move || after.get(), list_activity);
+fn ActivityLog(
+    after: Memo<Option<String>>,
+    page: Resource<Result<EntriesPage, AppError>>,
+) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="activity-heading" data-test="activity">
             <h1 id="activity-heading">"Activity"</h1>

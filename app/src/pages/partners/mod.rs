@@ -13,8 +13,8 @@
 
 mod confirmation;
 
-use entente_core::AccountId;
 use entente_core::partnership::{Action, RowLabel};
+use entente_core::{AccountId, Profile};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,6 +26,7 @@ use crate::api::partners::{
     ActOnPartnerRequest, DONE_SENT, PartnerRow, PartnersList, SendPartnerRequest, StatusFilter,
     list_partners,
 };
+use crate::components::auth::use_auth;
 use crate::components::error_view::ErrorList;
 use crate::components::form::{FormError, FormField, check_email, last_error, server_field_error};
 use crate::components::format::format_unix_utc;
@@ -37,12 +38,17 @@ use crate::error::AppError;
 const PARTNERS_PATH: &str = "/settings/partners";
 
 /// The Partners tab behind the Account settings gate.
+///
+/// The tab's state (address, actions, the list resource) is created here, once per render,
+/// outside the gate's suspense: content built inside it may be built more than once, and a
+/// resource created there would load the list each time.
 #[component]
 pub fn PartnersPage() -> impl IntoView {
+    let tab = Tab::new();
     view! {
         <Title text="Partners" />
         <AccountSettingsGate title="Partners" path=PARTNERS_PATH>
-            <PartnersTab />
+            <PartnersTab tab />
         </AccountSettingsGate>
     }
 }
@@ -121,38 +127,73 @@ fn tab_href(status: StatusFilter, search: &str, after: Option<&str>) -> String {
     )
 }
 
+/// The tab's state: what the address asks for, the two changes, and the list they refresh.
+#[derive(Clone, Copy)]
+struct Tab {
+    inviting: Memo<bool>,
+    confirming: Memo<Option<Confirming>>,
+    done: Memo<Option<&'static str>>,
+    changes: Changes,
+    list: Resource<Result<PartnersList, AppError>>,
+}
+
+impl Tab {
+    /// Reads the address and creates the actions and the list resource. The list loads only
+    /// for someone who may see it: anyone else gets the gate's refusal and no query runs.
+    fn new() -> Self {
+        let auth = use_auth();
+        let query = use_query_map();
+        let status =
+            Memo::new(move |_| StatusFilter::from_query(query.read().get("status").as_deref()));
+        let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+        let after = Memo::new(move |_| query.read().get("after"));
+        let changes = Changes {
+            send: ServerAction::new(),
+            act: ServerAction::new(),
+            place: Place {
+                status,
+                search,
+                after,
+            },
+        };
+        let list = Resource::new(
+            move || {
+                let versions = (changes.send.version().get(), changes.act.version().get());
+                (status.get(), search.get(), after.get(), versions)
+            },
+            move |(status, search, after, _)| async move {
+                auth.require(Profile::can_manage_partners).await?;
+                list_partners(Some(status.as_str().to_owned()), Some(search), after).await
+            },
+        );
+        Self {
+            inviting: Memo::new(move |_| query.read().get("invite").is_some()),
+            confirming: Memo::new(move |_| {
+                let query = query.read();
+                Confirming::from_query(query.get("confirm"), query.get("request"))
+            }),
+            done: Memo::new(move |_| query.read().get("done").as_deref().and_then(done_sentence)),
+            changes,
+            list,
+        }
+    }
+}
+
 /// The list, the filters, the invitation box and the confirmations.
 #[component]
-fn PartnersTab() -> impl IntoView {
-    let query = use_query_map();
-    let status =
-        Memo::new(move |_| StatusFilter::from_query(query.read().get("status").as_deref()));
-    let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let after = Memo::new(move |_| query.read().get("after"));
-    let inviting = Memo::new(move |_| query.read().get("invite").is_some());
-    let confirming = Memo::new(move |_| {
-        let query = query.read();
-        Confirming::from_query(query.get("confirm"), query.get("request"))
-    });
-    let done = Memo::new(move |_| query.read().get("done").as_deref().and_then(done_sentence));
-    let changes = Changes {
-        send: ServerAction::new(),
-        act: ServerAction::new(),
-        place: Place {
-            status,
-            search,
-            after,
-        },
-    };
-    let list = Resource::new(
-        move || {
-            let versions = (changes.send.version().get(), changes.act.version().get());
-            (status.get(), search.get(), after.get(), versions)
-        },
-        |(status, search, after, _)| {
-            list_partners(Some(status.as_str().to_owned()), Some(search), after)
-        },
-    );
+fn PartnersTab(tab: Tab) -> impl IntoView {
+    let Tab {
+        inviting,
+        confirming,
+        done,
+        changes,
+        list,
+    } = tab;
+    let Place {
+        status,
+        search,
+        after,
+    } = changes.place;
     let send_error = last_error(changes.send);
     let show_invitation = Signal::derive(move || inviting.get() || send_error.get().is_some());
 

@@ -7,5 +7,6 @@ pub mod app;
 pub mod calls;
 pub mod engines;
 pub mod fixtures;
+pub mod logs;
 
 pub(crate) use engines::both_engines;
