@@ -98,6 +98,7 @@ mod error;
 pub mod outbox;
 pub mod partner_requests;
 pub mod password_tokens;
+pub(crate) mod search;
 pub mod sign_in_failures;
 pub mod users;
 
@@ -254,6 +255,18 @@ enum DbInner<'a> {
     Tx(&'a mut TxInner),
 }
 
+impl Db<'_> {
+    /// The engine this read runs on, for the few queries written per engine.
+    pub fn engine(&self) -> Engine {
+        match &self.0 {
+            DbInner::Pool(Pool::Sqlite(_)) | DbInner::Tx(TxInner::Sqlite(_)) => Engine::Sqlite,
+            DbInner::Pool(Pool::Postgres(_)) | DbInner::Tx(TxInner::Postgres(_)) => {
+                Engine::Postgres
+            }
+        }
+    }
+}
+
 impl<'a> From<&'a Store> for Db<'a> {
     fn from(store: &'a Store) -> Self {
         Db(DbInner::Pool(&store.pool))
@@ -296,20 +309,6 @@ impl Tx {
         }
         Ok(())
     }
-}
-
-/// A `LIKE … ESCAPE '\'` pattern matching `search` anywhere, lowercased (Unicode, as stored
-/// search columns and addresses are), with `\`, `%` and `_` taken literally.
-pub(crate) fn like_pattern(search: &str) -> String {
-    let mut pattern = String::from("%");
-    for character in search.trim().to_lowercase().chars() {
-        if matches!(character, '\\' | '%' | '_') {
-            pattern.push('\\');
-        }
-        pattern.push(character);
-    }
-    pattern.push('%');
-    pattern
 }
 
 /// The current time as unix seconds, the unit of every `*_at` column. Only callers of the
@@ -393,16 +392,5 @@ pub(crate) fn redact_url(url: &str) -> String {
         // Without a parse we cannot tell a password apart; keep the text only if it has no `@`.
         Err(_) if !url.contains('@') => url.to_owned(),
         Err(_) => "<unparseable URL>".to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn a_search_is_taken_literally_and_in_any_case() {
-        assert_eq!(like_pattern(" Ünited "), "%ünited%");
-        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
     }
 }

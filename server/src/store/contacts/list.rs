@@ -6,7 +6,8 @@ use entente_core::{AccountId, AccountName, ContactId, Email, PersonName, UserId}
 use tracing::instrument;
 
 use crate::store::decode;
-use crate::store::{Db, StoreError, like_pattern};
+use crate::store::search::TextSearch;
+use crate::store::{Db, StoreError};
 
 /// The largest page [`list`] returns, whatever the caller asks for.
 pub const MAX_PAGE_SIZE: u32 = 200;
@@ -109,16 +110,23 @@ struct ListRow {
 ///
 /// Two index range scans, one per source, each stopping after `limit + 1` rows
 /// (`users_account_name_sort_idx`, `contacts_account_name_sort_idx`), merged in order. A
-/// stored contact whose address is a user of this account is listed once, as the user.
+/// search goes through the sources' search indexes instead (`store::search`), so its cost
+/// follows the rows it matches, not the rows the account has. A stored contact whose address
+/// is a user of this account is listed once, as the user.
 #[instrument(skip_all, fields(%account_id, limit = query.limit, searching = query.search.is_some()))]
 pub async fn list(
     db: impl Into<Db<'_>>,
     account_id: AccountId,
     query: Query,
 ) -> Result<Page, StoreError> {
+    let db = db.into();
     let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
-    let (after, pattern) = (query.after, query.search.as_deref().map(like_pattern));
-    // $1 account, $2 how many; then the cursor and the search pattern when present.
+    let after = query.after;
+    let search = query
+        .search
+        .as_deref()
+        .and_then(|text| TextSearch::new(db.engine(), text));
+    // $1 account, $2 how many; then the cursor and the search when present.
     let mut user_filter = String::new();
     let mut contact_filter = String::new();
     let mut next_placeholder = 3;
@@ -128,12 +136,21 @@ pub async fn list(
         user_filter.push_str(&format!(" AND (u.name_sort, u.id) > (${name}, ${id})"));
         contact_filter.push_str(&format!(" AND (c.name_sort, c.id) > (${name}, ${id})"));
     }
-    if pattern.is_some() {
+    // Through SQLite's search index, the account is checked on each match (`+` keeps the
+    // planner from walking the account's whole name index instead).
+    let account = if search.as_ref().is_some_and(TextSearch::uses_fts) {
+        "+"
+    } else {
+        ""
+    };
+    if let Some(search) = &search {
         let p = next_placeholder;
-        for (filter, table) in [(&mut user_filter, "u"), (&mut contact_filter, "c")] {
-            filter.push_str(&format!(
-                " AND ({table}.name_sort LIKE ${p} ESCAPE '\\' OR {table}.email LIKE ${p} ESCAPE '\\')"
-            ));
+        for (filter, table, alias) in [
+            (&mut user_filter, "users", "u"),
+            (&mut contact_filter, "contacts", "c"),
+        ] {
+            let matches = search.condition(table, alias, &["name_sort", "email"], p);
+            filter.push_str(&format!(" AND {matches}"));
         }
     }
     let sql = format!(
@@ -143,7 +160,7 @@ pub async fn list(
                     u.email AS email, u.active AS active, \
                     CAST(NULL AS TEXT) AS partner_account_id, \
                     CAST(NULL AS TEXT) AS partner_account_name, FALSE AS synced \
-             FROM users u WHERE u.account_id = $1{user_filter} \
+             FROM users u WHERE {account}u.account_id = $1{user_filter} \
              ORDER BY u.name_sort, u.id LIMIT $2) AS page_users \
            UNION ALL \
            SELECT * FROM ( \
@@ -152,7 +169,7 @@ pub async fn list(
                     c.partner_account_id AS partner_account_id, \
                     a.name AS partner_account_name, c.synced AS synced \
              FROM contacts c LEFT JOIN accounts a ON a.id = c.partner_account_id \
-             WHERE c.account_id = $1{contact_filter} \
+             WHERE {account}c.account_id = $1{contact_filter} \
                AND NOT EXISTS (SELECT 1 FROM users here \
                                WHERE here.email = c.email AND here.account_id = c.account_id) \
              ORDER BY c.name_sort, c.id LIMIT $2) AS page_contacts \
@@ -167,8 +184,8 @@ pub async fn list(
         if let Some(cursor) = &after {
             statement = statement.bind(&cursor.name_sort).bind(&cursor.id);
         }
-        if let Some(pattern) = &pattern {
-            statement = statement.bind(pattern);
+        if let Some(search) = &search {
+            statement = statement.bind(search.value());
         }
         statement.fetch_all(conn).await
     })?;

@@ -10,8 +10,10 @@
 //! Every query reads two index range scans, one per side, each stopping after the page:
 //! `partner_requests_tab_sender_idx` and `partner_requests_tab_recipient_idx`
 //! (`(account, updated_at DESC, id)`, partial on the rows that side still sees), so a page
-//! costs the same however many requests the account has. The count stops at
-//! [`COUNT_LIMIT`] for the same reason.
+//! costs the same however many requests the account has. A search starts from its matches
+//! instead, through the search indexes of the invited addresses and the organizations' names
+//! (`store::search`), so it costs what it finds. The count stops at [`COUNT_LIMIT`] for the
+//! same reason.
 
 use entente_core::partnership::{PartnerRequest, StatusFilter};
 use entente_core::{AccountId, AccountName, PartnerRequestId, PersonName};
@@ -19,7 +21,8 @@ use tracing::instrument;
 
 use super::PartnerRequestRow;
 use crate::store::cursor::TimeCursor;
-use crate::store::{Db, StoreError, decode, like_pattern};
+use crate::store::search::TextSearch;
+use crate::store::{Db, Engine, StoreError, decode};
 
 /// The count of matching rows stops here: "more than 1,000" is all a person needs to know.
 pub const COUNT_LIMIT: u32 = 1_000;
@@ -121,10 +124,37 @@ impl TabSide {
         }
     }
 
-    /// This side's rows of the tab, with the conditions after `WHERE`; `$1` is the viewer.
-    fn select(self, filter: StatusFilter, rest: &str, order_and_limit: &str) -> Option<String> {
+    /// This side's rows of the tab, with `conditions` after `WHERE`; `$1` is the viewer.
+    ///
+    /// A search keeps the rows whose invited address matches, or whose other organization's
+    /// name does, each through its search index (`store::search`); on SQLite's FTS index the
+    /// viewer is then checked on each match (`+` keeps the planner from walking the side's
+    /// whole index instead).
+    fn select(
+        self,
+        filter: StatusFilter,
+        conditions: &Conditions,
+        order_and_limit: &str,
+    ) -> Option<String> {
         let status = self.status_condition(filter)?;
         let (viewer, deleted, other) = self.columns();
+        let cursor = &conditions.cursor;
+        let (search, through_index) = match &conditions.search {
+            None => (String::new(), ""),
+            Some(search) => {
+                let p = conditions.search_placeholder;
+                let address = search.condition("partner_requests", "r", &["recipient_email"], p);
+                let organization = search.condition("accounts", "a", &["name_search"], p);
+                let through_index = if search.uses_fts() { "+" } else { "" };
+                (
+                    format!(
+                        " AND ({address} OR r.{other} IN (SELECT a.id FROM accounts a \
+                         WHERE {organization}))"
+                    ),
+                    through_index,
+                )
+            }
+        };
         Some(format!(
             "SELECT * FROM (SELECT r.id, r.sender_account_id, r.sending_user_id, \
                     r.recipient_email, r.recipient_account_id, r.status, r.deleted_by_sender, \
@@ -133,51 +163,43 @@ impl TabSide {
              FROM partner_requests r \
              JOIN accounts o ON o.id = r.{other} \
              JOIN users u ON u.id = r.sending_user_id \
-             WHERE r.{viewer} = $1 AND r.archived = FALSE AND r.{deleted} = FALSE\
-             {status}{rest}{order_and_limit}) AS side_{side}",
+             WHERE {through_index}r.{viewer} = $1 AND r.archived = FALSE AND r.{deleted} = FALSE\
+             {status}{cursor}{search}{order_and_limit}) AS side_{side}",
             side = self as u8,
         ))
     }
 }
 
-/// The search and cursor conditions of a query, with their placeholders from `$3` on.
+/// The cursor and search conditions of a query: the cursor's placeholders are `$3` and `$4`
+/// when there is one; the search's comes after them.
 struct Conditions {
-    sql: String,
+    cursor: String,
     after: Option<TabCursor>,
-    pattern: Option<String>,
+    search: Option<TextSearch>,
+    search_placeholder: usize,
 }
 
 impl Conditions {
-    fn new(search: &str, after: Option<TabCursor>) -> Conditions {
-        let mut sql = String::new();
-        let mut next = 3;
-        if after.is_some() {
-            sql.push_str(&format!(
-                " AND (r.updated_at < ${next} OR (r.updated_at = ${next} AND r.id > ${}))",
-                next + 1
-            ));
-            next += 2;
-        }
-        let pattern = (!search.trim().is_empty()).then(|| like_pattern(search));
-        if pattern.is_some() {
-            sql.push_str(&format!(
-                " AND (o.name_search LIKE ${next} ESCAPE '\\' \
-                   OR r.recipient_email LIKE ${next} ESCAPE '\\')"
-            ));
-        }
+    fn new(engine: Engine, search: &str, after: Option<TabCursor>) -> Conditions {
+        let cursor = if after.is_some() {
+            " AND (r.updated_at < $3 OR (r.updated_at = $3 AND r.id > $4))".to_owned()
+        } else {
+            String::new()
+        };
         Conditions {
-            sql,
+            cursor,
             after,
-            pattern,
+            search: TextSearch::new(engine, search),
+            search_placeholder: if after.is_some() { 5 } else { 3 },
         }
     }
 }
 
 /// The union of both sides' selects, or `None` when the filter keeps no side.
-fn union(filter: StatusFilter, rest: &str, order_and_limit: &str) -> Option<String> {
+fn union(filter: StatusFilter, conditions: &Conditions, order_and_limit: &str) -> Option<String> {
     let sides: Vec<String> = [TabSide::Sent, TabSide::Received]
         .into_iter()
-        .filter_map(|side| side.select(filter, rest, order_and_limit))
+        .filter_map(|side| side.select(filter, conditions, order_and_limit))
         .collect();
     (!sides.is_empty()).then(|| sides.join(" UNION ALL "))
 }
@@ -189,10 +211,11 @@ pub async fn list_for_tab(
     account_id: AccountId,
     query: &TabQuery,
 ) -> Result<TabPage, StoreError> {
+    let db = db.into();
     let limit = query.limit.max(1);
-    let conditions = Conditions::new(&query.search, query.after);
+    let conditions = Conditions::new(db.engine(), &query.search, query.after);
     let order = " ORDER BY r.updated_at DESC, r.id LIMIT $2";
-    let Some(sides) = union(query.filter, &conditions.sql, order) else {
+    let Some(sides) = union(query.filter, &conditions, order) else {
         return Ok(TabPage {
             rows: Vec::new(),
             next: None,
@@ -208,8 +231,8 @@ pub async fn list_for_tab(
         if let Some(cursor) = &conditions.after {
             statement = statement.bind(cursor.at.0).bind(cursor.id.to_string());
         }
-        if let Some(pattern) = &conditions.pattern {
-            statement = statement.bind(pattern);
+        if let Some(search) = &conditions.search {
+            statement = statement.bind(search.value());
         }
         statement.fetch_all(conn).await
     })?;
@@ -235,8 +258,9 @@ pub async fn count_for_tab(
     filter: StatusFilter,
     search: &str,
 ) -> Result<u32, StoreError> {
-    let conditions = Conditions::new(search, None);
-    let Some(sides) = union(filter, &conditions.sql, " LIMIT $2") else {
+    let db = db.into();
+    let conditions = Conditions::new(db.engine(), search, None);
+    let Some(sides) = union(filter, &conditions, " LIMIT $2") else {
         return Ok(0);
     };
     let sql = format!(
@@ -246,8 +270,8 @@ pub async fn count_for_tab(
         let mut statement = sqlx::query_scalar(&sql)
             .bind(account_id.to_string())
             .bind(i64::from(COUNT_LIMIT) + 1);
-        if let Some(pattern) = &conditions.pattern {
-            statement = statement.bind(pattern);
+        if let Some(search) = &conditions.search {
+            statement = statement.bind(search.value());
         }
         statement.fetch_one(conn).await
     })?;

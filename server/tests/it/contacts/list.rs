@@ -126,4 +126,27 @@ both_engines! {
         assert_eq!(row(&store, acme.id, "carl@x.example").await, None);
         assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM contacts").await, 2);
     }
+
+    async fn search_follows_renames_and_removals_and_stays_in_the_account(store: Store) {
+        let acme = org(&store, "acme").await;
+        let globex = org(&store, "globex").await;
+        let quentin = add_user(&store, &acme, "Quentin Oldname", "quentin@acme.example").await;
+        add_user(&store, &globex, "Quentin Oldname", "quentin@globex.example").await;
+        let mut tx = store.begin_write().await.unwrap();
+        let carl = contacts::add_contact(&mut tx, acme.id, &name("Carlotta Hand"), &email("carlotta@x.example"), NOW).await.unwrap();
+        tx.commit().await.unwrap();
+        let names = |rows: Vec<ContactListRow>| rows.into_iter().map(|row| row.email.to_string()).collect::<Vec<_>>();
+        // Searches of three characters or more go through the search index on SQLite.
+        assert_eq!(names(all_rows(&store, acme.id, Some("oldname")).await), ["quentin@acme.example"]);
+
+        let mut tx = store.begin_write().await.unwrap();
+        users::set_name(&mut tx, quentin, &name("Quentin Newname"), NOW).await.unwrap();
+        contacts::remove_contact(&mut tx, acme.id, carl).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(all_rows(&store, acme.id, Some("oldname")).await.is_empty());
+        assert_eq!(names(all_rows(&store, acme.id, Some("NEWNAME")).await), ["quentin@acme.example"]);
+        assert!(all_rows(&store, acme.id, Some("carlotta")).await.is_empty());
+        // Two characters are too few for a trigram index: they still match, by a scan.
+        assert_eq!(names(all_rows(&store, acme.id, Some("ne")).await), ["quentin@acme.example"]);
+    }
 }
