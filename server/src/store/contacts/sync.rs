@@ -10,10 +10,9 @@ use entente_core::contacts::{ContactChange, PartnerUser, SyncEvent, apply_change
 use entente_core::{AccountId, Email, Timestamp, UserId};
 use tracing::instrument;
 
-use super::write::{insert_row, update_row};
+use super::write::Writes;
 use super::{StoredContact, StoredContactRow};
 use crate::store::decode;
-use crate::store::partner_requests::current_partners;
 use crate::store::{Conflict, StoreError, Tx, TxInner};
 
 /// A user of one account, with the facts sync copies to the accounts it partners with.
@@ -131,13 +130,15 @@ pub async fn sync_partnership_formed(
             .fetch_all(conn)
             .await
         })?;
+        let mut writes = Writes::default();
         for row in rows {
             let (user, existing) = row.split()?;
             let event = SyncEvent::PartnershipFormed {
                 user: user.facts.clone(),
             };
-            decide_and_write(tx, to, &user, existing, &event, now).await?;
+            decide(&mut writes, to, &user, existing, &event);
         }
+        writes.write(tx, now).await?;
     }
     Ok(())
 }
@@ -164,10 +165,18 @@ pub async fn sync_partnership_ended(
             .fetch_all(conn)
             .await
         })?;
+        let mut writes = Writes::default();
         for row in rows {
             let (user, existing) = row.split()?;
-            decide_and_write(tx, to, &user, existing, &SyncEvent::PartnershipEnded, now).await?;
+            decide(
+                &mut writes,
+                to,
+                &user,
+                existing,
+                &SyncEvent::PartnershipEnded,
+            );
         }
+        writes.write(tx, now).await?;
     }
     Ok(())
 }
@@ -232,6 +241,10 @@ pub async fn sync_user_deactivated(
 ///
 /// Only current partners are visited: for former partners core decides
 /// [`ContactChange::Nothing`] (`partners: false`), so reading their rows would change nothing.
+/// One query reads every current partner with its contact row for the user's address
+/// (`partner_requests_partnership_*_idx`, then `contacts_account_email_key`); core decides each
+/// row; the writes go out together ([`Writes`]), so the statements do not grow with the
+/// number of partners.
 async fn sync_user_event(
     tx: &mut Tx,
     user_id: UserId,
@@ -255,11 +268,57 @@ async fn sync_user_event(
     })?;
     let user = SourceUser::try_from(row.ok_or(Conflict::NotFound)?)?;
     let event = event_for(&user);
-    for partner in current_partners(&mut *tx, user.account).await? {
-        let existing = contact_with_address(tx, partner, &user.email).await?;
-        decide_and_write(tx, partner, &user, existing, &event, now).await?;
+    let partners: Vec<PartnerContactRow> = on_tx!(tx, |conn| {
+        sqlx::query_as(
+            "SELECT p.account_id AS partner_account_id, c.id, c.kind, c.name, c.active, c.synced \
+             FROM (SELECT recipient_account_id AS account_id FROM partner_requests \
+                   WHERE sender_account_id = $1 AND status = 'accepted' AND archived = FALSE \
+                   UNION \
+                   SELECT sender_account_id FROM partner_requests \
+                   WHERE recipient_account_id = $1 AND status = 'accepted' AND archived = FALSE) p \
+             LEFT JOIN contacts c ON c.account_id = p.account_id AND c.email = $2",
+        )
+        .bind(user.account.to_string())
+        .bind(user.email.as_str())
+        .fetch_all(conn)
+        .await
+    })?;
+    let mut writes = Writes::default();
+    for partner in partners {
+        let (owner, existing) = partner.split()?;
+        decide(&mut writes, owner, &user, existing, &event);
     }
-    Ok(())
+    writes.write(tx, now).await
+}
+
+/// A current partner of a user's account, with its contact row for the user's address.
+#[derive(sqlx::FromRow)]
+struct PartnerContactRow {
+    partner_account_id: String,
+    id: Option<String>,
+    kind: Option<String>,
+    name: Option<String>,
+    active: Option<bool>,
+    synced: Option<bool>,
+}
+
+impl PartnerContactRow {
+    fn split(self) -> Result<(AccountId, Option<StoredContact>), StoreError> {
+        let owner = decode::id(&self.partner_account_id, "partner_requests.account_id")?;
+        let contact = match (self.id, self.kind, self.name, self.active, self.synced) {
+            (Some(id), Some(kind), Some(name), Some(active), Some(synced)) => {
+                Some(StoredContact::try_from(StoredContactRow {
+                    id,
+                    kind,
+                    name,
+                    active,
+                    synced,
+                })?)
+            }
+            _ => None,
+        };
+        Ok((owner, contact))
+    }
 }
 
 /// Serializes sync work per account, so a user change and a partnership formed or ended at
@@ -288,46 +347,27 @@ pub(crate) async fn lock_accounts(tx: &mut Tx, accounts: &[AccountId]) -> Result
     Ok(())
 }
 
-/// The contact row of `owner` with this address, through `contacts_account_email_key`.
-async fn contact_with_address(
-    tx: &mut Tx,
-    owner: AccountId,
-    email: &Email,
-) -> Result<Option<StoredContact>, StoreError> {
-    let row: Option<StoredContactRow> = on_tx!(tx, |conn| {
-        sqlx::query_as(
-            "SELECT id, kind, name, active, synced FROM contacts \
-             WHERE account_id = $1 AND email = $2",
-        )
-        .bind(owner.to_string())
-        .bind(email.as_str())
-        .fetch_optional(conn)
-        .await
-    })?;
-    row.map(StoredContact::try_from).transpose()
-}
-
-/// Asks core what `event` does to `owner`'s row for `user`, and writes the row core returns.
-async fn decide_and_write(
-    tx: &mut Tx,
+/// Asks core what `event` does to `owner`'s row for `user`, and collects the row core
+/// returns in `writes`.
+fn decide(
+    writes: &mut Writes,
     owner: AccountId,
     user: &SourceUser,
     existing: Option<StoredContact>,
     event: &SyncEvent,
-    now: Timestamp,
-) -> Result<(), StoreError> {
+) {
     let (existing_id, existing_row) = match existing {
         Some(contact) => (Some(contact.id), Some(contact.row)),
         None => (None, None),
     };
     let change = on_sync_event(event, existing_row.as_ref());
     if change == ContactChange::Nothing {
-        return Ok(());
+        return;
     }
     tracing::debug!(%owner, user_id = %user.id, ?change, "contact sync");
     match (existing_id, apply_change(existing_row, change)) {
-        (_, None) => Ok(()),
-        (None, Some(row)) => insert_row(tx, owner, user, &row, now).await,
-        (Some(id), Some(row)) => update_row(tx, id, user, &row, now).await,
+        (_, None) => {}
+        (None, Some(row)) => writes.insert(owner, user, &row),
+        (Some(id), Some(row)) => writes.update(id, owner, user, &row),
     }
 }

@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::support::both_engines;
+use crate::support::logs::CapturedLogs;
+use entente_server::store::Engine;
 
 both_engines! {
     async fn partnership_formed_makes_members_both_ways_and_upgrades_a_hand_added_contact(store: Store) {
@@ -149,5 +151,38 @@ both_engines! {
         forming.await.unwrap();
 
         assert_eq!(member(&store, globex.id, "eve@acme.example").await, ("Eve".into(), true, MemberSync::Synced));
+    }
+
+    async fn a_change_reaches_every_partner_in_the_same_few_statements_however_many_partners(store: Store) {
+        let acme = org(&store, "acme").await;
+        let mut partners = Vec::new();
+        // Statements written while `add_user` adds and syncs one user of Acme.
+        async fn statements_of_one_addition(store: &Store, acme: &Org, n: usize) -> usize {
+            let logs = CapturedLogs::default();
+            let _capture = logs.capture();
+            add_user(store, acme, "Pat New", &format!("pat{n}@acme.example")).await;
+            logs.text().lines().filter(|line| line.contains("sqlx::query")).count()
+        }
+        for n in 0..3 {
+            let other = org(&store, &format!("few{n}")).await;
+            partner(&store, &acme, &other, &format!("admin@few{n}.example")).await;
+            partners.push(other);
+        }
+        let with_three = statements_of_one_addition(&store, &acme, 3).await;
+        for n in 0..27 {
+            let other = org(&store, &format!("many{n}")).await;
+            partner(&store, &acme, &other, &format!("admin@many{n}.example")).await;
+            partners.push(other);
+        }
+        let with_thirty = statements_of_one_addition(&store, &acme, 30).await;
+        // SQLite's driver runs statements, and logs them, on a thread of its own, out of this
+        // test's capture; PostgreSQL's logs on the test's thread.
+        if store.engine() == Engine::Postgres {
+            assert!(with_three > 0, "statements are logged");
+            assert_eq!(with_thirty, with_three, "the statements do not grow with the partners");
+        }
+        for partner_org in &partners {
+            assert_eq!(member(&store, partner_org.id, "pat30@acme.example").await.2, MemberSync::Synced);
+        }
     }
 }
