@@ -9,6 +9,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use entente_core::{AccountName, Email, PersonName, Profile, Timestamp};
 
+use crate::auth::hashing::hash_password;
 use crate::mail::links::Links;
 use crate::partners::Partners;
 use crate::store::accounts::{self, NewAccount};
@@ -241,15 +242,20 @@ fn demo_login(organization: &DemoOrganization, user: &DemoUser) -> DemoLogin {
     }
 }
 
-/// Hashes the demo password once per demo user (each hash has its own salt), in parallel.
+/// Hashes the demo password once per demo user (each hash has its own salt), as many at once
+/// as the hashing pool allows.
 async fn hash_demo_passwords() -> anyhow::Result<Vec<String>> {
     let user_count = DEMO_ORGANIZATIONS.iter().map(|org| org.users.len()).sum();
     let tasks: Vec<_> = (0..user_count)
-        .map(|_| tokio::task::spawn_blocking(|| password_auth::generate_hash(DEMO_PASSWORD)))
+        .map(|_| tokio::spawn(hash_password(DEMO_PASSWORD.to_owned())))
         .collect();
     let mut hashes = Vec::with_capacity(user_count);
     for task in tasks {
-        hashes.push(task.await.context("hashing a demo password")?);
+        let hash = task.await.context("hashing a demo password")?;
+        hashes.push(
+            hash.map_err(|error| anyhow::anyhow!(error))
+                .context("hashing a demo password")?,
+        );
     }
     Ok(hashes)
 }

@@ -7,8 +7,10 @@
 //!   under [`RENEWED_AT_KEY`]; every request resolves the id to an active user whose password
 //!   has not been set again since sign-in ([`PASSWORD_VERSION_KEY`];
 //!   [`middleware::resolve_current_user`]) or ends the session.
-//! * Passwords are Argon2 (`password-auth`), hashed and verified on the blocking pool.
+//! * Passwords are Argon2 (`password-auth`), hashed and verified on the blocking pool, at
+//!   most one per core at a time ([`hashing`]).
 
+pub(crate) mod hashing;
 pub mod middleware;
 pub mod service;
 pub mod session_store;

@@ -1,23 +1,16 @@
 //! The server's [`AuthService`]: sign-up, sign-in with its throttle, sign-out.
 
-use std::sync::LazyLock;
-
 use entente_app::api::auth::port::{AuthService, SignInError, SignUpError, SignUpForm};
 use entente_app::api::services::{BackendResult, BoxFuture};
 use entente_app::api::session::CurrentUser;
 use entente_core::sign_in::{check_sign_in_throttle, failure_window_start};
 use entente_core::{Email, Profile, Timestamp, UserId};
 use tower_sessions::Session;
-use uuid::Uuid;
 
+use super::hashing::{Cause, hash_password, verify_password};
 use super::{PASSWORD_VERSION_KEY, RENEWED_AT_KEY, USER_ID_KEY};
 use crate::store::accounts::{self, NewAccount};
 use crate::store::{Conflict, Store, StoreError, now, sign_in_failures, users};
-
-/// A hash of a password nobody knows, verified against when the address has no usable
-/// hash, so an unknown address takes as long to refuse as a wrong password.
-static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| password_auth::generate_hash(Uuid::new_v4().to_string()));
 
 /// The auth service around the one store.
 pub struct StoreAuth {
@@ -29,27 +22,6 @@ impl StoreAuth {
     pub fn new(store: Store) -> Self {
         Self { store }
     }
-}
-
-/// Why an internal step failed (boxed for the service's error types).
-pub(crate) type Cause = Box<dyn std::error::Error + Send + Sync>;
-
-/// Hashes a password with Argon2 on the blocking pool (it takes tens of milliseconds).
-pub(crate) async fn hash_password(password: String) -> Result<String, Cause> {
-    Ok(tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?)
-}
-
-/// Verifies `password` against `hash` (or the dummy hash when `None`) on the blocking pool.
-/// Always false when `hash` is `None`.
-async fn verify_password(password: String, hash: Option<String>) -> Result<bool, Cause> {
-    Ok(tokio::task::spawn_blocking(move || match hash {
-        Some(hash) => password_auth::verify_password(password, &hash).is_ok(),
-        None => {
-            let _ = password_auth::verify_password(password, &DUMMY_HASH);
-            false
-        }
-    })
-    .await?)
 }
 
 /// An active user as the per-request session check sees them.

@@ -19,7 +19,7 @@ use entente_core::users::{TargetUser, UserChange, check_keeps_an_administrator};
 use entente_core::{Email, NewPassword, PersonName, Profile, UserId};
 use tokio::sync::Notify;
 
-use crate::auth::service::Cause;
+use crate::auth::hashing::Cause;
 use crate::mail::links::Links;
 use crate::mail::templates;
 use crate::store::password_tokens::{self, TokenPurpose};

@@ -6,7 +6,7 @@ use entente_core::sign_in::{PASSWORD_RESET_WINDOW_SECONDS, may_send_password_res
 use entente_core::{Email, NewPassword};
 
 use super::{StoreUsers, tokens};
-use crate::auth::service::hash_password;
+use crate::auth::hashing::hash_password;
 use crate::mail::templates;
 use crate::store::password_tokens::{self, TokenPurpose};
 use crate::store::{now, outbox, users};
