@@ -119,6 +119,10 @@ impl Partners {
         let mut tx = self.store.begin_write().await?;
         let actor = load_actor(&mut tx, actor).await?;
         if actor.can_manage_partners() {
+            // Sends from one organization count one after the other, so simultaneous ones
+            // cannot all pass the hourly limit.
+            tx.serialize_on(&format!("partner-invitations:{}", actor.account))
+                .await?;
             let since = Timestamp(now.0 - partnership::INVITATION_WINDOW_SECONDS);
             let recent = partner_requests::count_sent_since(&mut tx, actor.account, since).await?;
             partnership::check_invitation_rate(recent).map_err(PartnersError::Refused)?;

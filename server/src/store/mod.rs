@@ -292,6 +292,22 @@ enum TxInner {
 }
 
 impl Tx {
+    /// Makes the rest of this transaction wait for any other transaction that took the same
+    /// `key`, until one of them ends: a count-then-write (a rate limit) then decides on what
+    /// the others committed. SQLite's `BEGIN IMMEDIATE` serializes every writer already; on
+    /// PostgreSQL (READ COMMITTED) this is a transaction-scoped advisory lock on the key.
+    ///
+    /// Take it before any row lock, so it can never close a cycle with them.
+    pub async fn serialize_on(&mut self, key: &str) -> Result<(), StoreError> {
+        if let TxInner::Postgres(transaction) = &mut self.inner {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut **transaction)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Makes every write of the transaction durable and visible.
     pub async fn commit(self) -> Result<(), StoreError> {
         match self.inner {

@@ -6,7 +6,7 @@
 use entente_core::Email;
 use tracing::instrument;
 
-use super::{Store, StoreError, TxInner};
+use super::{Store, StoreError};
 
 /// Takes one sign-in attempt for `email` at `now`, or lets `allow` refuse it, atomically.
 ///
@@ -25,14 +25,9 @@ pub async fn take_sign_in_attempt<E>(
     allow: impl FnOnce(&[i64]) -> Result<(), E>,
 ) -> Result<Result<(), E>, StoreError> {
     let mut tx = store.begin_write().await?;
-    // SQLite's `BEGIN IMMEDIATE` already holds the only write lock; PostgreSQL queues attempts
-    // on the same address behind a transaction-scoped advisory lock.
-    if let TxInner::Postgres(transaction) = &mut tx.inner {
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(email.as_str())
-            .execute(&mut **transaction)
-            .await?;
-    }
+    // Attempts on the same address queue behind each other.
+    tx.serialize_on(&format!("sign-in:{}", email.as_str()))
+        .await?;
     on_tx!(tx, |conn| {
         sqlx::query("DELETE FROM sign_in_failures WHERE email = $1 AND failed_at <= $2")
             .bind(email.as_str())

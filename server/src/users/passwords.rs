@@ -71,6 +71,9 @@ pub(super) async fn request_password_reset(
     let token = tokens::issue_token().map_err(|error| error.to_string())?;
     let link = service.links.set_password(&token.secret);
     let mut tx = service.store.begin_write().await?;
+    // Requests for one user count one after the other, so simultaneous ones cannot all pass.
+    tx.serialize_on(&format!("password-reset:{}", user.id))
+        .await?;
     let since = now - PASSWORD_RESET_WINDOW_SECONDS;
     let recent =
         password_tokens::count_issued_since(&mut tx, user.id, TokenPurpose::Reset, since).await?;

@@ -277,6 +277,33 @@ both_engines! {
         partners.send(acme.admin, &last, at(INVITATION_WINDOW_SECONDS + 1)).await.unwrap();
     }
 
+    async fn forty_invitations_at_once_still_stop_at_thirty(store: Store) {
+        let partners = service(&store);
+        let acme = org(&store, "acme").await;
+        let globex = org(&store, "globex").await;
+        for n in 0..40 {
+            add_user(&store, &globex, "Invitee", &format!("invitee{n}@globex.example")).await;
+        }
+        let tasks: Vec<_> = (0..40)
+            .map(|n| {
+                let partners = partners.clone();
+                let address = email(&format!("invitee{n}@globex.example"));
+                tokio::spawn(async move { partners.send(acme.admin, &address, NOW).await })
+            })
+            .collect();
+        let (mut sent, mut limited) = (0, 0);
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => sent += 1,
+                Err(PartnersError::Refused(SendError::TooManyInvitations { .. })) => limited += 1,
+                Err(other) => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!((sent, limited), (MAX_INVITATIONS_PER_HOUR, 40 - MAX_INVITATIONS_PER_HOUR));
+        assert_eq!(count(&store, "partner_requests").await, 30);
+        assert_eq!(emails(&store, EmailKind::PartnerInvitation).await.len(), 30);
+    }
+
     async fn accept_and_delete_at_once_end_in_a_state_the_rules_allow(store: Store) {
         let partners = service(&store);
         let (acme, globex, id) = invited(&store, &partners).await;

@@ -248,6 +248,18 @@ both_engines! {
         assert_eq!(emails_to(&app.store, "nora@northwind.example").await.len(), 4);
     }
 
+    async fn twenty_reset_requests_at_once_still_send_three_links(store: Store) {
+        let app = spawn_app(store).await;
+        app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let asks = (0..20).map(|_| async {
+            forgot_password(&app, &browser(), "nora@northwind.example").await
+        });
+        for answer in futures::future::join_all(asks).await {
+            assert_eq!(answer, Ok(()), "the same answer, throttled or not");
+        }
+        assert_eq!(emails_to(&app.store, "nora@northwind.example").await.len(), 3);
+    }
+
     async fn a_deactivated_user_gets_no_reset_link(store: Store) {
         let app = spawn_app(store).await;
         let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
