@@ -15,6 +15,7 @@
 //! | [`names`] | [`PersonName`], [`AccountName`] (1 to 100 characters, no control characters) |
 //! | [`password`] | [`NewPassword`] (10 to 128 characters, not only spaces) |
 //! | [`profile`] | [`Profile`] and who may manage partners |
+//! | [`search`] | [`SearchText`]: what a search box accepts (at most 100 characters, no control characters) |
 //! | [`sign_in`] | the failed sign-in throttle ([`sign_in::check_sign_in_throttle`]) and safe return paths |
 //! | [`partnership`] | the request record, [`partnership::send`], [`partnership::accept`], [`partnership::reject`], [`partnership::delete`], [`partnership::view`] |
 //! | [`contacts`] | contact kinds and what partner sync does to a contact row |
@@ -90,6 +91,7 @@ pub mod names;
 pub mod partnership;
 pub mod password;
 pub mod profile;
+pub mod search;
 pub mod sign_in;
 pub mod users;
 
@@ -98,4 +100,5 @@ pub use ids::{AccountId, ContactId, IdParseError, PartnerRequestId, Timestamp, U
 pub use names::{AccountName, AccountNameError, PersonName, PersonNameError};
 pub use password::{NewPassword, NewPasswordError};
 pub use profile::{Profile, ProfileParseError};
+pub use search::{SearchError, SearchText};
 pub use sign_in::TooManyFailedSignIns;

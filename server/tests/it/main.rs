@@ -10,6 +10,7 @@ mod connect;
 mod contacts;
 mod contacts_page;
 mod errors;
+mod hostile;
 mod http;
 mod mail_delivery;
 mod mailbox;

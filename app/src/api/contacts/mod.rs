@@ -72,10 +72,11 @@ pub async fn list_contacts(
     after: Option<String>,
 ) -> Result<ContactsPage, AppError> {
     let user = crate::api::session::signed_in_user().ok_or(AppError::Unauthenticated)?;
-    let given = |text: Option<String>| text.filter(|text| !text.trim().is_empty());
+    let search = entente_core::SearchText::parse(q.as_deref().unwrap_or_default())
+        .map_err(|error| AppError::field("q", error))?;
     let query = ContactsQuery {
-        search: given(q),
-        after: given(after),
+        search: (!search.is_empty()).then(|| search.as_str().to_owned()),
+        after: after.filter(|token| !token.trim().is_empty()),
         limit: CONTACTS_PAGE_SIZE,
     };
     crate::api::services::services()?

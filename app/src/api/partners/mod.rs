@@ -163,9 +163,11 @@ pub async fn list_partners(
     use crate::api::services::services;
 
     let actor = signed_in_partner_manager()?;
+    let search = entente_core::SearchText::parse(q.as_deref().unwrap_or_default())
+        .map_err(|error| AppError::field("q", error))?;
     let query = PartnersQuery {
         filter: StatusFilter::from_query(status.as_deref()),
-        search: q.unwrap_or_default().trim().to_owned(),
+        search: search.as_str().to_owned(),
         after: after.filter(|token| !token.is_empty()),
     };
     services()?

@@ -2,6 +2,7 @@
 //! ordered by `(lower(name), id)`, searched by name or address, paged by keyset (never OFFSET).
 
 use entente_core::contacts::{ContactKind, MemberSync, listed_kind};
+use entente_core::names::NAME_MAX_CHARS;
 use entente_core::{AccountId, AccountName, ContactId, Email, PersonName, UserId};
 use tracing::instrument;
 
@@ -40,6 +41,12 @@ impl Cursor {
     pub fn from_token(token: &str) -> Option<Cursor> {
         let (id, name_sort) = (token.get(..36)?, token.get(36..)?);
         uuid::Uuid::parse_str(id).ok()?;
+        // A stored name is at most NAME_MAX_CHARS characters and holds no control character
+        // (core's names refuse them): a token that breaks either (a NUL, which PostgreSQL
+        // refuses in text) was not written by us.
+        if name_sort.chars().count() > NAME_MAX_CHARS || name_sort.chars().any(char::is_control) {
+            return None;
+        }
         Some(Cursor {
             name_sort: name_sort.to_owned(),
             id: id.to_owned(),
