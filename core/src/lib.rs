@@ -14,7 +14,7 @@
 //! | [`email`] | [`Email`]: trimmed, lowercased and well formed, or an [`email::EmailError`] |
 //! | [`names`] | [`PersonName`], [`AccountName`] (1 to 100 characters, no control characters) |
 //! | [`password`] | [`NewPassword`] (10 to 128 characters, not only spaces) |
-//! | [`profile`] | [`Profile`] and who may manage partners |
+//! | [`profile`] | [`Profile`], who may manage partners, and the profiles' powers over users ([`Profile::may`], one table, tested cell by cell in `profile::tests::the_powers_table_cell_by_cell`) |
 //! | [`search`] | [`SearchText`]: what a search box accepts (at most 100 characters, no control characters) |
 //! | [`sign_in`] | the failed sign-in throttle ([`sign_in::check_sign_in_throttle`]) and safe return paths |
 //! | [`partnership`] | the request record, [`partnership::send`], [`partnership::accept`], [`partnership::reject`], [`partnership::delete`], [`partnership::view`] |
@@ -99,6 +99,6 @@ pub use email::{Email, EmailError};
 pub use ids::{AccountId, ContactId, IdParseError, PartnerRequestId, Timestamp, UserId};
 pub use names::{AccountName, AccountNameError, PersonName, PersonNameError};
 pub use password::{NewPassword, NewPasswordError};
-pub use profile::{Profile, ProfileParseError};
+pub use profile::{Profile, ProfileParseError, UserAction};
 pub use search::{SearchError, SearchText};
 pub use sign_in::TooManyFailedSignIns;

@@ -18,6 +18,19 @@ pub enum UserChange {
     Reactivate,
 }
 
+impl UserChange {
+    /// This change as the powers table sees it, on a user who has `target` now
+    /// ([`Profile::may`](crate::Profile::may)).
+    pub const fn action_on(self, target: Profile) -> crate::UserAction {
+        use crate::UserAction;
+        match self {
+            UserChange::ChangeProfile(to) => UserAction::ChangeProfile { from: target, to },
+            UserChange::Deactivate => UserAction::Deactivate(target),
+            UserChange::Reactivate => UserAction::Reactivate(target),
+        }
+    }
+}
+
 /// The user a change applies to, as stored before the change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TargetUser {

@@ -5,8 +5,8 @@
 //! 403), and the server functions refuse them too. Every form is an `ActionForm`, so it posts
 //! and comes back without JavaScript; with it, the list re-runs on each action's version.
 
-use entente_core::Profile;
 use entente_core::names::NAME_MAX_CHARS;
+use entente_core::{Profile, UserAction};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -71,6 +71,13 @@ fn UsersAdministration(
         deactivate,
         reactivate,
     } = row_actions;
+    // The gate only shows this to a signed-in user, so the user is loaded by now; what each
+    // row offers is core's powers table for their profile (the server checks it again).
+    let viewer = use_auth()
+        .user
+        .get_untracked()
+        .and_then(|user| user.ok().flatten())
+        .map_or(Profile::Reviewer, |user| user.profile);
 
     view! {
         <section class="card" data-test="users">
@@ -83,7 +90,7 @@ fn UsersAdministration(
             <Transition fallback=|| view! { <p>"Loading the users…"</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Ok(list) => view! { <UsersTable list row_actions /> }.into_any(),
+                        Ok(list) => view! { <UsersTable list row_actions viewer /> }.into_any(),
                         Err(error) => {
                             view! {
                                 <p class="alert error" role="alert">
@@ -96,7 +103,7 @@ fn UsersAdministration(
                 })}
             </Transition>
         </section>
-        <AddUserForm add />
+        <AddUserForm add viewer />
     }
 }
 
@@ -109,9 +116,9 @@ struct RowActions {
     reactivate: ServerAction<ReactivateUser>,
 }
 
-/// The table of users, one row per user with its forms.
+/// The table of users, one row per user with the forms `viewer`'s profile may use on them.
 #[component]
-fn UsersTable(list: Vec<AccountUser>, row_actions: RowActions) -> impl IntoView {
+fn UsersTable(list: Vec<AccountUser>, row_actions: RowActions, viewer: Profile) -> impl IntoView {
     view! {
         <table class="users-list">
             <thead>
@@ -126,25 +133,44 @@ fn UsersTable(list: Vec<AccountUser>, row_actions: RowActions) -> impl IntoView 
             <tbody>
                 {list
                     .into_iter()
-                    .map(|user| view! { <UserRow user row_actions /> })
+                    .map(|user| view! { <UserRow user row_actions viewer /> })
                     .collect_view()}
             </tbody>
         </table>
     }
 }
 
-/// One user: what they are, and the forms to change them.
+/// One user: what they are, and the forms `viewer`'s profile may use to change them.
 #[component]
-fn UserRow(user: AccountUser, row_actions: RowActions) -> impl IntoView {
+fn UserRow(user: AccountUser, row_actions: RowActions, viewer: Profile) -> impl IntoView {
     let id = user.user_id.to_string();
     let select_id = format!("profile-{id}");
+    let may_rename = viewer.may(UserAction::Rename(user.profile));
+    let profiles: Vec<Profile> = Profile::ALL
+        .into_iter()
+        .filter(|to| {
+            *to == user.profile
+                || viewer.may(UserAction::ChangeProfile {
+                    from: user.profile,
+                    to: *to,
+                })
+        })
+        .collect();
+    let may_change_profile = profiles.len() > 1;
+    let may_change_activity = if user.active {
+        viewer.may(UserAction::Deactivate(user.profile))
+    } else {
+        viewer.may(UserAction::Reactivate(user.profile))
+    };
     let status = match (user.active, user.has_password) {
         (false, _) => "Inactive",
         (true, true) => "Active",
         (true, false) => "Active (invited)",
     };
     let activity_id = id.clone();
-    let activity_form = if user.active {
+    let activity_form = if !may_change_activity {
+        ().into_any()
+    } else if user.active {
         view! {
             <ActionForm action=row_actions.deactivate attr:class="inline-form">
                 <input type="hidden" name="user_id" value=activity_id />
@@ -172,18 +198,40 @@ fn UserRow(user: AccountUser, row_actions: RowActions) -> impl IntoView {
             <td data-test="user-profile">{user.profile.label()}</td>
             <td data-test="user-status">{status}</td>
             <td class="row-actions">
-                <RenameForm user_id=id.clone() name=user.name.to_string() action=row_actions.rename />
-                <ActionForm action=row_actions.change attr:class="inline-form">
-                    <input type="hidden" name="user_id" value=id />
-                    <label for=select_id.clone() class="visually-hidden">
-                        {format!("Profile of {}", user.name)}
-                    </label>
-                    <ProfileSelect id=select_id selected=user.profile />
-                    <button type="submit" class="button secondary">
-                        "Change profile"
-                    </button>
-                </ActionForm>
+                {may_rename
+                    .then(|| {
+                        view! {
+                            <RenameForm
+                                user_id=id.clone()
+                                name=user.name.to_string()
+                                action=row_actions.rename
+                            />
+                        }
+                    })}
+                {may_change_profile
+                    .then(|| {
+                        view! {
+                            <ActionForm action=row_actions.change attr:class="inline-form">
+                                <input type="hidden" name="user_id" value=id.clone() />
+                                <label for=select_id.clone() class="visually-hidden">
+                                    {format!("Profile of {}", user.name)}
+                                </label>
+                                <ProfileSelect id=select_id.clone() options=profiles.clone() selected=user.profile />
+                                <button type="submit" class="button secondary">
+                                    "Change profile"
+                                </button>
+                            </ActionForm>
+                        }
+                    })}
                 {activity_form}
+                {(!may_rename && !may_change_profile && !may_change_activity)
+                    .then(|| {
+                        view! {
+                            <span class="muted" data-test="user-locked">
+                                "Only an Administrator can change this user."
+                            </span>
+                        }
+                    })}
             </td>
         </tr>
     }
@@ -235,12 +283,12 @@ fn RenameForm(user_id: String, name: String, action: ServerAction<RenameUser>) -
     }
 }
 
-/// A `<select name="profile">` offering every profile, `selected` chosen.
+/// A `<select name="profile">` offering `options`, `selected` chosen.
 #[component]
-fn ProfileSelect(id: String, selected: Profile) -> impl IntoView {
+fn ProfileSelect(id: String, options: Vec<Profile>, selected: Profile) -> impl IntoView {
     view! {
         <select id=id name="profile">
-            {Profile::ALL
+            {options
                 .into_iter()
                 .map(|profile| {
                     view! {
@@ -254,9 +302,10 @@ fn ProfileSelect(id: String, selected: Profile) -> impl IntoView {
     }
 }
 
-/// Adds a user; they receive an email with a link to set their password.
+/// Adds a user with a profile `viewer` may give; they receive an email with a link to set
+/// their password.
 #[component]
-fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
+fn AddUserForm(add: ServerAction<AddUser>, viewer: Profile) -> impl IntoView {
     let error = last_error(add);
     let added = move || {
         add.value().with(|answer| match answer {
@@ -291,7 +340,11 @@ fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
                 />
                 <div class="field">
                     <label for="add-user-profile">"Profile"</label>
-                    <ProfileSelect id="add-user-profile".to_string() selected=Profile::Standard />
+                    <ProfileSelect
+                        id="add-user-profile".to_string()
+                        options=viewer.grantable()
+                        selected=Profile::Standard
+                    />
                     <p class="field-error" data-test="profile-error">
                         {move || server_field_error(error, "profile").get()}
                     </p>

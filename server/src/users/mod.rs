@@ -16,7 +16,7 @@ use entente_app::api::session::CurrentUser;
 use entente_app::api::users::AccountUser;
 use entente_app::api::users::port::{NewUserForm, SetPasswordError, UsersError, UsersService};
 use entente_core::users::{TargetUser, UserChange, check_keeps_an_administrator};
-use entente_core::{Email, NewPassword, PersonName, Profile, UserId};
+use entente_core::{Email, NewPassword, PersonName, Profile, UserAction, UserId};
 use tokio::sync::Notify;
 
 use crate::auth::hashing::Cause;
@@ -57,6 +57,19 @@ fn require_administrator(actor: &CurrentUser) -> Result<(), UsersError> {
         Ok(())
     } else {
         Err(UsersError::Forbidden)
+    }
+}
+
+/// Refuses unless the actor, as stored now (in `tx`: a profile changed a moment ago counts), is
+/// active and core's powers table lets their profile do `action`.
+async fn require_power(
+    tx: &mut Tx,
+    actor: &CurrentUser,
+    action: UserAction,
+) -> Result<(), UsersError> {
+    match users::get_user(tx, actor.user_id).await.map_err(internal)? {
+        Some(me) if me.active && me.profile.may(action) => Ok(()),
+        _ => Err(UsersError::Forbidden),
     }
 }
 
@@ -107,6 +120,7 @@ impl StoreUsers {
         let token = tokens::issue_token().map_err(|error| internal(error.to_string()))?;
         let link = self.links.set_password(&token.secret);
         let mut tx = self.store.begin_write().await.map_err(internal)?;
+        require_power(&mut tx, &actor, UserAction::Add(form.profile)).await?;
         let new_user = NewUser {
             account_id: actor.account_id,
             name: &form.name,
@@ -167,6 +181,7 @@ impl StoreUsers {
         let now = now();
         let mut tx = self.store.begin_write().await.map_err(internal)?;
         let mut user = user_in_account(&mut tx, &actor, user_id).await?;
+        require_power(&mut tx, &actor, UserAction::Rename(user.profile)).await?;
         if user.name != name {
             users::set_name(&mut tx, user_id, &name, now)
                 .await
@@ -196,6 +211,7 @@ impl StoreUsers {
             .await
             .map_err(internal)?;
         let mut user = user_in_account(&mut tx, &actor, user_id).await?;
+        require_power(&mut tx, &actor, change.action_on(user.profile)).await?;
         let target = TargetUser {
             profile: user.profile,
             active: user.active,

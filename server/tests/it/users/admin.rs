@@ -261,6 +261,61 @@ both_engines! {
         app.call(&billing, ListUsers {}).await.expect("a Billing Administrator lists users");
     }
 
+    async fn a_billing_administrator_manages_users_but_never_the_administrator_profile(store: Store) {
+        let app = spawn_app(store).await;
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let billing = app.invited_and_signed_in(&northwind.admin, "bill@northwind.example", Profile::BillingAdministrator).await;
+        add_user(&app, &northwind.admin, "Sam Standard", "sam@northwind.example", "standard").await;
+        let (nora, bill, sam) = (
+            user_id(&app.store, "nora@northwind.example").await,
+            user_id(&app.store, "bill@northwind.example").await,
+            user_id(&app.store, "sam@northwind.example").await,
+        );
+        let before = table_counts(&app.store).await;
+        let promote_a_newcomer = AddUser {
+            name: "Eve Newcomer".to_owned(),
+            email: "eve@northwind.example".to_owned(),
+            profile: "administrator".to_owned(),
+        };
+        let refusals = [
+            ("add an Administrator", app.call(&billing, promote_a_newcomer).await.map(drop)),
+            ("promote itself", change_profile(&app, &billing, &bill, "administrator").await),
+            ("promote a user", change_profile(&app, &billing, &sam, "administrator").await),
+            ("demote the Administrator", change_profile(&app, &billing, &nora, "standard").await),
+            ("deactivate the Administrator", deactivate(&app, &billing, &nora).await),
+            ("rename the Administrator", rename(&app, &billing, &nora, "Someone Else").await),
+        ];
+        for (what, answer) in refusals {
+            let refused = answer.expect_err(what);
+            assert_eq!(refused.with_status(StatusCode::FORBIDDEN), AppError::Forbidden, "{what}");
+        }
+        assert_eq!(table_counts(&app.store).await, before);
+        assert_eq!(profile_and_activity(&app.store, "nora@northwind.example").await, (Profile::Administrator, true));
+        assert_eq!(profile_and_activity(&app.store, "bill@northwind.example").await.0, Profile::BillingAdministrator);
+
+        // Everything else is allowed, as for an Administrator.
+        change_profile(&app, &billing, &sam, "manager").await.expect("a Manager");
+        rename(&app, &billing, &sam, "Sam Renamed").await.expect("renamed");
+        deactivate(&app, &billing, &sam).await.expect("deactivated");
+        reactivate(&app, &billing, &sam).await.expect("reactivated");
+        add_user(&app, &billing, "Rex Reviewer", "rex@northwind.example", "reviewer").await;
+        assert_eq!(profile_and_activity(&app.store, "sam@northwind.example").await, (Profile::Manager, true));
+
+        // The page offers only what the table allows.
+        let (_, page) = app.page(&billing, "/settings/users").await;
+        let administrator_row = page
+            .split(r#"data-test="user-row""#)
+            .find(|row| row.contains("nora@northwind.example"))
+            .expect("the Administrator's row");
+        assert!(administrator_row.contains("Only an Administrator can change this user."), "{administrator_row}");
+        assert!(!administrator_row.contains(">Deactivate</button>"), "{administrator_row}");
+        let add_form = &page[page.find(r#"data-test="add-user-form""#).expect("the add form")..];
+        assert!(!add_form.contains(r#"<option value="administrator""#), "{add_form}");
+        let (_, as_admin) = app.page(&northwind.admin, "/settings/users").await;
+        let add_form = &as_admin[as_admin.find(r#"data-test="add-user-form""#).expect("the add form")..];
+        assert!(add_form.contains(r#"<option value="administrator""#), "an Administrator may add one");
+    }
+
     async fn a_cross_site_post_riding_an_administrators_session_is_refused_and_changes_nothing(store: Store) {
         let app = spawn_app(store).await;
         let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
@@ -341,16 +396,19 @@ both_engines! {
         assert_eq!(deactivated.with_status(StatusCode::CONFLICT), last_admin());
         assert_eq!(profile_and_activity(&app.store, "nora@northwind.example").await, (Profile::Administrator, true));
 
-        add_user(&app, admin, "Ada Second", "ada@northwind.example", "administrator").await;
+        let ada_client = app.invited_and_signed_in(admin, "ada@northwind.example", Profile::Administrator).await;
         let ada = user_id(&app.store, "ada@northwind.example").await;
         change_profile(&app, admin, &nora, "billing_administrator").await.expect("another Administrator exists");
         assert_eq!(profile_and_activity(&app.store, "nora@northwind.example").await.0, Profile::BillingAdministrator);
-        // Nora, a Billing Administrator now, still manages users, but Ada is the last Administrator.
+        // Nora, a Billing Administrator now, still manages users but never an Administrator.
         let refused = deactivate(&app, admin, &ada).await.unwrap_err();
+        assert_eq!(refused.with_status(StatusCode::FORBIDDEN), AppError::Forbidden);
+        // Ada is the last Administrator: not even she can deactivate herself.
+        let refused = deactivate(&app, &ada_client, &ada).await.unwrap_err();
         assert_eq!(refused.with_status(StatusCode::CONFLICT), last_admin());
         assert_eq!(profile_and_activity(&app.store, "ada@northwind.example").await, (Profile::Administrator, true));
-        change_profile(&app, admin, &nora, "administrator").await.expect("promote Nora");
-        deactivate(&app, admin, &ada).await.expect("deactivate Ada");
+        change_profile(&app, &ada_client, &nora, "administrator").await.expect("Ada promotes Nora");
+        deactivate(&app, admin, &ada).await.expect("Nora, an Administrator again, deactivates Ada");
         assert!(!stored_user(&app.store, "ada@northwind.example").await.active);
     }
 
