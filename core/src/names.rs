@@ -1,4 +1,6 @@
-//! Person and account names: trimmed, 1 to 100 characters, no control characters.
+//! Person and account names: trimmed, 1 to 100 characters, no control characters, and no
+//! invisible or direction-changing characters (which let "Acme\u{200B} Print" or a name
+//! written backwards pass for a real partner's; every name, person and organization alike).
 
 use std::fmt;
 
@@ -12,6 +14,34 @@ enum NameProblem {
     Empty,
     TooLong,
     ControlCharacter,
+    Invisible,
+}
+
+/// Whether `character` is invisible or changes the direction of the text around it: the
+/// zero-width and joining characters, bidirectional marks, embeddings, overrides and isolates,
+/// fillers, tags, the byte-order mark and the line and paragraph separators. Variation
+/// selectors stay allowed (an emoji needs them).
+pub const fn is_invisible(character: char) -> bool {
+    matches!(
+        character,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
 }
 
 /// Trims `text` and checks the rules shared by every kind of name.
@@ -23,6 +53,8 @@ fn check_name(text: &str) -> Result<String, NameProblem> {
         Err(NameProblem::TooLong)
     } else if trimmed.chars().any(char::is_control) {
         Err(NameProblem::ControlCharacter)
+    } else if trimmed.chars().any(is_invisible) {
+        Err(NameProblem::Invisible)
     } else {
         Ok(trimmed.to_owned())
     }
@@ -40,6 +72,9 @@ pub enum PersonNameError {
     /// A tab, line break or other control character.
     #[error("A name cannot contain tabs, line breaks or other control characters.")]
     ControlCharacter,
+    /// An invisible or direction-changing character.
+    #[error("A name cannot contain invisible or text-direction characters.")]
+    Invisible,
 }
 
 /// Why a text is not an acceptable organization (account) name.
@@ -54,6 +89,9 @@ pub enum AccountNameError {
     /// A tab, line break or other control character.
     #[error("An organization name cannot contain tabs, line breaks or other control characters.")]
     ControlCharacter,
+    /// An invisible or direction-changing character.
+    #[error("An organization name cannot contain invisible or text-direction characters.")]
+    Invisible,
 }
 
 macro_rules! name_type {
@@ -70,6 +108,7 @@ macro_rules! name_type {
                     NameProblem::Empty => $error::Empty,
                     NameProblem::TooLong => $error::TooLong,
                     NameProblem::ControlCharacter => $error::ControlCharacter,
+                    NameProblem::Invisible => $error::Invisible,
                 })
             }
 
@@ -141,6 +180,7 @@ mod tests {
             PersonNameError::Empty => AccountNameError::Empty,
             PersonNameError::TooLong => AccountNameError::TooLong,
             PersonNameError::ControlCharacter => AccountNameError::ControlCharacter,
+            PersonNameError::Invisible => AccountNameError::Invisible,
         });
         let account = AccountName::parse(input);
         assert_eq!(
@@ -166,6 +206,27 @@ mod tests {
             ("é".repeat(101), Err(PersonNameError::TooLong)),
             ("Ann\tLee".into(), Err(PersonNameError::ControlCharacter)),
             ("Ann\u{7}".into(), Err(PersonNameError::ControlCharacter)),
+            // Impersonation: invisible and direction-changing characters, in any name.
+            ("Acme\u{200B} Print".into(), Err(PersonNameError::Invisible)),
+            ("Acme\u{200D}Print".into(), Err(PersonNameError::Invisible)),
+            ("\u{202E}tnirP emcA".into(), Err(PersonNameError::Invisible)),
+            (
+                "Acme \u{2066}Print\u{2069}".into(),
+                Err(PersonNameError::Invisible),
+            ),
+            ("Ann\u{200F}".into(), Err(PersonNameError::Invisible)),
+            ("\u{FEFF}Acme".into(), Err(PersonNameError::Invisible)),
+            ("Ac\u{00AD}me".into(), Err(PersonNameError::Invisible)),
+            ("Acme\u{E0041}".into(), Err(PersonNameError::Invisible)),
+            ("Line\u{2028}Break".into(), Err(PersonNameError::Invisible)),
+            // Ordinary letters of any script, accents and emoji stay welcome.
+            ("Zoë Ångström-Ōta".into(), Ok("Zoë Ångström-Ōta")),
+            ("Αθηνά Δημητρίου".into(), Ok("Αθηνά Δημητρίου")),
+            ("שרה כהן".into(), Ok("שרה כהן")),
+            (
+                "Print ❤\u{FE0F} Studio".into(),
+                Ok("Print ❤\u{FE0F} Studio"),
+            ),
         ];
         for (input, expected) in cases {
             check(&input, expected);
@@ -188,6 +249,7 @@ mod tests {
             if let Ok(name) = PersonName::parse(&text) {
                 prop_assert_eq!(PersonName::parse(name.as_str()), Ok(name.clone()));
                 prop_assert!(name.as_str().chars().count() <= NAME_MAX_CHARS);
+                prop_assert!(!name.as_str().chars().any(is_invisible));
             }
         }
     }

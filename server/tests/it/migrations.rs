@@ -3,9 +3,9 @@
 //! reads back as the same typed event.
 
 use entente_core::partnership::{AuditKind, RequestStatus, Side};
-use entente_core::{AccountId, PartnerRequestId};
+use entente_core::{AccountId, PartnerRequestId, UserId};
 use entente_server::store::audit::{self, AuditEvent};
-use entente_server::store::{Pool, Store};
+use entente_server::store::{Pool, Store, accounts, users};
 use sqlx::migrate::Migrator;
 
 use crate::support::both_engines;
@@ -107,5 +107,23 @@ both_engines! {
         assert_eq!(entries[1].actor.as_ref().expect("an actor").name.as_str(), "Gil");
         // Existing organizations can be searched by name in the Partners tab.
         assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM accounts WHERE name_search = 'acme'").await, 1);
+    }
+
+    async fn names_written_with_invisible_characters_read_back_without_them(store: Store) {
+        migrate_until(&store, 10).await;
+        for statement in [
+            format!("INSERT INTO accounts (id, name, name_search, created_at) VALUES ('{ACME}', 'Acme\u{200B} Print\u{202E}', 'acme\u{200B} print\u{202E}', 1)"),
+            format!("INSERT INTO users (id, account_id, email, name, profile, active, created_at, updated_at) VALUES \
+                     ('{ADA}', '{ACME}', 'ada@acme.example', '\u{FEFF}Ada\u{200D} Lovelace', 'administrator', TRUE, 1, 1)"),
+        ] {
+            execute_raw(&store, &statement).await.expect(&statement);
+        }
+        store.migrate().await.expect("migration 0011 applies");
+        let acme = AccountId::from_uuid(ACME.parse().unwrap());
+        let account = accounts::get_account(&store, acme).await.expect("the name reads back").unwrap();
+        assert_eq!(account.name.as_str(), "Acme Print");
+        let ada = users::get_user(&store, UserId::from_uuid(ADA.parse().unwrap())).await.expect("the name reads back").unwrap();
+        assert_eq!(ada.name.as_str(), "Ada Lovelace");
+        assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM accounts WHERE name_search = 'acme print'").await, 1);
     }
 }
