@@ -43,7 +43,7 @@ email_templates!(
 email_templates!(
     PartnerInvitationHtml = "email/partner_invitation.html",
     PartnerInvitationText = "email/partner_invitation.txt",
-    { sender_account, sending_user }
+    { sender_account, sending_user, sending_email }
 );
 email_templates!(
     PartnerRejectedHtml = "email/partner_rejected.html",
@@ -117,6 +117,7 @@ pub fn partner_invitation(
     to: &str,
     sender_account: &str,
     sending_user: &str,
+    sending_email: &str,
     link: &url::Url,
 ) -> OutgoingEmail {
     let subject = one_line(format!(
@@ -130,12 +131,14 @@ pub fn partner_invitation(
             link,
             sender_account,
             sending_user,
+            sending_email,
         }),
         html_body: render(&PartnerInvitationHtml {
             subject: &subject,
             link,
             sender_account,
             sending_user,
+            sending_email,
         }),
         subject,
     }
@@ -201,7 +204,7 @@ mod tests {
                 EmailKind::PasswordReset,
             ),
             (
-                partner_invitation("a@b.example", "Acme", "Ann", &link()),
+                partner_invitation("a@b.example", "Acme", "Ann", "ann@acme.example", &link()),
                 EmailKind::PartnerInvitation,
             ),
             (
@@ -236,7 +239,13 @@ mod tests {
 
     #[test]
     fn names_are_escaped_in_html_and_kept_as_typed_in_text() {
-        let email = partner_invitation("a@b.example", "<b>Acme</b> & Co", "Ann \"A\"", &link());
+        let email = partner_invitation(
+            "a@b.example",
+            "<b>Acme</b> & Co",
+            "Ann \"A\"",
+            "ann@acme.example",
+            &link(),
+        );
         assert!(
             email
                 .html_body
@@ -251,6 +260,24 @@ mod tests {
             email.text_body
         );
         assert!(email.subject.contains("<b>Acme</b> & Co"));
+    }
+
+    #[test]
+    fn an_invitation_names_the_senders_address_and_warns_about_look_alikes() {
+        let email = partner_invitation(
+            "a@b.example",
+            "Acme Print",
+            "Ann",
+            "ann@acme.example",
+            &link(),
+        );
+        for body in [&email.text_body, &email.html_body] {
+            assert!(body.contains("ann@acme.example"), "{body}");
+            assert!(
+                body.contains("anyone can create an account with any name"),
+                "{body}"
+            );
+        }
     }
 
     #[test]

@@ -69,6 +69,7 @@ impl Partners {
                     to.as_str(),
                     &sender_account,
                     sending_user.name.as_str(),
+                    sending_user.email.as_str(),
                     link,
                 )
             }

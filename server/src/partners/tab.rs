@@ -61,6 +61,7 @@ impl PartnersService for Partners {
                         request: row.request,
                         other_organization: row.other_account_name.as_str().to_owned(),
                         sent_by: row.sending_user_name.as_str().to_owned(),
+                        sent_by_email: row.sending_user_email.as_str().to_owned(),
                     })
                     .collect(),
                 matched,

@@ -130,7 +130,13 @@ fn normalized(text: &str) -> String {
 
 fn partner_invitation() -> entente_server::mail::OutgoingEmail {
     let link = url::Url::parse("https://entente.example/partners?request=42&tab=received").unwrap();
-    templates::partner_invitation("ann@globex.example", "Acme & Co", "Bob Smith", &link)
+    templates::partner_invitation(
+        "ann@globex.example",
+        "Acme & Co",
+        "Bob Smith",
+        "bob@acme.example",
+        &link,
+    )
 }
 
 async fn enqueue_committed(

@@ -19,7 +19,7 @@ fn link() -> url::Url {
 
 /// Enqueues one partner invitation to `to` at `now` and commits it.
 async fn enqueue_committed(store: &Store, to: &str, now: i64) -> Uuid {
-    let email = templates::partner_invitation(to, "Acme", "Ann", &link());
+    let email = templates::partner_invitation(to, "Acme", "Ann", "ann@acme.example", &link());
     let mut tx = store.begin_write().await.unwrap();
     let id = outbox::enqueue(&mut tx, &email, now).await.unwrap();
     tx.commit().await.unwrap();

@@ -34,6 +34,8 @@ pub struct PartnerRow {
     pub other_organization: String,
     /// The name of the user who sent the request.
     pub sent_by: String,
+    /// Their address, shown beside the name: it tells a look-alike organization from the real one.
+    pub sent_by_email: String,
 }
 
 impl PartnerRow {

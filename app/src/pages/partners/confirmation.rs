@@ -264,6 +264,7 @@ mod tests {
                 request,
                 other_organization: other.to_owned(),
                 sent_by: "Ada".to_owned(),
+                sent_by_email: "ada@acme.example".to_owned(),
             }],
             matched: 1,
             count_limit: 1000,

@@ -410,7 +410,13 @@ fn PartnerRowView(row: PartnerRow, viewer: AccountId, changes: Changes) -> impl 
         >
             <th scope="row">{row.other_organization.clone()}</th>
             <td>{email.clone()}</td>
-            <td>{row.sent_by.clone()}</td>
+            <td>
+                {row.sent_by.clone()}
+                <br />
+                <span class="muted small" data-test="partner-sent-by-email">
+                    {row.sent_by_email.clone()}
+                </span>
+            </td>
             <td class="nowrap" title=sent_at.clone()>{sent_at.get(..10).unwrap_or_default().to_owned()}</td>
             <td>
                 <span class=status_class(seen.label) data-test="partner-status">

@@ -16,7 +16,7 @@
 //! same reason.
 
 use entente_core::partnership::{PartnerRequest, StatusFilter};
-use entente_core::{AccountId, AccountName, PartnerRequestId, PersonName};
+use entente_core::{AccountId, AccountName, Email, PartnerRequestId, PersonName};
 use tracing::instrument;
 
 use super::PartnerRequestRow;
@@ -53,6 +53,8 @@ pub struct TabRow {
     pub other_account_name: AccountName,
     /// The name of the user who sent the request.
     pub sending_user_name: PersonName,
+    /// Their address, shown beside the name so a look-alike organization shows who is behind it.
+    pub sending_user_email: Email,
 }
 
 /// One page of the tab.
@@ -70,6 +72,7 @@ struct TabRowRecord {
     request: PartnerRequestRow,
     other_account_name: String,
     sending_user_name: String,
+    sending_user_email: String,
 }
 
 impl TryFrom<TabRowRecord> for TabRow {
@@ -80,6 +83,7 @@ impl TryFrom<TabRowRecord> for TabRow {
             request: PartnerRequest::try_from(row.request)?,
             other_account_name: decode::account_name(&row.other_account_name, "accounts.name")?,
             sending_user_name: decode::person_name(&row.sending_user_name, "users.name")?,
+            sending_user_email: decode::email(&row.sending_user_email, "users.email")?,
         })
     }
 }
@@ -159,7 +163,8 @@ impl TabSide {
             "SELECT * FROM (SELECT r.id, r.sender_account_id, r.sending_user_id, \
                     r.recipient_email, r.recipient_account_id, r.status, r.deleted_by_sender, \
                     r.deleted_by_recipient, r.archived, r.created_at, r.updated_at, \
-                    o.name AS other_account_name, u.name AS sending_user_name \
+                    o.name AS other_account_name, u.name AS sending_user_name, \
+                    u.email AS sending_user_email \
              FROM partner_requests r \
              JOIN accounts o ON o.id = r.{other} \
              JOIN users u ON u.id = r.sending_user_id \

@@ -136,6 +136,7 @@ both_engines! {
         let sent = tab(&app, &acme.admin).await;
         assert_eq!(rows(&sent), [("Globex Print".to_owned(), "Sent - Awaiting Approval", vec!["Delete"])]);
         assert_eq!(sent.rows[0].sent_by, "First Admin");
+        assert_eq!(sent.rows[0].sent_by_email, ACME, "the row shows who is behind the name");
         assert_eq!(awaiting(&app, &acme.admin).await, 0);
         let received = tab(&app, &gwen).await;
         assert_eq!(
@@ -283,6 +284,7 @@ both_engines! {
         assert!(sender.contains("<title>Partners · Entente</title>"), "{sender}");
         assert!(sender.contains(">Send new partner invitation</button>"), "{sender}");
         assert!(sender.contains("Sent - Awaiting Approval"), "{sender}");
+        assert!(sender.contains(r#"data-test="partner-sent-by-email" class="muted small">ada@acme.example<"#), "{sender}");
         assert!(sender.contains(r#"aria-label="Delete: Globex Print""#), "{sender}");
         assert!(!sender.contains(r#"aria-label="Accept: Globex Print""#), "{sender}");
         assert!(!sender.contains("partners-badge"), "{sender}");
