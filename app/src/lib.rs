@@ -21,6 +21,7 @@ use crate::pages::{
     activity::ActivityPage, contacts::ContactsPage, forgot_password::ForgotPasswordPage,
     home::HomePage, mailbox::MailboxPage, not_found::NotFoundPage, partners::PartnersPage,
     set_password::SetPasswordPage, sign_in::SignInPage, sign_up::SignUpPage, users::UsersPage,
+    verify_email::VerifyEmailPage,
 };
 
 /// The HTML document around the application, rendered on the server for every page.
@@ -85,6 +86,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("set-password") view=SetPasswordPage ssr=SsrMode::Async />
+                    <Route
+                        path=StaticSegment("verify-email")
+                        view=VerifyEmailPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=StaticSegment("forgot-password")
                         view=ForgotPasswordPage

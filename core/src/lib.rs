@@ -55,6 +55,7 @@
 //! | delete by R | Accepted | partnership ends; hidden for R; Rejected for S, blocking E until S deletes | sync stops | `recipient_delete_of_partner_ends_it_and_shows_rejected_to_sender_until_sender_deletes` |
 //! | 4.4: a rejection blocks E until both sides delete, in either order | | | | `reconciliation_recipient_deletes_first_then_sender`, `reconciliation_sender_deletes_first_then_recipient` |
 //! | send, rate (not a SPEC rule: a limit against unwanted email, checked by the server before `send`) | 30 invitations by S in the last hour | — | `SendError::TooManyInvitations` | `partnership::rate::tests::an_organization_sends_at_most_thirty_invitations_an_hour` |
+//! | send, verified (not a SPEC rule: against impersonation) | S, or R, has not confirmed its email address | — | `SendError::NotVerified`; an unverified R answers like an unknown address | `partnership::verified::tests::an_unverified_organization_cannot_invite`, `…::an_unverified_organization_cannot_be_invited_and_answers_like_an_unknown_address` |
 //!
 //! The model test `core/tests/model` (`partnership_rules_match_the_reference_model`) runs
 //! 256 × 50 = 12,800 random steps against an independent reference model and checks after each

@@ -1,6 +1,6 @@
 // The Partners tab between two organizations, each in its own browser context, through the UI
 // only, with JavaScript off and on: every scenario of the two help pages (SPEC 4).
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 
 import { hasJavaScript, isAppError, open } from "./support";
 
@@ -49,7 +49,33 @@ async function signUpOrg(
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Sign up" }).click();
   await expect(page.locator('[data-test="signed-in-as"]')).toContainText(name);
+  // Until its address is confirmed, an organization neither invites nor is invited.
+  await expect(page.locator('[data-test="verification-notice"]')).toBeVisible();
+  await confirmAddress(page, javaScript, adminEmail);
   return { page, name, adminEmail, javaScript };
+}
+
+/** Confirms the address `email` signed up with through the server functions the mailbox and
+ * the confirmation page call, for set-ups made without the pages. */
+async function confirmThroughTheMailbox(context: BrowserContext, origin: string, email: string) {
+  const emails = await (await context.request.post("/api/mailbox/list", { headers: { origin } })).json();
+  const entry = emails.find((email_: { to: string; kind: string }) => email_.to === email && email_.kind === "email_verification");
+  const opened = await (await context.request.post("/api/mailbox/email", { form: { id: entry.id }, headers: { origin } })).json();
+  const token = (opened.text_body as string).match(/\/verify-email\?token=([0-9a-f]{64})/)![1];
+  const confirmed = await context.request.post("/api/verify_email", { form: { token }, headers: { origin } });
+  expect(confirmed.status()).toBe(200);
+}
+
+/** Opens the link the sign-up emailed to `email` (from the developers' mailbox) and confirms. */
+async function confirmAddress(page: Page, javaScript: boolean, email: string) {
+  await open(page, "/mailbox", javaScript);
+  await page.locator('[data-test="mailbox-row"]', { hasText: email }).filter({ hasText: "Confirm your address" }).first().getByRole("link").click();
+  const body = (await page.locator('[data-test="mailbox-text"]').textContent()) ?? "";
+  const link = body.match(/\/verify-email\?token=[0-9a-f]{64}/)![0];
+  await open(page, link, javaScript);
+  await page.getByRole("button", { name: "Confirm my address" }).click();
+  await expect(page.locator('[data-test="verification-outcome"]')).toContainText("Your address is confirmed");
+  await expect(page.locator('[data-test="verification-notice"]')).toHaveCount(0);
 }
 
 /** Adds a user to `org` on the Users page (their set-password email goes to the mailbox). */
@@ -346,6 +372,7 @@ test.describe("partners tab", () => {
         headers: { origin },
       });
       expect(signedUp.status()).toBe(200);
+      await confirmThroughTheMailbox(sender, origin, `admin-${half[0]}`);
       for (const email of half) {
         const sent = await sender.request.post("/api/partners/send", { form: { email }, headers: { origin } });
         expect(sent.status()).toBe(200);

@@ -166,6 +166,10 @@ pub async fn seed_demo(store: &Store, public_url: &url::Url) -> anyhow::Result<S
             accounts::create_account_with_admin(&mut tx, &new_account, now)
                 .await
                 .with_context(|| format!("creating demo organization {}", organization.name))?;
+        // The demo organizations have confirmed their addresses, so they can partner at once.
+        accounts::mark_verified(&mut tx, account_id, new_account.admin_email.domain(), now)
+            .await
+            .with_context(|| format!("confirming demo organization {}", organization.name))?;
         if organization.name == DEMO_INVITATION.from_organization {
             inviting_admin = Some(admin_id);
         }

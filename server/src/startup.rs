@@ -61,7 +61,11 @@ impl AppState {
         let mail_wake = Arc::new(Notify::new());
         let services = Services {
             backend: Arc::new(StoreBackend::new(store.clone())),
-            auth: Arc::new(StoreAuth::new(store.clone())),
+            auth: Arc::new(StoreAuth::new(
+                store.clone(),
+                links.clone(),
+                Arc::clone(&mail_wake),
+            )),
             users: Arc::new(StoreUsers::new(
                 store.clone(),
                 links.clone(),

@@ -19,6 +19,9 @@ pub struct CurrentUser {
     pub email: Email,
     /// What the user may do.
     pub profile: Profile,
+    /// Whether the organization has confirmed its email address; until it has, it can neither
+    /// send nor receive partner invitations.
+    pub organization_verified: bool,
 }
 
 #[cfg(feature = "ssr")]

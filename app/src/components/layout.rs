@@ -8,6 +8,7 @@ use leptos_router::hooks::use_location;
 use crate::api::mailbox::mailbox_enabled;
 use crate::api::partners::partner_requests_awaiting;
 use crate::components::auth::{provide_auth, use_auth};
+use crate::components::verification::VerificationNotice;
 
 /// One link in the main navigation.
 struct NavItem {
@@ -54,6 +55,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <AccountArea />
         </header>
         <main id="content" class="page">
+            <VerificationNotice />
             {children()}
         </main>
         <footer class="site-footer">

@@ -7,3 +7,4 @@ pub mod format;
 pub mod gate;
 pub mod layout;
 pub mod pager;
+pub mod verification;

@@ -11,3 +11,4 @@ pub mod set_password;
 pub mod sign_in;
 pub mod sign_up;
 pub mod users;
+pub mod verify_email;

@@ -47,6 +47,12 @@ pub enum SendError {
         /// The limit per hour.
         limit: usize,
     },
+    /// The sender's organization has not confirmed its email address yet
+    /// ([`super::check_may_invite`]).
+    #[error(
+        "Confirm your organization's email address first: we emailed you a link when you signed up. Until then your organization cannot send or receive partner invitations."
+    )]
+    NotVerified,
     /// An invitation to this address was declined and is not yet deleted by both sides.
     #[error(
         "You have already invited this person; they declined. You can invite them again once both organizations have deleted that request."

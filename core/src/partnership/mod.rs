@@ -11,6 +11,7 @@ mod record;
 #[cfg(test)]
 mod test_support;
 mod transitions;
+mod verified;
 mod view;
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,7 @@ pub use record::{
     PartnerRequest, RecordError, RequestStatus, RequestStatusParseError, Side, StoredPartnerRequest,
 };
 pub use transitions::{accept, delete, perform, reject, send};
+pub use verified::check_may_invite;
 pub use view::{Action, RowLabel, RowView, StatusFilter, view};
 
 use crate::email::Email;
@@ -59,6 +61,8 @@ pub enum RecipientLookup {
         account: AccountId,
         /// Whether the user is active.
         active: bool,
+        /// Whether that account has confirmed its email address ([`check_may_invite`]).
+        verified: bool,
     },
 }
 

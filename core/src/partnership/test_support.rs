@@ -33,6 +33,7 @@ pub(crate) fn found(account: AccountId) -> RecipientLookup {
     RecipientLookup::Found {
         account,
         active: true,
+        verified: true,
     }
 }
 

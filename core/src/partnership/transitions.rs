@@ -23,9 +23,12 @@ pub fn send(
     if !actor.can_manage_partners() {
         return Err(SendError::NotAllowed);
     }
+    // An organization that has not confirmed its address cannot be invited; it is answered
+    // like an unknown address, as an inactive user is.
     let RecipientLookup::Found {
         account: recipient_account,
         active: true,
+        verified: true,
     } = recipient
     else {
         return Err(SendError::RecipientNotFound);

@@ -69,6 +69,7 @@ pub(crate) fn archived_requests_show_nowhere_and_block_nothing(requests: &[Partn
         let lookup = RecipientLookup::Found {
             account: request.recipient_account(),
             active: true,
+            verified: true,
         };
         let sender = Actor {
             account: request.sender_account(),
@@ -97,6 +98,7 @@ pub(crate) fn rejected_addresses_stay_blocked_until_both_sides_delete(requests: 
         let lookup = RecipientLookup::Found {
             account: request.recipient_account(),
             active: true,
+            verified: true,
         };
         let sender = Actor {
             account: request.sender_account(),

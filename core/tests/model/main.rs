@@ -98,8 +98,10 @@ fn send_outcome(result: &Result<partnership::Decision, SendError>) -> Outcome {
         Err(SendError::IncomingRequestPending { .. }) => Outcome::IncomingPending,
         Err(SendError::AlreadyInvited { .. }) => Outcome::AlreadyInvited,
         Err(SendError::InvitationDeclined) => Outcome::Declined,
-        Err(error @ SendError::TooManyInvitations { .. }) => {
-            panic!("core's send does not rate-limit (the server does): {error}")
+        Err(error @ (SendError::TooManyInvitations { .. } | SendError::NotVerified)) => {
+            panic!(
+                "core's send checks neither the rate nor the sender's verification (the server asks core for both first): {error}"
+            )
         }
     }
 }
@@ -135,6 +137,7 @@ impl PartnershipRules {
                 RecipientLookup::Found {
                     account: account_id(to),
                     active: is_active(to_user),
+                    verified: true,
                 },
             ),
             Target::Unknown => (

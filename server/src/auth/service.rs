@@ -1,26 +1,69 @@
 //! The server's [`AuthService`]: sign-up, sign-in with its throttle, sign-out.
 
-use entente_app::api::auth::port::{AuthService, SignInError, SignUpError, SignUpForm};
+use std::sync::Arc;
+
+use entente_app::api::auth::port::{
+    AuthService, SignInError, SignUpError, SignUpForm, VerifyEmailError,
+};
 use entente_app::api::services::{BackendResult, BoxFuture};
 use entente_app::api::session::CurrentUser;
-use entente_core::sign_in::{check_sign_in_throttle, failure_window_start};
+use entente_core::sign_in::{
+    PASSWORD_RESET_WINDOW_SECONDS, check_sign_in_throttle, failure_window_start,
+    may_send_password_reset,
+};
 use entente_core::{Email, Profile, Timestamp, UserId};
+use tokio::sync::Notify;
 use tower_sessions::Session;
 
 use super::hashing::{Cause, hash_password, verify_password};
 use super::{PASSWORD_VERSION_KEY, RENEWED_AT_KEY, USER_ID_KEY};
+use crate::mail::links::Links;
+use crate::mail::templates;
 use crate::store::accounts::{self, NewAccount};
-use crate::store::{Conflict, Store, StoreError, now, sign_in_failures, users};
+use crate::store::{
+    Conflict, Store, StoreError, Tx, email_verifications, now, outbox, sign_in_failures, users,
+};
+use crate::users::tokens;
+
+/// How long a link to confirm an address works.
+pub const VERIFICATION_LIFETIME_SECS: i64 = 7 * 24 * 60 * 60;
 
 /// The auth service around the one store.
 pub struct StoreAuth {
     store: Store,
+    /// Where the links in emails point.
+    links: Links,
+    /// Wakes the mail worker after a commit that enqueued an email.
+    mail_wake: Arc<Notify>,
 }
 
 impl StoreAuth {
-    /// Wraps the store opened at start-up.
-    pub fn new(store: Store) -> Self {
-        Self { store }
+    /// Wraps the store opened at start-up, the links for emails and the mail worker's bell.
+    pub fn new(store: Store, links: Links, mail_wake: Arc<Notify>) -> Self {
+        Self {
+            store,
+            links,
+            mail_wake,
+        }
+    }
+
+    /// Issues a link that confirms `user`'s address and queues the email carrying it, in `tx`.
+    async fn send_verification(
+        &self,
+        tx: &mut Tx,
+        user: UserId,
+        to: &Email,
+        name: &str,
+        account_name: &str,
+        now: Timestamp,
+    ) -> Result<(), Cause> {
+        let token = tokens::issue_token().map_err(|error| error.to_string())?;
+        let expires = Timestamp(now.0 + VERIFICATION_LIFETIME_SECS);
+        email_verifications::insert(tx, &token.hash, user, now, expires).await?;
+        let link = self.links.verify_email(&token.secret);
+        let message = templates::email_verification(to.as_str(), name, account_name, &link);
+        outbox::enqueue(tx, &message, now.0).await?;
+        Ok(())
     }
 }
 
@@ -58,6 +101,7 @@ async fn session_user_of(
     let current = CurrentUser {
         user_id: user.id,
         account_id: account.id,
+        organization_verified: account.is_verified(),
         account_name: account.name,
         name: user.name,
         email: user.email,
@@ -115,7 +159,18 @@ impl StoreAuth {
                 Some(Conflict::EmailTaken) => SignUpError::EmailTaken,
                 _ => internal(error.into()),
             })?;
+        self.send_verification(
+            &mut tx,
+            user_id,
+            &form.email,
+            form.name.as_str(),
+            form.account_name.as_str(),
+            now,
+        )
+        .await
+        .map_err(internal)?;
         tx.commit().await.map_err(|error| internal(error.into()))?;
+        self.mail_wake.notify_one();
         start_session(&session, user_id, 0, now)
             .await
             .map_err(internal)?;
@@ -126,7 +181,70 @@ impl StoreAuth {
             name: form.name,
             email: form.email,
             profile: Profile::Administrator,
+            organization_verified: false,
         })
+    }
+
+    /// Uses a confirmation link once; the user's organization is confirmed under the domain of
+    /// their address if they are one of its administrators and it was not yet.
+    #[tracing::instrument(skip_all)]
+    async fn verify_email(&self, token: String) -> Result<(), VerifyEmailError> {
+        let internal = |error: StoreError| VerifyEmailError::Internal(error.into());
+        let now = now();
+        let mut tx = self.store.begin_write().await.map_err(internal)?;
+        let user = email_verifications::use_token(&mut tx, &tokens::hash_token(&token), now)
+            .await
+            .map_err(internal)?;
+        let Some(user) = user else {
+            tracing::info!("address confirmation link refused");
+            return Err(VerifyEmailError::InvalidToken);
+        };
+        let Some(user) = users::get_user(&mut tx, user).await.map_err(internal)? else {
+            return Err(VerifyEmailError::InvalidToken);
+        };
+        if !user.active {
+            return Err(VerifyEmailError::InvalidToken);
+        }
+        if user.profile.can_manage_partners() {
+            accounts::mark_verified(&mut tx, user.account_id, user.email.domain(), now)
+                .await
+                .map_err(internal)?;
+        }
+        tx.commit().await.map_err(internal)?;
+        tracing::info!(user_id = %user.id, account_id = %user.account_id, "address confirmed");
+        Ok(())
+    }
+
+    /// Sends a new confirmation link to `actor`, if their organization still needs one and
+    /// fewer than three went out this hour.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    async fn resend_verification(&self, actor: CurrentUser) -> Result<(), Cause> {
+        let now = now();
+        let mut tx = self.store.begin_write().await?;
+        tx.serialize_on(&format!("verification:{}", actor.user_id))
+            .await?;
+        let account = accounts::get_account(&mut tx, actor.account_id).await?;
+        if account.is_none_or(|account| account.is_verified()) {
+            return Ok(());
+        }
+        let since = Timestamp(now.0 - PASSWORD_RESET_WINDOW_SECONDS);
+        let recent = email_verifications::count_issued_since(&mut tx, actor.user_id, since).await?;
+        if !may_send_password_reset(recent) {
+            tracing::warn!(recent, "address confirmation throttled: no email sent");
+            return Ok(());
+        }
+        self.send_verification(
+            &mut tx,
+            actor.user_id,
+            &actor.email,
+            actor.name.as_str(),
+            actor.account_name.as_str(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.mail_wake.notify_one();
+        Ok(())
     }
 
     #[tracing::instrument(skip_all)]
@@ -215,5 +333,13 @@ impl AuthService for StoreAuth {
             session.flush().await?;
             Ok(())
         })
+    }
+
+    fn verify_email(&self, token: String) -> BoxFuture<'_, Result<(), VerifyEmailError>> {
+        Box::pin(StoreAuth::verify_email(self, token))
+    }
+
+    fn resend_verification(&self, actor: CurrentUser) -> BoxFuture<'_, BackendResult<()>> {
+        Box::pin(StoreAuth::resend_verification(self, actor))
     }
 }

@@ -17,6 +17,7 @@ pub struct LinksError {
 pub struct Links {
     partners_tab: Url,
     set_password: Url,
+    verify_email: Url,
 }
 
 impl Links {
@@ -37,6 +38,7 @@ impl Links {
         Ok(Links {
             partners_tab: join("/settings/partners")?,
             set_password: join("/set-password")?,
+            verify_email: join("/verify-email")?,
         })
     }
 
@@ -47,10 +49,20 @@ impl Links {
 
     /// The set-password page for the token `secret`.
     pub fn set_password(&self, secret: &str) -> Url {
-        let mut link = self.set_password.clone();
-        link.query_pairs_mut().append_pair("token", secret);
-        link
+        with_token(&self.set_password, secret)
     }
+
+    /// The page that confirms an address with the token `secret`.
+    pub fn verify_email(&self, secret: &str) -> Url {
+        with_token(&self.verify_email, secret)
+    }
+}
+
+/// `page` with `?token=<secret>`.
+fn with_token(page: &Url, secret: &str) -> Url {
+    let mut link = page.clone();
+    link.query_pairs_mut().append_pair("token", secret);
+    link
 }
 
 #[cfg(test)]

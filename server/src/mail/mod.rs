@@ -51,16 +51,19 @@ pub enum EmailKind {
     PartnerRejected,
     /// The recipient accepted a partner request (SPEC 4.3, accept).
     PartnerAccepted,
+    /// A new organization's Administrator confirms their address (against impersonation).
+    EmailVerification,
 }
 
 impl EmailKind {
     /// Every kind, in the order above.
-    pub const ALL: [EmailKind; 5] = [
+    pub const ALL: [EmailKind; 6] = [
         EmailKind::UserInvitation,
         EmailKind::PasswordReset,
         EmailKind::PartnerInvitation,
         EmailKind::PartnerRejected,
         EmailKind::PartnerAccepted,
+        EmailKind::EmailVerification,
     ];
 
     /// The value stored in the database (allowed by the `email_outbox_kind_check` constraint).
@@ -71,6 +74,7 @@ impl EmailKind {
             EmailKind::PartnerInvitation => "partner_invitation",
             EmailKind::PartnerRejected => "partner_rejected",
             EmailKind::PartnerAccepted => "partner_accepted",
+            EmailKind::EmailVerification => "email_verification",
         }
     }
 

@@ -56,6 +56,12 @@ email_templates!(
     { recipient_account }
 );
 
+email_templates!(
+    EmailVerificationHtml = "email/email_verification.html",
+    EmailVerificationText = "email/email_verification.txt",
+    { name, account_name }
+);
+
 /// Renders a template whose only inputs are strings; such a render cannot fail.
 fn render(template: &impl Template) -> String {
     template
@@ -107,6 +113,35 @@ pub fn password_reset(to: &str, name: &str, link: &url::Url) -> OutgoingEmail {
             subject: &subject,
             link,
             name,
+        }),
+        subject,
+    }
+}
+
+/// Asks the Administrator at `to`, who just signed `account_name` up, to confirm their address.
+pub fn email_verification(
+    to: &str,
+    name: &str,
+    account_name: &str,
+    link: &url::Url,
+) -> OutgoingEmail {
+    let subject = one_line(format!(
+        "Confirm your address for {account_name} on Entente"
+    ));
+    let link = link.as_str();
+    OutgoingEmail {
+        to: to.to_owned(),
+        kind: EmailKind::EmailVerification,
+        text_body: render(&EmailVerificationText {
+            link,
+            name,
+            account_name,
+        }),
+        html_body: render(&EmailVerificationHtml {
+            subject: &subject,
+            link,
+            name,
+            account_name,
         }),
         subject,
     }
@@ -214,6 +249,10 @@ mod tests {
             (
                 partner_accepted("a@b.example", "Globex", &link()),
                 EmailKind::PartnerAccepted,
+            ),
+            (
+                email_verification("a@b.example", "Ann", "Acme", &link()),
+                EmailKind::EmailVerification,
             ),
         ];
         for (email, kind) in emails {

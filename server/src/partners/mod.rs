@@ -30,7 +30,7 @@ use tokio::sync::Notify;
 
 use crate::mail::links::Links;
 use crate::store::contacts::sync::lock_accounts;
-use crate::store::{Conflict, Store, StoreError, Tx, partner_requests, users};
+use crate::store::{Conflict, Store, StoreError, Tx, accounts, partner_requests, users};
 
 /// How many times a transaction is run before a retryable failure is given up on.
 const ATTEMPTS: u32 = 5;
@@ -123,6 +123,8 @@ impl Partners {
             // cannot all pass the hourly limit.
             tx.serialize_on(&format!("partner-invitations:{}", actor.account))
                 .await?;
+            let verified = verified(&mut tx, actor.account).await?;
+            partnership::check_may_invite(verified).map_err(PartnersError::Refused)?;
             let since = Timestamp(now.0 - partnership::INVITATION_WINDOW_SECONDS);
             let recent = partner_requests::count_sent_since(&mut tx, actor.account, since).await?;
             partnership::check_invitation_rate(recent).map_err(PartnersError::Refused)?;
@@ -132,6 +134,7 @@ impl Partners {
             Some(user) => RecipientLookup::Found {
                 account: user.account_id,
                 active: user.active,
+                verified: verified(&mut tx, user.account_id).await?,
             },
         };
         let existing = match recipient {
@@ -218,6 +221,13 @@ fn reruns(error: &StoreError) -> bool {
             error.conflict(),
             Some(Conflict::AlreadyPartners | Conflict::DuplicateRequest)
         )
+}
+
+/// Whether `account` has confirmed its email address.
+async fn verified(tx: &mut Tx, account: AccountId) -> Result<bool, StoreError> {
+    Ok(accounts::get_account(tx, account)
+        .await?
+        .is_some_and(|account| account.is_verified()))
 }
 
 /// Reads the actor as the database has them now; an unknown user may do nothing.

@@ -60,6 +60,7 @@ impl PartnersService for Partners {
                     .map(|row: tab::TabRow| PartnerRow {
                         request: row.request,
                         other_organization: row.other_account_name.as_str().to_owned(),
+                        other_domain: row.other_account_domain,
                         sent_by: row.sending_user_name.as_str().to_owned(),
                         sent_by_email: row.sending_user_email.as_str().to_owned(),
                     })

@@ -43,6 +43,16 @@ pub struct AccountRecord {
     pub name: AccountName,
     /// When the account was created.
     pub created_at: Timestamp,
+    /// The domain of the address the organization confirmed, once it has
+    /// (`entente_core::partnership::check_may_invite`).
+    pub verified_domain: Option<String>,
+}
+
+impl AccountRecord {
+    /// Whether the organization has confirmed its email address.
+    pub fn is_verified(&self) -> bool {
+        self.verified_domain.is_some()
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -50,6 +60,7 @@ struct AccountRow {
     id: String,
     name: String,
     created_at: i64,
+    verified_domain: Option<String>,
 }
 
 impl TryFrom<AccountRow> for AccountRecord {
@@ -60,6 +71,7 @@ impl TryFrom<AccountRow> for AccountRecord {
             id: decode::id(&row.id, "accounts.id")?,
             name: decode::account_name(&row.name, "accounts.name")?,
             created_at: Timestamp(row.created_at),
+            verified_domain: row.verified_domain,
         })
     }
 }
@@ -137,10 +149,34 @@ pub async fn get_account(
     account_id: AccountId,
 ) -> Result<Option<AccountRecord>, StoreError> {
     let row: Option<AccountRow> = on_db!(db, |conn| {
-        sqlx::query_as("SELECT id, name, created_at FROM accounts WHERE id = $1")
+        sqlx::query_as("SELECT id, name, created_at, verified_domain FROM accounts WHERE id = $1")
             .bind(account_id.to_string())
             .fetch_optional(conn)
             .await
     })?;
     row.map(AccountRecord::try_from).transpose()
+}
+
+/// Records that the organization confirmed its address at `domain`, if it had not yet; returns
+/// whether this confirmed it.
+#[instrument(skip_all, fields(%account_id))]
+pub async fn mark_verified(
+    tx: &mut Tx,
+    account_id: AccountId,
+    domain: &str,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let changed = on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE accounts SET verified_at = $1, verified_domain = $2 \
+             WHERE id = $3 AND verified_at IS NULL",
+        )
+        .bind(now.0)
+        .bind(domain)
+        .bind(account_id.to_string())
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(changed == 1)
 }

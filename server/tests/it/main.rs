@@ -25,3 +25,4 @@ mod sessions;
 mod sign_in_throttle;
 mod storage;
 mod users;
+mod verification;

@@ -126,4 +126,19 @@ both_engines! {
         assert_eq!(ada.name.as_str(), "Ada Lovelace");
         assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM accounts WHERE name_search = 'acme print'").await, 1);
     }
+
+    async fn organizations_from_before_confirmation_keep_partnering_under_their_admins_domain(store: Store) {
+        migrate_until(&store, 11).await;
+        for statement in [
+            format!("INSERT INTO accounts (id, name, name_search, created_at) VALUES ('{ACME}', 'Acme', 'acme', 5)"),
+            format!("INSERT INTO users (id, account_id, email, name, profile, active, created_at, updated_at) VALUES \
+                     ('{ADA}', '{ACME}', 'ada@acme.example', 'Ada', 'administrator', TRUE, 5, 5)"),
+        ] {
+            execute_raw(&store, &statement).await.expect(&statement);
+        }
+        store.migrate().await.expect("migration 0012 applies");
+        let acme = accounts::get_account(&store, AccountId::from_uuid(ACME.parse().unwrap())).await.unwrap().unwrap();
+        assert!(acme.is_verified());
+        assert_eq!(acme.verified_domain.as_deref(), Some("acme.example"));
+    }
 }

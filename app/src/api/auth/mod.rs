@@ -1,6 +1,7 @@
 //! Sign-up, sign-in, sign-out and "who am I": thin server functions over [`AuthService`](port::AuthService).
 //!
-//! Endpoints: `POST /api/sign_up`, `/api/sign_in`, `/api/sign_out`, `/api/current_user`.
+//! Endpoints: `POST /api/sign_up`, `/api/sign_in`, `/api/sign_out`, `/api/current_user`,
+//! `/api/verify_email` (a link sent at sign-up) and `/api/resend_verification`.
 //! Posted as plain forms they answer with a redirect (home, or the safe `next` path), so the
 //! pages work without WebAssembly.
 
@@ -107,4 +108,39 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(name = FetchCurrentUser, endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     Ok(crate::api::session::signed_in_user())
+}
+
+/// Confirms the signed-in organization's address with the token of the link we emailed, then
+/// goes home, which says so (`/?verified=1`).
+#[server(endpoint = "verify_email")]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    use self::port::VerifyEmailError;
+    use crate::api::services::services;
+
+    services()?
+        .auth
+        .verify_email(token)
+        .await
+        .map_err(|error| match error {
+            VerifyEmailError::InvalidToken => AppError::Invalid(error.to_string()),
+            VerifyEmailError::Internal(cause) => AppError::internal(cause),
+        })?;
+    leptos_axum::redirect("/?verified=1");
+    Ok(())
+}
+
+/// Emails the signed-in user a new link to confirm their organization's address, then comes
+/// back home saying so (`/?verification_sent=1`).
+#[server(endpoint = "resend_verification")]
+pub async fn resend_verification() -> Result<(), AppError> {
+    use crate::api::services::services;
+
+    let user = crate::api::session::signed_in_user().ok_or(AppError::Unauthenticated)?;
+    services()?
+        .auth
+        .resend_verification(user)
+        .await
+        .map_err(AppError::internal)?;
+    leptos_axum::redirect("/?verification_sent=1");
+    Ok(())
 }

@@ -44,6 +44,20 @@ pub enum SignInError {
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// Why a link to confirm an address did not confirm it.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyEmailError {
+    /// The link is unknown, expired or already used.
+    #[error(
+        "This link to confirm your address does not work: it may have expired or been used \
+         already. Sign in and ask for a new one."
+    )]
+    InvalidToken,
+    /// A failure on the server's side.
+    #[error(transparent)]
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
 /// Accounts, sign-in and sessions, as the server implements them.
 ///
 /// The session handle is the request's own (tower-sessions); the service decides what goes
@@ -67,4 +81,12 @@ pub trait AuthService: Send + Sync + 'static {
 
     /// Ends the session on the server and forgets its cookie.
     fn sign_out(&self, session: Session) -> BoxFuture<'_, BackendResult<()>>;
+
+    /// Uses a link sent at sign-up once: the user's address is confirmed, and with it their
+    /// organization's (it may now take part in partnerships, under that address's domain).
+    fn verify_email(&self, token: String) -> BoxFuture<'_, Result<(), VerifyEmailError>>;
+
+    /// Sends the signed-in user a new link to confirm their organization's address (at most
+    /// three an hour, answered alike either way).
+    fn resend_verification(&self, actor: CurrentUser) -> BoxFuture<'_, BackendResult<()>>;
 }

@@ -32,6 +32,8 @@ pub struct PartnerRow {
     pub request: PartnerRequest,
     /// The other organization's name.
     pub other_organization: String,
+    /// The domain of the address the other organization confirmed (shown beside its name).
+    pub other_domain: Option<String>,
     /// The name of the user who sent the request.
     pub sent_by: String,
     /// Their address, shown beside the name: it tells a look-alike organization from the real one.
@@ -112,14 +114,17 @@ mod server_side {
         text.trim().parse().map_err(|_| AppError::NotFound)
     }
 
-    /// Maps a refused send. Every refusal is about the address, so it shows beside it, with
-    /// the status of its kind: an address core cannot take (422), one it is already linked to
-    /// (409), or too many invitations (429).
+    /// Maps a refused send, with the status of its kind: an address core cannot take (422,
+    /// beside the field), one it is already linked to (409, beside the field), an organization
+    /// that has not confirmed its own address yet (409), or too many invitations (429).
     pub fn send_error(error: PartnerChangeError<SendError>) -> AppError {
         match error {
             PartnerChangeError::Refused(SendError::NotAllowed) => AppError::Forbidden,
             PartnerChangeError::Refused(refusal @ SendError::TooManyInvitations { .. }) => {
                 AppError::TooManyRequests(refusal.to_string())
+            }
+            PartnerChangeError::Refused(refusal @ SendError::NotVerified) => {
+                AppError::Conflict(refusal.to_string())
             }
             PartnerChangeError::Refused(
                 refusal @ (SendError::RecipientNotFound | SendError::OwnAccount),

@@ -263,6 +263,7 @@ mod tests {
             rows: vec![PartnerRow {
                 request,
                 other_organization: other.to_owned(),
+                other_domain: None,
                 sent_by: "Ada".to_owned(),
                 sent_by_email: "ada@acme.example".to_owned(),
             }],

@@ -408,7 +408,24 @@ fn PartnerRowView(row: PartnerRow, viewer: AccountId, changes: Changes) -> impl 
             data-organization=row.other_organization.clone()
             data-email=email.clone()
         >
-            <th scope="row">{row.other_organization.clone()}</th>
+            <th scope="row">
+                {row.other_organization.clone()}
+                {row
+                    .other_domain
+                    .clone()
+                    .map(|domain| {
+                        view! {
+                            <br />
+                            <span
+                                class="muted small"
+                                data-test="partner-domain"
+                                title="The organization confirmed an address at this domain"
+                            >
+                                {format!("✓ {domain}")}
+                            </span>
+                        }
+                    })}
+            </th>
             <td>{email.clone()}</td>
             <td>
                 {row.sent_by.clone()}

@@ -77,6 +77,7 @@ fn every_refusal_reads_as_a_sentence() {
         SendError::IncomingRequestPending { request },
         SendError::AlreadyInvited { request },
         SendError::TooManyInvitations { limit: 30 },
+        SendError::NotVerified,
         SendError::InvitationDeclined,
     ];
     let action_errors = [

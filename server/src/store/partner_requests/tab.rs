@@ -51,6 +51,8 @@ pub struct TabRow {
     pub request: PartnerRequest,
     /// The name of the other organization (the recipient's for the sender, and the other way).
     pub other_account_name: AccountName,
+    /// The domain of the address the other organization confirmed.
+    pub other_account_domain: Option<String>,
     /// The name of the user who sent the request.
     pub sending_user_name: PersonName,
     /// Their address, shown beside the name so a look-alike organization shows who is behind it.
@@ -71,6 +73,7 @@ struct TabRowRecord {
     #[sqlx(flatten)]
     request: PartnerRequestRow,
     other_account_name: String,
+    other_account_domain: Option<String>,
     sending_user_name: String,
     sending_user_email: String,
 }
@@ -82,6 +85,7 @@ impl TryFrom<TabRowRecord> for TabRow {
         Ok(TabRow {
             request: PartnerRequest::try_from(row.request)?,
             other_account_name: decode::account_name(&row.other_account_name, "accounts.name")?,
+            other_account_domain: row.other_account_domain,
             sending_user_name: decode::person_name(&row.sending_user_name, "users.name")?,
             sending_user_email: decode::email(&row.sending_user_email, "users.email")?,
         })
@@ -163,7 +167,8 @@ impl TabSide {
             "SELECT * FROM (SELECT r.id, r.sender_account_id, r.sending_user_id, \
                     r.recipient_email, r.recipient_account_id, r.status, r.deleted_by_sender, \
                     r.deleted_by_recipient, r.archived, r.created_at, r.updated_at, \
-                    o.name AS other_account_name, u.name AS sending_user_name, \
+                    o.name AS other_account_name, o.verified_domain AS other_account_domain, \
+                    u.name AS sending_user_name, \
                     u.email AS sending_user_email \
              FROM partner_requests r \
              JOIN accounts o ON o.id = r.{other} \

@@ -56,10 +56,14 @@ pub(crate) fn new_account(slug: &str) -> NewAccount {
     }
 }
 
-/// Creates and commits [`new_account`]`(slug)`.
+/// Creates and commits [`new_account`]`(slug)`, its address confirmed (at `<slug>.example`),
+/// so it may take part in partnerships.
 pub(crate) async fn org(store: &Store, slug: &str) -> Org {
     let mut tx = store.begin_write().await.unwrap();
     let (id, admin) = accounts::create_account_with_admin(&mut tx, &new_account(slug), NOW)
+        .await
+        .unwrap();
+    accounts::mark_verified(&mut tx, id, &format!("{slug}.example"), NOW)
         .await
         .unwrap();
     tx.commit().await.unwrap();

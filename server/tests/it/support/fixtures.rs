@@ -1,10 +1,11 @@
 //! Signed-in organizations and their users, and the emails the server wrote for them: the
 //! set-ups tests build on, through the same server functions a person uses.
 
-use entente_app::api::auth::{FetchCurrentUser, SignIn, SignUp};
+use entente_app::api::auth::{FetchCurrentUser, SignIn, SignUp, VerifyEmail};
 use entente_app::api::session::CurrentUser;
 use entente_app::api::users::{AddUser, SetPassword};
 use entente_core::{AccountId, Email, Profile, UserId};
+use entente_server::mail::EmailKind;
 use entente_server::store::Store;
 use entente_server::store::outbox::{self, OutboxRecord};
 use entente_server::store::users::{self, UserRecord};
@@ -69,8 +70,27 @@ pub struct Organization {
 }
 
 impl TestApp {
-    /// Signs up `organization` with a first Administrator ("First Admin") at `email`, signed in.
+    /// Signs up `organization` with a first Administrator ("First Admin") at `email`, signed in,
+    /// and confirms its address with the link the sign-up emailed (as a person would), so it
+    /// may take part in partnerships.
     pub async fn sign_up(&self, organization: &str, email: &str) -> Organization {
+        let organization = self.sign_up_unverified(organization, email).await;
+        let link = emails_to(&self.store, &organization.admin_email)
+            .await
+            .into_iter()
+            .find(|sent| sent.kind == EmailKind::EmailVerification)
+            .expect("the sign-up emailed a link to confirm the address");
+        let confirm = VerifyEmail {
+            token: token_after(&link, "/verify-email?token="),
+        };
+        self.call(&browser(), confirm)
+            .await
+            .expect("confirm the address");
+        organization
+    }
+
+    /// Signs up `organization` like [`TestApp::sign_up`], without confirming its address.
+    pub async fn sign_up_unverified(&self, organization: &str, email: &str) -> Organization {
         let admin = browser();
         let signed_up = self
             .call(
@@ -171,11 +191,16 @@ pub async fn emails_to(store: &Store, to: &str) -> Vec<OutboxRecord> {
 
 /// The token of the set-password link in an email's text body.
 pub fn token_in(email: &OutboxRecord) -> String {
+    token_after(email, "/set-password?token=")
+}
+
+/// The token after `link` (`/page?token=`) in an email's text body.
+pub fn token_after(email: &OutboxRecord, link: &str) -> String {
     let start = email
         .text_body
-        .find("/set-password?token=")
-        .unwrap_or_else(|| panic!("no set-password link in {}", email.text_body))
-        + "/set-password?token=".len();
+        .find(link)
+        .unwrap_or_else(|| panic!("no {link} link in {}", email.text_body))
+        + link.len();
     email.text_body[start..]
         .chars()
         .take_while(char::is_ascii_hexdigit)

@@ -52,6 +52,7 @@ fn send_refuses_an_address_without_an_active_user() {
     let inactive = RecipientLookup::Found {
         account: R,
         active: false,
+        verified: true,
     };
     assert_eq!(
         send(&actor, &to, inactive, &[], id, Timestamp(1)).map(|_| ()),
