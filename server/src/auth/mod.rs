@@ -22,6 +22,7 @@ pub const USER_ID_KEY: &str = "user_id";
 /// [`session_store::renewal_due`].
 pub const RENEWED_AT_KEY: &str = "renewed_at";
 
-/// The session key holding the user's `password_version` at sign-in: once a new password is
-/// set, the count moves on and the per-request check ends the session.
+/// The session key holding the user's `password_version` at sign-in. The count moves on when a
+/// new password is set with a link and when the user is deactivated; the per-request check then
+/// ends the session, for good.
 pub const PASSWORD_VERSION_KEY: &str = "password_version";

@@ -242,7 +242,8 @@ pub async fn list_users(
 
 /// Activates or deactivates a user in the caller's transaction; returns false if no such user.
 ///
-/// A deactivated user's sessions end at their next request (see `auth::middleware`).
+/// Deactivating also moves `password_version` on, so every session the user had ends for good
+/// at its next request (see `auth::middleware`), even if they are reactivated a moment later.
 #[instrument(skip_all, fields(%user_id, active))]
 pub async fn set_active(
     tx: &mut Tx,
@@ -251,13 +252,17 @@ pub async fn set_active(
     now: Timestamp,
 ) -> Result<bool, StoreError> {
     let changed = on_tx!(tx, |conn| {
-        sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
-            .bind(active)
-            .bind(now.0)
-            .bind(user_id.to_string())
-            .execute(conn)
-            .await
-            .map(|done| done.rows_affected())
+        sqlx::query(
+            "UPDATE users SET active = $1, updated_at = $2, \
+             password_version = password_version + CASE WHEN $1 THEN 0 ELSE 1 END \
+             WHERE id = $3",
+        )
+        .bind(active)
+        .bind(now.0)
+        .bind(user_id.to_string())
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
     })?;
     Ok(changed == 1)
 }

@@ -466,6 +466,21 @@ both_engines! {
         app.sign_in(&browser(), "sam@northwind.example", PASSWORD).await.expect("Sam signs in again");
     }
 
+    async fn a_session_of_a_deactivated_user_stays_ended_after_a_quick_reactivation(store: Store) {
+        let app = spawn_app(store).await;
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        let admin = &northwind.admin;
+        let sam_client = app.invited_and_signed_in(admin, "sam@northwind.example", Profile::Standard).await;
+        let sam = user_id(&app.store, "sam@northwind.example").await;
+        // Deactivated and reactivated before Sam's browser makes another request.
+        deactivate(&app, admin, &sam).await.expect("deactivate Sam");
+        reactivate(&app, admin, &sam).await.expect("reactivate Sam");
+        assert_eq!(app.current_user(&sam_client).await, None, "the old session does not come back");
+        let fresh = browser();
+        app.sign_in(&fresh, "sam@northwind.example", PASSWORD).await.expect("a new sign-in works");
+        assert!(app.current_user(&fresh).await.is_some());
+    }
+
     async fn a_user_added_while_partnered_appears_as_a_member_at_the_partner(store: Store) {
         let app = spawn_app(store).await;
         let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
