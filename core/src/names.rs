@@ -159,6 +159,64 @@ name_type!(
     AccountNameError
 );
 
+/// What a name looks like, for telling look-alikes apart: lowercase, with letters of other
+/// scripts that look like Latin ones (Cyrillic "а", Greek "ο"…), accents, digits that pass for
+/// letters ("0" for "o", "1" for "l" or "i") and "rn" for "m" folded to one form, and everything but
+/// letters and digits left out. Two different names with the same skeleton look alike.
+pub fn skeleton(name: &str) -> String {
+    let folded: String = name
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|character| {
+            let plain = fold_look_alike(character);
+            plain.is_alphanumeric().then_some(plain)
+        })
+        .collect();
+    folded.replace("rn", "m").replace("vv", "w")
+}
+
+/// The Latin letter `character` passes for, or the character itself.
+fn fold_look_alike(character: char) -> char {
+    match character {
+        'а' | 'α' | 'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | '@' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' | 'ç' | 'ć' | 'č' => 'c',
+        'ԁ' | 'ď' | 'đ' => 'd',
+        'е' | 'ε' | 'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' | 'ё' => 'e',
+        'һ' | 'η' => 'h',
+        // "l", "I", "1" and "|" pass for one another: all fold to "i".
+        'і' | 'ι' | 'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ı' | 'ї' | '1' | '!' | '|' | 'l' | 'ӏ' | 'ł'
+        | 'ľ' | 'ĺ' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'м' | 'μ' => 'm',
+        'п' | 'ñ' | 'ń' | 'ň' => 'n',
+        'о' | 'ο' | 'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' | '0' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'г' => 'r',
+        'ѕ' | 'ś' | 'š' | 'ş' | '$' => 's',
+        'т' | 'τ' | 'ť' => 't',
+        'υ' | 'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => 'u',
+        'ν' | 'ѵ' => 'v',
+        'ԝ' | 'ω' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'ý' | 'ÿ' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
+        other => other,
+    }
+}
+
+/// The first of `known` names that `name` looks like without being it (the same skeleton, a
+/// different name even ignoring case): "Аcme Print" with a Cyrillic "А" looks like "Acme Print".
+pub fn look_alike<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let shape = skeleton(name);
+    let lower = name.to_lowercase();
+    known
+        .into_iter()
+        .find(|other| other.to_lowercase() != lower && skeleton(other) == shape)
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -231,6 +289,39 @@ mod tests {
         for (input, expected) in cases {
             check(&input, expected);
         }
+    }
+
+    #[test]
+    fn look_alikes_of_a_known_name_are_found_and_the_name_itself_is_not() {
+        let partners = ["Acme Print", "Globex", "Initech"];
+        for imitation in [
+            "\u{410}cme Print", // Cyrillic А
+            "Acme Prіnt",       // Cyrillic і
+            "ACME PRINT.",
+            "Acme-Print",
+            "Acrne Print", // rn for m
+            "Acme Pr1nt",
+            "Ácme Print",
+            "G1obex",
+            "Gl0bex",
+        ] {
+            assert!(look_alike(imitation, partners).is_some(), "{imitation}");
+        }
+        assert_eq!(look_alike("\u{410}cme Print", partners), Some("Acme Print"));
+        for honest in [
+            "Acme Print",
+            "acme print",
+            "Acme Printing",
+            "Initrode",
+            "Globe",
+        ] {
+            assert_eq!(look_alike(honest, partners), None, "{honest}");
+        }
+        assert_eq!(
+            skeleton("Ａ"),
+            "ａ",
+            "full-width letters are left as they are"
+        );
     }
 
     #[test]

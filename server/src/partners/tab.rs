@@ -5,12 +5,14 @@ use entente_app::api::partners::port::{PartnerChangeError, PartnersListError, Pa
 use entente_app::api::partners::{PARTNERS_PAGE_SIZE, PartnerRow, PartnersList, PartnersQuery};
 use entente_app::api::services::{BackendResult, BoxFuture};
 use entente_app::api::session::CurrentUser;
+use entente_core::names::look_alike;
 use entente_core::partnership::{Action, ActionError, SendError};
-use entente_core::{Email, PartnerRequestId};
+use entente_core::{AccountName, Email, PartnerRequestId};
 
 use super::{Partners, PartnersError};
 use crate::store::partner_requests::tab::{
-    self, COUNT_LIMIT, TabCursor, TabQuery, count_awaiting_approval, count_for_tab, list_for_tab,
+    self, COUNT_LIMIT, TabCursor, TabQuery, count_awaiting_approval, count_for_tab,
+    current_partner_names, list_for_tab,
 };
 use crate::store::{StoreError, now};
 
@@ -52,12 +54,31 @@ impl PartnersService for Partners {
             let matched = count_for_tab(&self.store, viewer, tab_query.filter, &tab_query.search)
                 .await
                 .map_err(list_error)?;
+            // A request from an organization that is not a partner yet may come from a
+            // look-alike of one that is: read the partners' names only when there is one.
+            let undecided = page.rows.iter().any(|row| !row.request.is_partnership());
+            let partners = if undecided {
+                current_partner_names(&self.store, viewer)
+                    .await
+                    .map_err(list_error)?
+            } else {
+                Vec::new()
+            };
             Ok(PartnersList {
                 viewer,
                 rows: page
                     .rows
                     .into_iter()
                     .map(|row: tab::TabRow| PartnerRow {
+                        looks_like: (!row.request.is_partnership())
+                            .then(|| {
+                                look_alike(
+                                    row.other_account_name.as_str(),
+                                    partners.iter().map(AccountName::as_str),
+                                )
+                            })
+                            .flatten()
+                            .map(str::to_owned),
                         request: row.request,
                         other_organization: row.other_account_name.as_str().to_owned(),
                         other_domain: row.other_account_domain,

@@ -38,6 +38,9 @@ pub struct PartnerRow {
     pub sent_by: String,
     /// Their address, shown beside the name: it tells a look-alike organization from the real one.
     pub sent_by_email: String,
+    /// The current partner whose name this organization's looks like (with a Cyrillic "А",
+    /// a "0" for an "o"…), if any: the page warns before anyone accepts.
+    pub looks_like: Option<String>,
 }
 
 impl PartnerRow {

@@ -19,11 +19,11 @@ pub(super) struct Confirming {
 }
 
 impl Confirming {
-    /// Reads `?confirm=reject_and_ignore|delete&request=<id>`; Accept is never confirmed.
+    /// Reads `?confirm=<action>&request=<id>` (Accept is confirmed only when the organization
+    /// looks like a partner's, but any action may be asked for).
     pub(super) fn from_query(confirm: Option<String>, request_id: Option<String>) -> Option<Self> {
-        let action = Action::parse(confirm.as_deref()?)?;
-        (action != Action::Accept).then_some(Self {
-            action,
+        Some(Self {
+            action: Action::parse(confirm.as_deref()?)?,
             request_id: request_id?,
         })
     }
@@ -37,6 +37,10 @@ pub(super) struct ConfirmationView {
     pub(super) heading: String,
     pub(super) for_us: String,
     pub(super) for_them: String,
+    /// The partner the requesting organization's name looks like, if it does.
+    pub(super) looks_like: Option<String>,
+    /// Who sent the request: the address to check against a look-alike.
+    pub(super) sent_by_email: String,
 }
 
 impl ConfirmationView {
@@ -55,6 +59,8 @@ impl ConfirmationView {
             heading,
             for_us,
             for_them,
+            looks_like: row.looks_like.clone(),
+            sent_by_email: row.sent_by_email.clone(),
         })
     }
 }
@@ -73,9 +79,8 @@ fn phrase(seen: &Preview, row: &PartnerRow) -> (String, String, String) {
 /// What the confirmation asks, by the row as the acting side sees it now.
 fn heading(seen: &Preview, org: &str, email: &str) -> String {
     match (seen.action, seen.ours_before, seen.side) {
-        (Action::RejectAndIgnore, _, _) | (Action::Accept, _, _) => {
-            format!("Reject and ignore the request from {org}?")
-        }
+        (Action::Accept, _, _) => format!("Accept the request from {org}?"),
+        (Action::RejectAndIgnore, _, _) => format!("Reject and ignore the request from {org}?"),
         (Action::Delete, RowLabel::SentAwaitingApproval, _) => {
             format!("Withdraw your invitation to {email}?")
         }
@@ -95,6 +100,14 @@ fn heading(seen: &Preview, org: &str, email: &str) -> String {
 /// What the change means for the acting organization.
 fn for_us(seen: &Preview, email: &str, org: &str) -> String {
     let mut sentences = Vec::new();
+    if seen.ours_after == Some(RowLabel::Partner) && !seen.partnership_ends {
+        sentences.push(
+            "Your organizations become partners: each sees the other's people as members in \
+             Contacts, and you can share proofs, files and folders."
+                .to_owned(),
+        );
+        return sentences.join(" ");
+    }
     if seen.partnership_ends {
         sentences.push(
             "The partnership ends and disappears from your Partners tab. Their people stay in \
@@ -129,6 +142,12 @@ fn for_us(seen: &Preview, email: &str, org: &str) -> String {
 /// What the change means for the other organization.
 fn for_them(seen: &Preview, row: &PartnerRow, email: &str) -> String {
     let org = &row.other_organization;
+    if seen.theirs_after == Some(RowLabel::Partner) && !seen.partnership_ends {
+        return format!(
+            "{org} sees it as Partner and {} gets an email saying so.",
+            row.sent_by
+        );
+    }
     // They sent the request, and it stays open for them: what it takes to invite again.
     let they_wait = seen.side.other() == Side::Sender && seen.address_blocked;
     let mut sentences = vec![match (seen.theirs_before, seen.theirs_after) {
@@ -186,6 +205,22 @@ pub(super) fn Confirmation(
             data-test="confirmation"
         >
             <h2 id="confirmation-heading">{confirm.heading}</h2>
+            {confirm
+                .looks_like
+                .clone()
+                .map(|partner| {
+                    view! {
+                        <p class="alert notice" data-test="confirmation-look-alike">
+                            <strong>"Careful: "</strong>
+                            {format!(
+                                "this organization's name looks like your partner {partner}'s. \
+                                 Accept only if {} belongs to the organization you know; if it \
+                                 does not, reject it.",
+                                confirm.sent_by_email,
+                            )}
+                        </p>
+                    }
+                })}
             <p>
                 <strong>"For your organization: "</strong>
                 {confirm.for_us}
@@ -249,6 +284,7 @@ mod tests {
         let recipient = RecipientLookup::Found {
             account: account(R),
             active: true,
+            verified: true,
         };
         let id = PartnerRequestId::from_uuid(uuid_of(1));
         send(&admin(S), &email, recipient, &[], id, Timestamp(1))
@@ -266,6 +302,7 @@ mod tests {
                 other_domain: None,
                 sent_by: "Ada".to_owned(),
                 sent_by_email: "ada@acme.example".to_owned(),
+                looks_like: None,
             }],
             matched: 1,
             count_limit: 1000,
@@ -309,6 +346,17 @@ mod tests {
                  deleted the request."
             ),
             "{them}"
+        );
+    }
+
+    #[test]
+    fn accepting_says_what_a_partnership_means_and_warns_about_a_look_alike() {
+        let (heading, us, them) = confirm(pending(), R, Action::Accept);
+        assert_eq!(heading, "Accept the request from Acme?");
+        assert!(us.starts_with("Your organizations become partners"), "{us}");
+        assert_eq!(
+            them,
+            "Acme sees it as Partner and Ada gets an email saying so."
         );
     }
 

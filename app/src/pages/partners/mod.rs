@@ -397,11 +397,20 @@ fn PartnerRowView(row: PartnerRow, viewer: AccountId, changes: Changes) -> impl 
     // The address and the date are what core says both sides see (SPEC 4.2).
     let email = seen.recipient_email.to_string();
     let sent_at = format_unix_utc(seen.sent_at.0);
+    let look_alike = row.looks_like.is_some();
     let buttons = seen
         .actions
         .iter()
-        .map(|action| action_button(*action, &id, &row.other_organization, changes))
+        .map(|action| action_button(*action, &id, &row.other_organization, look_alike, changes))
         .collect_view();
+    let warning = row.looks_like.clone().map(|partner| {
+        view! {
+            <br />
+            <span class="look-alike small" data-test="partner-look-alike" role="note">
+                {format!("Looks like your partner {partner}: check who sent it before you accept.")}
+            </span>
+        }
+    });
     view! {
         <tr
             data-test="partner-row"
@@ -425,6 +434,7 @@ fn PartnerRowView(row: PartnerRow, viewer: AccountId, changes: Changes) -> impl 
                             </span>
                         }
                     })}
+                {warning}
             </th>
             <td>{email.clone()}</td>
             <td>
@@ -457,12 +467,19 @@ fn status_class(label: RowLabel) -> &'static str {
     }
 }
 
-/// Accept posts at once; "Reject and ignore" and "Delete" first open their confirmation.
-fn action_button(action: Action, id: &str, organization: &str, changes: Changes) -> AnyView {
+/// Accept posts at once, unless the organization looks like a partner's; "Reject and ignore"
+/// and "Delete" always open their confirmation first.
+fn action_button(
+    action: Action,
+    id: &str,
+    organization: &str,
+    look_alike: bool,
+    changes: Changes,
+) -> AnyView {
     let label = action.label();
     let described = format!("{label}: {organization}");
     let id = id.to_owned();
-    if action == Action::Accept {
+    if action == Action::Accept && !look_alike {
         return view! {
             <ActionForm action=changes.act attr:class="inline-form">
                 <input type="hidden" name="action" value=action.as_str() />
@@ -479,7 +496,11 @@ fn action_button(action: Action, id: &str, organization: &str, changes: Changes)
             {changes.place.hidden_inputs()}
             <input type="hidden" name="confirm" value=action.as_str() />
             <input type="hidden" name="request" value=id />
-            <button type="submit" class="button secondary" aria-label=described>
+            <button
+                type="submit"
+                class=if action == Action::Accept { "" } else { "button secondary" }
+                aria-label=described
+            >
                 {label}
             </button>
         </Form>

@@ -307,3 +307,29 @@ pub async fn count_awaiting_approval(
     })?;
     Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
+
+/// The names of the organizations `account_id` is partners with now, for telling a look-alike
+/// of one of them (`entente_core::names::look_alike`). Read through the partnership indexes.
+#[instrument(skip_all, fields(%account_id))]
+pub async fn current_partner_names(
+    db: impl Into<Db<'_>>,
+    account_id: AccountId,
+) -> Result<Vec<AccountName>, StoreError> {
+    let names: Vec<String> = on_db!(db, |conn| {
+        sqlx::query_scalar(
+            "SELECT a.name FROM accounts a WHERE a.id IN ( \
+                 SELECT recipient_account_id FROM partner_requests \
+                 WHERE sender_account_id = $1 AND status = 'accepted' AND archived = FALSE \
+                 UNION \
+                 SELECT sender_account_id FROM partner_requests \
+                 WHERE recipient_account_id = $1 AND status = 'accepted' AND archived = FALSE)",
+        )
+        .bind(account_id.to_string())
+        .fetch_all(conn)
+        .await
+    })?;
+    names
+        .iter()
+        .map(|name| decode::account_name(name, "accounts.name"))
+        .collect()
+}

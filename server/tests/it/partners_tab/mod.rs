@@ -329,6 +329,34 @@ both_engines! {
         assert!(home.contains(r#"href="/settings/partners""#), "{home}");
     }
 
+    async fn a_request_from_a_look_alike_of_a_partner_is_flagged_and_accept_asks_first(store: Store) {
+        let app = spawn_app(store).await;
+        let (acme, globex) = two_organizations(&app).await;
+        send(&app, &acme.admin, GLOBEX).await.unwrap();
+        act(&app, &globex.admin, "accept", &only_id(&tab(&app, &globex.admin).await)).await.unwrap();
+        // Someone else signs up as "G1obex Print" (a one for the l) and invites Acme.
+        let imitation = app.sign_up("G1obex Print", "gil@g1obex.example").await;
+        send(&app, &imitation.admin, ACME).await.unwrap();
+        let honest = app.sign_up("Initech", "ian@initech.example").await;
+        send(&app, &honest.admin, ACME).await.unwrap();
+
+        let list = tab(&app, &acme.admin).await;
+        let looks_like = |organization: &str| {
+            list.rows.iter().find(|row| row.other_organization == organization).map(|row| row.looks_like.clone())
+        };
+        assert_eq!(looks_like("G1obex Print"), Some(Some("Globex Print".to_owned())));
+        assert_eq!(looks_like("Initech"), Some(None));
+        assert_eq!(looks_like("Globex Print"), Some(None), "a partner is not its own look-alike");
+
+        let (_, page) = app.page(&acme.admin, "/settings/partners").await;
+        assert!(page.contains("Looks like your partner Globex Print"), "{page}");
+        let id = list.rows.iter().find(|row| row.other_organization == "G1obex Print").unwrap().request.id();
+        let (_, confirm) = app.page(&acme.admin, &format!("/settings/partners?confirm=accept&request={id}")).await;
+        assert!(confirm.contains("Accept the request from G1obex Print?"), "{confirm}");
+        assert!(confirm.contains(r#"data-test="confirmation-look-alike""#), "{confirm}");
+        assert!(confirm.contains("gil@g1obex.example"), "{confirm}");
+    }
+
     async fn without_javascript_a_confirmed_delete_posts_and_comes_back_to_the_tab(store: Store) {
         let app = spawn_app(store).await;
         let (acme, globex) = two_organizations(&app).await;
