@@ -7,7 +7,7 @@ use leptos::server::ServerActionError;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::auth::{SignIn, SignOut, SignUp, current_user};
+use crate::api::auth::{SignIn, SignOut, SignUp, VerifyEmail, current_user};
 use crate::api::session::CurrentUser;
 use crate::error::AppError;
 
@@ -20,6 +20,8 @@ pub struct Auth {
     pub sign_up: ServerAction<SignUp>,
     /// Signs out; its form sits in the header.
     pub sign_out: ServerAction<SignOut>,
+    /// Confirms an organization's address; its form sits on the page the emailed link opens.
+    pub verify_email: ServerAction<VerifyEmail>,
     /// The signed-in user, refetched after each of the actions above.
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
 }
@@ -50,12 +52,14 @@ pub fn provide_auth() -> Auth {
     let sign_in = ServerAction::<SignIn>::new();
     let sign_up = ServerAction::<SignUp>::new();
     let sign_out = ServerAction::<SignOut>::new();
+    let verify_email = ServerAction::<VerifyEmail>::new();
     let user = Resource::new(
         move || {
             (
                 sign_in.version().get(),
                 sign_up.version().get(),
                 sign_out.version().get(),
+                verify_email.version().get(),
             )
         },
         |_| current_user(),
@@ -64,6 +68,7 @@ pub fn provide_auth() -> Auth {
         sign_in,
         sign_up,
         sign_out,
+        verify_email,
         user,
     };
     provide_context(auth);

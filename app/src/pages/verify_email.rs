@@ -7,16 +7,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::auth::VerifyEmail;
-use crate::components::form::FormError;
-use crate::components::form::last_error;
+use crate::components::auth::use_auth;
+use crate::components::form::{FormError, last_error};
 
 /// Confirms the address the link was sent to.
 #[component]
 pub fn VerifyEmailPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let verify = ServerAction::<VerifyEmail>::new();
+    // The app-wide action: the signed-in user (and their organization's notice) reloads after it.
+    let verify = use_auth().verify_email;
     let error = last_error(verify);
     view! {
         <Title text="Confirm your address" />
