@@ -8,14 +8,14 @@ test.describe("home page", () => {
     expect(response.status()).toBe(200);
     const html = await response.text();
     expect(html).toContain("Work with your partners as one team");
-    expect(html).toContain("The service is running on");
+    expect(html).toContain("The service is running and its database answered in");
   });
 
   test("shows the service status and the navigation", async ({ page }, testInfo) => {
     await open(page, "/", hasJavaScript(testInfo.project.name));
     await expect(page).toHaveTitle("Entente");
     await expect(page.getByRole("heading", { name: "Work with your partners as one team" })).toBeVisible();
-    await expect(page.locator('[data-test="status-line"]')).toContainText("The service is running on");
+    await expect(page.locator('[data-test="status-line"]')).toContainText("The service is running and its database answered in");
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" })).toBeVisible();
   });
 
@@ -31,7 +31,7 @@ test.describe("home page", () => {
     await open(page, "/", true);
     await page.getByRole("button", { name: "Check again" }).click();
     await expect(page.locator('[data-test="check-count"]')).toHaveText("Checked 2 times on this visit.");
-    await expect(page.locator('[data-test="status-line"]')).toContainText("The service is running on");
+    await expect(page.locator('[data-test="status-line"]')).toContainText("The service is running and its database answered in");
     expect(problems).toEqual([]);
   });
 

@@ -27,11 +27,10 @@ impl StoreBackend {
 impl Backend for StoreBackend {
     fn service_status(&self) -> BoxFuture<'_, BackendResult<StatusReport>> {
         Box::pin(async move {
-            let organizations = store::accounts::count_accounts(&self.store).await?;
-            Ok(StatusReport {
-                engine: self.store.engine().label().to_string(),
-                organizations,
-            })
+            let started = std::time::Instant::now();
+            self.store.ping().await?;
+            let database_micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            Ok(StatusReport { database_micros })
         })
     }
 }

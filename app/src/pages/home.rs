@@ -48,15 +48,10 @@ pub fn HomePage() -> impl IntoView {
                             .map(|status| {
                                 view! {
                                     <p data-test="status-line">
-                                        "The service is running on "
-                                        <strong>{status.engine}</strong>
-                                        " and holds "
-                                        {status.organizations}
-                                        {if status.organizations == 1 {
-                                            " organization."
-                                        } else {
-                                            " organizations."
-                                        }}
+                                        <span class="status-dot" aria-hidden="true"></span>
+                                        "The service is running and its database answered in "
+                                        {status.round_trip()}
+                                        "."
                                     </p>
                                 }
                             })

@@ -5,6 +5,6 @@ use crate::api::status::StatusReport;
 
 /// What the server functions may ask of the server.
 pub trait Backend: Send + Sync + 'static {
-    /// Checks the database and reports which engine answers and how many accounts it holds.
+    /// Checks that the database answers a trivial query and times the round trip.
     fn service_status(&self) -> BoxFuture<'_, BackendResult<StatusReport>>;
 }
