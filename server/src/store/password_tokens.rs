@@ -6,7 +6,7 @@
 use tracing::instrument;
 
 use super::decode;
-use super::{StoreError, Tx};
+use super::{Db, StoreError, Tx};
 use entente_core::UserId;
 
 /// Why a token was issued, as stored in `password_tokens.purpose`.
@@ -102,6 +102,31 @@ pub async fn use_token(
     user_id
         .map(|id| decode::id(&id, "password_tokens.user_id"))
         .transpose()
+}
+
+/// What the owner of a token that still works is known by (their email address, their name
+/// and their organization's name), so a new password can be checked against it before the
+/// token is used; `None` for a token that does not work (unknown, used, expired).
+#[instrument(skip_all)]
+pub async fn token_owner_words(
+    db: impl Into<Db<'_>>,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<[String; 3]>, StoreError> {
+    let row: Option<(String, String, String)> = on_db!(db, |conn| {
+        sqlx::query_as(
+            "SELECT users.email, users.name, accounts.name FROM password_tokens \
+             JOIN users ON users.id = password_tokens.user_id \
+             JOIN accounts ON accounts.id = users.account_id \
+             WHERE password_tokens.token_hash = $1 AND password_tokens.used_at IS NULL \
+             AND password_tokens.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })?;
+    Ok(row.map(|(email, name, account)| [email, name, account]))
 }
 
 /// Marks every other unused token of `user_id` used, once a password has been set with one.

@@ -22,6 +22,16 @@ pub(super) async fn set_password(
     let internal =
         |cause: Box<dyn std::error::Error + Send + Sync>| SetPasswordError::Internal(cause);
     let token_hash = tokens::hash_token(&secret);
+    let Some(words) = password_tokens::token_owner_words(&service.store, &token_hash, now().0)
+        .await
+        .map_err(|error| internal(error.into()))?
+    else {
+        tracing::info!("set-password token refused");
+        return Err(SetPasswordError::InvalidToken);
+    };
+    password
+        .check_guessable(&words.each_ref().map(String::as_str))
+        .map_err(SetPasswordError::Guessable)?;
     // Hashed before the transaction, so the write lock is not held for Argon2's time.
     let password_hash = hash_password(password.expose().to_owned())
         .await

@@ -130,6 +130,23 @@ both_engines! {
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM accounts").await, 0);
     }
 
+    async fn sign_up_refuses_a_guessable_password_and_creates_nothing(store: Store) {
+        let app = spawn_app(store).await;
+        for password in ["aaaaaaaaaa", "password123", "acmeprint2026", "Maria Lopez 1"] {
+            let guessable = SignUp {
+                account_name: "Acme Print".to_owned(),
+                name: "Maria Lopez".to_owned(),
+                email: "maria@acme.example".to_owned(),
+                password: password.to_owned(),
+            };
+            let refused = app.call(&browser(), guessable).await.unwrap_err();
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{password}");
+            assert!(refused.field("password").starts_with("Your password") || refused.field("password").starts_with("This password"), "{password}");
+        }
+        assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM accounts").await, 0);
+        assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM users").await, 0);
+    }
+
     async fn wrong_password_and_unknown_email_get_the_same_answer(store: Store) {
         let app = spawn_app(store).await;
         app.sign_up("Northwind Studio", NORA).await;

@@ -38,6 +38,9 @@ pub async fn sign_up(
     else {
         return Err(AppError::InvalidFields(errors));
     };
+    password
+        .check_guessable(&[email.as_str(), name.as_str(), account_name.as_str()])
+        .map_err(|problem| AppError::field("password", problem))?;
     let session = crate::api::session::request_session()?;
     let form = SignUpForm {
         account_name,

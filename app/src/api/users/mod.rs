@@ -212,6 +212,7 @@ pub async fn set_password(
         .await
         .map_err(|error| match error {
             SetPasswordError::InvalidToken => AppError::Invalid(error.to_string()),
+            SetPasswordError::Guessable(problem) => AppError::field("password", problem),
             SetPasswordError::Internal(cause) => AppError::internal(cause),
         })?;
     leptos_axum::redirect("/sign-in?password_set=1");

@@ -48,6 +48,10 @@ pub enum SetPasswordError {
          sign-in page."
     )]
     InvalidToken,
+    /// The password is one an attacker would try first (common, or built on the person's
+    /// name, address or organization).
+    #[error(transparent)]
+    Guessable(entente_core::NewPasswordError),
     /// A failure on the server's side.
     #[error(transparent)]
     Internal(Box<dyn std::error::Error + Send + Sync>),

@@ -147,6 +147,29 @@ both_engines! {
         assert_eq!(me.account_name.as_str(), "Northwind Studio");
     }
 
+    async fn set_password_refuses_guessable_passwords_and_keeps_the_link_usable(store: Store) {
+        // Issue 12, ASVS V6: common passwords, ones built on the person's own name, address
+        // or organization, and runs of few characters are refused with a sentence that says
+        // which; nothing is stored and the link still works.
+        let app = spawn_app(store).await;
+        let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;
+        add_sam(&app, &northwind.admin, "sam.ortiz@northwind.example").await;
+        let token = token_in(&emails_to(&app.store, "sam.ortiz@northwind.example").await[0]);
+        let cases = [
+            ("aaaaaaaaaa", "Your password repeats too few characters: use more different ones."),
+            ("P@ssw0rd2026!", "This password is among the most common ones, which are tried first: choose another."),
+            ("samortiz2026", "Your password cannot be built on your name, email address or organization's name."),
+            ("Northwind Studio!", "Your password cannot be built on your name, email address or organization's name."),
+        ];
+        for (password, sentence) in cases {
+            let refused = app.set_password(&token, password).await.unwrap_err();
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{password}");
+            assert_eq!(refused.field("password"), sentence, "{password}");
+        }
+        assert_eq!(stored_user(&app.store, "sam.ortiz@northwind.example").await.password_hash, None);
+        app.set_password(&token, NEW_PASSWORD).await.expect("the link still works");
+    }
+
     async fn an_expired_or_unknown_token_is_refused_and_changes_nothing(store: Store) {
         let app = spawn_app(store).await;
         let northwind = app.sign_up("Northwind Studio", "nora@northwind.example").await;

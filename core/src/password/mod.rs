@@ -1,8 +1,16 @@
-//! The rule a new password must meet at sign-up or when a user sets their password.
+//! The rules a new password must meet at sign-up or when a user sets their password.
+//!
+//! Two steps (ASVS V6): [`NewPassword::parse`] checks the length, and runs in the browser
+//! too; [`NewPassword::check_guessable`] refuses what an attacker tries first (a common
+//! password, one built on the person's own name, address or organization, a run of one or
+//! two characters) and runs on the server only, so the list of common passwords never
+//! reaches the browser's code.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+mod guessable;
 
 /// The shortest password accepted, in characters.
 pub const PASSWORD_MIN_CHARS: usize = 10;
@@ -21,6 +29,16 @@ pub enum NewPasswordError {
     /// Only spaces or other blank characters.
     #[error("Your password cannot be only spaces.")]
     OnlyWhitespace,
+    /// One of the most common passwords, maybe with digits or symbols around it or letters
+    /// swapped for look-alike digits.
+    #[error("This password is among the most common ones, which are tried first: choose another.")]
+    Common,
+    /// Built on the person's name, email address or organization's name.
+    #[error("Your password cannot be built on your name, email address or organization's name.")]
+    Personal,
+    /// A run or repetition of very few characters, or a straight sequence.
+    #[error("Your password repeats too few characters: use more different ones.")]
+    Repetitive,
 }
 
 /// A password that meets the rules; kept exactly as typed (never trimmed) and never printed.
@@ -43,6 +61,12 @@ impl NewPassword {
         } else {
             Ok(Self(text.to_owned()))
         }
+    }
+
+    /// Refuses a password an attacker would try first. `personal` holds what the person is
+    /// known by: their email address, their name and their organization's name.
+    pub fn check_guessable(&self, personal: &[&str]) -> Result<(), NewPasswordError> {
+        guessable::check(&self.0, personal)
     }
 
     /// Returns the password text, for hashing.
