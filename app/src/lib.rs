@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod components;
+mod csp;
 pub mod error;
 pub mod pages;
 
@@ -15,6 +16,8 @@ use leptos_router::{
     SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
+
+pub use crate::csp::NONCE_HEADER;
 
 use crate::components::layout::Layout;
 use crate::pages::{
@@ -26,6 +29,7 @@ use crate::pages::{
 
 /// The HTML document around the application, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    csp::hand_nonce_to_server();
     view! {
         <!DOCTYPE html>
         <html lang="en">

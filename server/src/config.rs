@@ -105,6 +105,50 @@ pub struct ServeArgs {
         value_parser = BoolishValueParser::new()
     )]
     pub dev_mailbox: bool,
+
+    /// How many connections, and how long a slow client may hold one.
+    #[command(flatten)]
+    pub connections: ConnectionLimits,
+}
+
+/// The limits that keep slow or numerous clients from exhausting the server (issue 12).
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionLimits {
+    /// The most connections served at once; one more is answered 503 and closed.
+    #[arg(long, env = "ENTENTE_MAX_CONNECTIONS", default_value_t = 2048)]
+    pub max_connections: usize,
+
+    /// Seconds a client has to send a request's headers (also how long an idle kept-alive
+    /// connection stays open).
+    #[arg(long, env = "ENTENTE_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a request body may go without sending anything; then the request fails and
+    /// the connection is closed.
+    #[arg(long, env = "ENTENTE_BODY_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_timeout_secs: u64,
+
+    /// Seconds to finish open requests after a stop signal before closing them.
+    #[arg(long, env = "ENTENTE_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+    pub shutdown_grace_secs: u64,
+
+    /// The address of a reverse proxy in front of the server: only a connection from it has
+    /// its `X-Forwarded-For` believed (the last address in it is then the client's). Without
+    /// it, the connection's own address is the client's.
+    #[arg(long, env = "ENTENTE_TRUSTED_PROXY")]
+    pub trusted_proxy: Option<std::net::IpAddr>,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            max_connections: 2048,
+            header_timeout_secs: 10,
+            body_timeout_secs: 30,
+            shutdown_grace_secs: 30,
+            trusted_proxy: None,
+        }
+    }
 }
 
 /// The sender used when `ENTENTE_MAIL_FROM` is not set.

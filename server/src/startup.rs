@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use crate::activity::StoreActivity;
 use crate::auth::service::StoreAuth;
 use crate::auth::session_store;
-use crate::config::ServeArgs;
+use crate::config::{ConnectionLimits, ServeArgs};
 use crate::contacts::StoreContacts;
 use crate::mail::links::Links;
 use crate::mail::worker::{Worker, WorkerSettings};
@@ -36,6 +36,8 @@ pub struct AppState {
     /// Wakes the mail worker: call `notify_one()` after committing a transaction that
     /// enqueued an email, so it goes out without waiting for the next poll.
     pub mail_wake: Arc<Notify>,
+    /// The connection limits and the trusted proxy (`http::serve`, `http::client`).
+    pub connections: ConnectionLimits,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -83,6 +85,7 @@ impl AppState {
             services,
             public_origin,
             mail_wake,
+            connections: args.connections.clone(),
         })
     }
 }
@@ -166,9 +169,9 @@ pub async fn serve(
     tokio::spawn(session_store::delete_expired_periodically(
         state.store.clone(),
     ));
+    let limits = state.connections.clone();
     let router = crate::http::router::build(state);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
+    crate::http::serve::serve(listener, router, &limits, shutdown)
         .await
         .context("the server stopped with an error")
 }

@@ -24,8 +24,20 @@ pub struct CurrentUser {
     pub organization_verified: bool,
 }
 
+/// Where a request comes from, as the server's client layer found it (the connection's
+/// address, or the trusted proxy's `X-Forwarded-For`).
 #[cfg(feature = "ssr")]
-pub use server_side::{request_session, signed_in_user, signed_in_user_who};
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress {
+    /// The client's IP address, which per-client limits count under.
+    pub ip: std::net::IpAddr,
+    /// Whether the client is on this machine: a loopback address that no untrusted proxy
+    /// forwarded.
+    pub local: bool,
+}
+
+#[cfg(feature = "ssr")]
+pub use server_side::{client_address, request_session, signed_in_user, signed_in_user_who};
 
 #[cfg(feature = "ssr")]
 mod server_side {
@@ -56,6 +68,12 @@ mod server_side {
         } else {
             Err(AppError::Forbidden)
         }
+    }
+
+    /// Where the current request comes from; `None` outside a request the server received.
+    pub fn client_address() -> Option<super::ClientAddress> {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<super::ClientAddress>().copied())
     }
 
     /// The session of the current request, to sign in or out.

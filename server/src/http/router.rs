@@ -18,7 +18,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{middleware, session_store};
-use crate::http::{csrf, health, server_fn_status};
+use crate::http::{client, csrf, health, limits, security, server_fn_status};
 use crate::startup::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -57,6 +57,10 @@ pub fn build(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    security::headers,
+                ))
                 .layer(TraceLayer::new_for_http().make_span_with(
                     |request: &axum::http::Request<_>| {
                         let request_id = request
@@ -73,6 +77,18 @@ pub fn build(state: AppState) -> Router {
                     },
                 ))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    security::check_host,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    client::identify,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    limits::bound_body,
+                ))
                 .layer(CompressionLayer::new())
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),

@@ -37,6 +37,36 @@ both_engines! {
         assert_eq!(refused.with_status(StatusCode::NOT_FOUND), AppError::NotFound);
     }
 
+    async fn the_mailbox_answers_only_requests_from_this_machine(store: Store) {
+        // Issue 12: it shows sign-in links. A request a proxy forwarded (here an undeclared
+        // one on this machine) and a client the declared proxy names are not local.
+        enqueue_invitation(&store).await;
+        let forwarded = |address: &str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert("x-forwarded-for", address.parse().unwrap());
+            reqwest::Client::builder().default_headers(headers).build().unwrap()
+        };
+        let app = spawn_app_with(store.clone(), |args| args.dev_mailbox = true).await;
+        let via_proxy = forwarded("198.51.100.7");
+        let (status, html) = app.page(&via_proxy, "/mailbox").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(!html.contains("sam@acme.example"), "{html}");
+        assert!(!html.contains("Mailbox (dev)"), "no footer link for a remote visitor");
+        assert_eq!(app.call(&via_proxy, MailboxEnabled {}).await, Ok(false));
+        let refused = app.call(&via_proxy, ListMailbox {}).await.unwrap_err();
+        assert_eq!(refused.with_status(StatusCode::NOT_FOUND), AppError::NotFound);
+
+        let behind_proxy = spawn_app_with(store, |args| {
+            args.dev_mailbox = true;
+            args.connections.trusted_proxy = Some("127.0.0.1".parse().unwrap());
+        })
+        .await;
+        let refused = behind_proxy.call(&forwarded("198.51.100.7"), ListMailbox {}).await.unwrap_err();
+        assert_eq!(refused.with_status(StatusCode::NOT_FOUND), AppError::NotFound);
+        let local = behind_proxy.call(&forwarded("127.0.0.1"), ListMailbox {}).await;
+        assert_eq!(local.expect("a local client through the proxy").len(), 1);
+    }
+
     async fn the_mailbox_lists_the_outbox_and_shows_an_email_with_working_links(store: Store) {
         let id = enqueue_invitation(&store).await;
         let app = spawn_app_with(store, |args| args.dev_mailbox = true).await;

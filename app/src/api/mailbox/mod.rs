@@ -1,7 +1,8 @@
 //! The developers' Mailbox: the emails in the outbox, readable when `ENTENTE_DEV_MAILBOX` is on.
 //!
-//! Every function here answers [`AppError::NotFound`] when the mailbox is off, exactly as
-//! if it did not exist.
+//! Every function here answers [`AppError::NotFound`] when the mailbox is off, or when the
+//! request does not come from this machine (issue 12: it shows sign-in links), exactly as if
+//! it did not exist.
 
 #[cfg(feature = "ssr")]
 pub mod port;
@@ -43,27 +44,30 @@ pub struct MailboxEmail {
     pub last_error: Option<String>,
 }
 
-/// Tells whether the developers' Mailbox is on (for the footer link).
+/// The mailbox service, if it is on and this request comes from this machine.
+#[cfg(feature = "ssr")]
+fn local_mailbox() -> Result<Option<std::sync::Arc<dyn port::MailboxService>>, AppError> {
+    let local = crate::api::session::client_address().is_some_and(|client| client.local);
+    Ok(crate::api::services::services()?.mailbox.filter(|_| local))
+}
+
+/// Tells whether the developers' Mailbox is on for this visitor (for the footer link).
 #[server(endpoint = "mailbox/enabled")]
 pub async fn mailbox_enabled() -> Result<bool, AppError> {
-    Ok(crate::api::services::services()?.mailbox.is_some())
+    Ok(local_mailbox()?.is_some())
 }
 
 /// Lists the most recent emails, newest first; not found when the mailbox is off.
 #[server(endpoint = "mailbox/list")]
 pub async fn list_mailbox() -> Result<Vec<MailboxEntry>, AppError> {
-    let mailbox = crate::api::services::services()?
-        .mailbox
-        .ok_or(AppError::NotFound)?;
+    let mailbox = local_mailbox()?.ok_or(AppError::NotFound)?;
     mailbox.recent_emails().await.map_err(AppError::internal)
 }
 
 /// Fetches one email with its bodies; not found when the mailbox is off or no email has this id.
 #[server(endpoint = "mailbox/email")]
 pub async fn open_mailbox_email(id: String) -> Result<MailboxEmail, AppError> {
-    let mailbox = crate::api::services::services()?
-        .mailbox
-        .ok_or(AppError::NotFound)?;
+    let mailbox = local_mailbox()?.ok_or(AppError::NotFound)?;
     mailbox
         .email(id)
         .await

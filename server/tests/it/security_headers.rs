@@ -1,0 +1,142 @@
+//! Issue 12: the headers every answer carries (Content Security Policy with the page's nonce,
+//! no framing, no sniffing, no referrer to other sites, HSTS behind https, no caching of pages
+//! and server-function answers) and the `Host` check that refuses a rebound name.
+
+use entente_server::store::Store;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use crate::support::app::{html, spawn_app, spawn_app_with};
+use crate::support::both_engines;
+
+/// One header's text, or "" when it is absent.
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .map_or("", |value| value.to_str().unwrap())
+}
+
+/// The headers every answer carries, whatever produced it.
+fn assert_common(headers: &HeaderMap) {
+    assert_eq!(header(headers, "x-content-type-options"), "nosniff");
+    assert_eq!(header(headers, "x-frame-options"), "DENY");
+    assert_eq!(header(headers, "referrer-policy"), "same-origin");
+    assert_eq!(header(headers, "cross-origin-opener-policy"), "same-origin");
+    assert!(header(headers, "content-security-policy").contains("frame-ancestors 'none'"));
+    assert!(header(headers, "permissions-policy").contains("camera=()"));
+    assert_eq!(
+        header(headers, entente_app::NONCE_HEADER),
+        "",
+        "the nonce header never leaves"
+    );
+}
+
+both_engines! {
+    async fn a_page_names_its_scripts_nonce_in_its_policy_and_is_never_cached(store: Store) {
+        let app = spawn_app(store).await;
+        let response = app.client.get(app.url("/")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let headers = response.headers().clone();
+        assert_common(&headers);
+        assert_eq!(header(&headers, "cache-control"), "no-store");
+        assert_eq!(header(&headers, "strict-transport-security"), "", "no HSTS over plain http");
+        let policy = header(&headers, "content-security-policy");
+        assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        let html = html(response).await;
+        let nonce = html
+            .split("<script type=\"module\" nonce=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the hydration script has a nonce");
+        assert!(policy.contains(&format!("'nonce-{nonce}'")), "{policy} / {nonce}");
+        for script in html.split("<script").skip(1) {
+            assert!(script.starts_with(&format!(" type=\"module\" nonce=\"{nonce}\"")) || script.contains(&format!("nonce=\"{nonce}\"")), "an inline script without the nonce: <script{}", &script[..script.len().min(120)]);
+        }
+
+        let again = app.client.get(app.url("/")).send().await.unwrap();
+        let second = header(again.headers(), "content-security-policy").to_owned();
+        assert_ne!(second, policy, "a new nonce for every page");
+    }
+
+    async fn server_function_answers_and_refusals_allow_nothing_and_are_never_cached(store: Store) {
+        let app = spawn_app(store).await;
+        let answer = app
+            .client
+            .post(app.url("/api/status"))
+            .header("sec-fetch-site", "same-origin")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+        let refused = app
+            .client
+            .post(app.url("/api/status"))
+            .header("sec-fetch-site", "cross-site")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        for response in [answer, refused] {
+            let headers = response.headers();
+            assert_common(headers);
+            assert!(header(headers, "content-security-policy").starts_with("default-src 'none'"));
+            assert_eq!(header(headers, "cache-control"), "no-store");
+        }
+    }
+
+    async fn static_files_are_revalidated_not_stored_blind(store: Store) {
+        let app = spawn_app(store).await;
+        let response = app.client.get(app.url("/favicon.ico")).send().await.unwrap();
+        if response.status() == StatusCode::OK {
+            assert_eq!(header(response.headers(), "cache-control"), "no-cache");
+        } else {
+            assert_eq!(header(response.headers(), "cache-control"), "no-store", "a missing file is not kept");
+        }
+        assert_common(response.headers());
+    }
+
+    async fn behind_https_every_answer_asks_for_https_from_then_on(store: Store) {
+        let app = spawn_app_with(store, |args| {
+            args.public_url = Some("https://entente.example".parse().unwrap());
+        })
+        .await;
+        for path in ["/", "/healthz", "/no/such/page"] {
+            let response = app.client.get(app.url(path)).send().await.unwrap();
+            assert_eq!(
+                header(response.headers(), "strict-transport-security"),
+                "max-age=63072000; includeSubDomains",
+                "{path}"
+            );
+        }
+    }
+
+    async fn a_foreign_host_name_is_refused_before_anything_runs(store: Store) {
+        // DNS rebinding: a name the attacker controls pointed at this server's address.
+        let app = spawn_app(store).await;
+        let port = app.address.rsplit(':').next().unwrap().to_owned();
+        let rebound = app
+            .client
+            .post(app.url("/api/sign_up"))
+            .header("host", format!("rebind.attacker.example:{port}"))
+            .form(&[
+                ("account_name", "Rebound"),
+                ("name", "Rita Rebound"),
+                ("email", "rita@rebound.example"),
+                ("password", "correct horse battery"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rebound.status(), StatusCode::MISDIRECTED_REQUEST);
+        assert_common(rebound.headers());
+        assert_eq!(rebound.text().await.unwrap(), "This server does not answer for that host name.");
+        let accounts = crate::support::engines::fetch_count(&app.store, "SELECT COUNT(*) FROM accounts").await;
+        assert_eq!(accounts, 0, "nothing ran");
+
+        for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")] {
+            let response = app.client.get(app.url("/healthz")).header("host", &host).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{host}");
+        }
+    }
+}
