@@ -21,7 +21,13 @@ impl CapturedLogs {
             .with_span_events(FmtSpan::NEW)
             .with_max_level(tracing::Level::TRACE)
             .finish();
-        tracing::subscriber::set_default(subscriber)
+        let guard = tracing::subscriber::set_default(subscriber);
+        // A callsite first reached on another test's thread while no capture was alive may
+        // have cached "never"; registering this subscriber rebuilds the cache, but a callsite
+        // still registering at that moment is missed (the sync test saw no sqlx statement in
+        // one full run). Rebuilding once more after registration closes that window.
+        tracing::callsite::rebuild_interest_cache();
+        guard
     }
 
     /// Everything captured so far.
