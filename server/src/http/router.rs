@@ -15,6 +15,7 @@ use leptos_axum::{
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{middleware, session_store};
@@ -48,8 +49,22 @@ pub fn build(state: AppState) -> Router {
         move || shell(options.clone())
     };
 
+    // The built site's files are served here, never by leptos_axum's fallback: its static
+    // branch made a reactive owner under whatever owner the thread last entered and moved that
+    // request's response headers (a page's nonce, its status) onto the file.
+    let site_root = std::path::PathBuf::from(&*state.leptos_options.site_root);
     Router::new()
         .route("/healthz", get(health::healthz))
+        .nest_service(
+            "/pkg",
+            ServeDir::new(site_root.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .route_service(
+            "/favicon.ico",
+            ServeFile::new(site_root.join("favicon.ico")),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), page)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,

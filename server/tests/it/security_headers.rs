@@ -59,6 +59,80 @@ both_engines! {
         assert_ne!(second, policy, "a new nonce for every page");
     }
 
+    async fn pages_and_static_files_served_at_once_keep_their_own_headers(store: Store) {
+        // leptos_axum's static-file fallback created its reactive owner under whatever owner
+        // the thread last entered, and moved that request's headers onto the file: under load
+        // a page lost its nonce policy (its scripts were blocked) and a stylesheet carried it.
+        let pkg = std::env::temp_dir().join("entente-test-site").join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::write(pkg.join("headers-test.css"), "body { color: black }").unwrap();
+        let app = spawn_app(store).await;
+        let requests = (0..40).map(|n| {
+            let path = if n % 2 == 0 { "/" } else { "/pkg/headers-test.css" };
+            let request = app.client.get(app.url(path)).send();
+            async move { (path, request.await.unwrap()) }
+        });
+        for (path, response) in futures::future::join_all(requests).await {
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            let headers = response.headers().clone();
+            assert_common(&headers);
+            let policy = header(&headers, "content-security-policy").to_owned();
+            if path == "/" {
+                let html = html(response).await;
+                let nonce = html
+                    .split("nonce=\"")
+                    .nth(1)
+                    .and_then(|rest| rest.split('"').next())
+                    .expect("the page's scripts have a nonce");
+                assert!(policy.contains(&format!("'nonce-{nonce}'")), "{policy} / {nonce}");
+            } else {
+                assert!(policy.starts_with("default-src 'none'"), "{path}: {policy}");
+                assert_eq!(header(&headers, "cache-control"), "no-cache", "{path}");
+            }
+        }
+        // "no-cache" costs a revalidation, not the file: the WASM is megabytes.
+        let first = app.client.get(app.url("/pkg/headers-test.css")).send().await.unwrap();
+        let modified = header(first.headers(), "last-modified").to_owned();
+        assert!(!modified.is_empty(), "static files say when they changed");
+        let again = app
+            .client
+            .get(app.url("/pkg/headers-test.css"))
+            .header("if-modified-since", &modified)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    }
+
+    async fn a_file_compressed_at_build_time_is_sent_as_it_is(store: Store) {
+        // `cargo xtask` writes `<file>.br` and `<file>.gz` beside the WASM, JS and CSS: the
+        // server sends those bytes instead of compressing megabytes on every request.
+        let pkg = std::env::temp_dir().join("entente-test-site").join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::write(pkg.join("packed.js"), "export const plain = 1;").unwrap();
+        std::fs::write(pkg.join("packed.js.br"), "stands for brotli bytes").unwrap();
+        let app = spawn_app(store).await;
+        let packed = app
+            .client
+            .get(app.url("/pkg/packed.js"))
+            .header("accept-encoding", "br, gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(packed.status(), StatusCode::OK);
+        assert_eq!(header(packed.headers(), "content-encoding"), "br");
+        assert_eq!(packed.text().await.unwrap(), "stands for brotli bytes");
+        let plain = app
+            .client
+            .get(app.url("/pkg/packed.js"))
+            .header("accept-encoding", "identity")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(header(plain.headers(), "content-encoding"), "");
+        assert_eq!(plain.text().await.unwrap(), "export const plain = 1;");
+    }
+
     async fn server_function_answers_and_refusals_allow_nothing_and_are_never_cached(store: Store) {
         let app = spawn_app(store).await;
         let answer = app
