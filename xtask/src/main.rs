@@ -23,6 +23,8 @@ const USAGE: &str = "usage: cargo xtask <run|test>
   run    install what is missing, build, migrate and seed ./data, serve http://127.0.0.1:3000
   test   install what tests need, then run every check: fmt, clippy (both feature sets),
          Rust tests (SQLite and PostgreSQL), wasm32 builds and the Playwright suite
+  e2e    build the debug server and browser bundle, then run only the Playwright suite
+         (arguments after `e2e` go to Playwright: a file, `--project js`, `-g <title>`)
   bench  release build: bundle sizes (raw, gzip, brotli) and wrk load on loopback";
 
 fn main() {
@@ -30,6 +32,7 @@ fn main() {
     let result = match command.as_str() {
         "run" => run(),
         "test" => test(),
+        "e2e" => e2e(),
         "bench" => {
             let root = workspace_root();
             bench::bench(&root, &target_dir(&root))
@@ -153,13 +156,28 @@ fn test() -> Result<()> {
     // `cargo test` built the server binary too (its integration tests need it), with the
     // server's feature set; the browser tests run that very binary.
     site::build_front(&root, &target_dir(&root), Profile::Debug)?;
-    end_to_end(&root)?;
+    end_to_end(&root, &[])?;
     println!("\nAll checks passed in {:.0?}.", started.elapsed());
     Ok(())
 }
 
 /// Starts a freshly built server on a free port with its own database, runs Playwright, stops it.
-fn end_to_end(root: &Path) -> Result<()> {
+/// The browser tests alone, for working on a page: `cargo xtask e2e [playwright arguments]`.
+fn e2e() -> Result<()> {
+    let root = workspace_root();
+    tools::ensure_build_tools(&root, false)?;
+    tools::ensure_test_tools(&root)?;
+    run_step(
+        Step::new("Compiling the server (debug)", "cargo")
+            .args(["build", "-p", "entente-server"])
+            .dir(&root),
+    )?;
+    site::build_front(&root, &target_dir(&root), Profile::Debug)?;
+    let extra: Vec<String> = std::env::args().skip(2).collect();
+    end_to_end(&root, &extra)
+}
+
+fn end_to_end(root: &Path, extra: &[String]) -> Result<()> {
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let data_dir = std::env::temp_dir().join(format!("entente-e2e-{}-{port}", std::process::id()));
     std::fs::create_dir_all(&data_dir)?;
@@ -188,6 +206,7 @@ fn end_to_end(root: &Path) -> Result<()> {
         run_step(
             Step::new("Playwright, JavaScript off and on", "npx")
                 .args(["playwright", "test"])
+                .args(extra)
                 .env("BASE_URL", &base_url)
                 .dir(&root.join("end2end")),
         )

@@ -108,7 +108,52 @@ pub fn build_front(root: &Path, target: &Path, profile: Profile) -> Result<()> {
         let entry = entry?;
         copy(&entry.path(), &site.join(entry.file_name()))?;
     }
-    Ok(())
+    precompress(&pkg, profile)
+}
+
+/// Writes `<file>.gz` next to the WASM, JS and CSS (and `<file>.br`, brotli at its best, for
+/// release), which the server sends as they are instead of compressing megabytes on every
+/// request. A compressed copy older than its file is written again; one of an encoding this
+/// profile does not make is removed, so a stale copy is never served.
+fn precompress(pkg: &Path, profile: Profile) -> Result<()> {
+    let encodings: &[&str] = match profile {
+        Profile::Debug => &["gz"],
+        Profile::Release => &["gz", "br"],
+    };
+    let mut stale = Vec::new();
+    for name in ["wasm", "js", "css"].map(|extension| format!("{OUTPUT_NAME}.{extension}")) {
+        let file = pkg.join(&name);
+        let modified = std::fs::metadata(&file)?.modified()?;
+        for encoding in ["gz", "br"] {
+            let copy = pkg.join(format!("{name}.{encoding}"));
+            let copy_modified = std::fs::metadata(&copy).and_then(|meta| meta.modified());
+            if !encodings.contains(&encoding) {
+                if copy_modified.is_ok() {
+                    std::fs::remove_file(&copy)
+                        .with_context(|| format!("could not remove {}", copy.display()))?;
+                }
+            } else if copy_modified.map_or(true, |copied| copied < modified) {
+                stale.push(format!("{encoding}:{}", file.display()));
+            }
+        }
+    }
+    if stale.is_empty() {
+        return Ok(());
+    }
+    const SCRIPT: &str = "const fs = require('fs'), zlib = require('zlib');
+for (const job of process.argv.slice(1)) {
+  const [encoding, file] = [job.slice(0, 2), job.slice(3)];
+  const data = fs.readFileSync(file);
+  const packed = encoding === 'br'
+    ? zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } })
+    : zlib.gzipSync(data, { level: 9 });
+  fs.writeFileSync(file + '.' + encoding, packed);
+}";
+    run_step(
+        Step::new("Compressing the WASM, JS and CSS ahead (node zlib)", "node")
+            .args(["-e", SCRIPT])
+            .args(stale),
+    )
 }
 
 /// Runs wasm-bindgen on `compiled` into `pkg`, then for release wasm-opt and esbuild.
