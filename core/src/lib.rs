@@ -16,7 +16,7 @@
 //! | [`password`] | [`NewPassword`] (10 to 128 characters, not only spaces) |
 //! | [`profile`] | [`Profile`], who may manage partners, and the profiles' powers over users ([`Profile::may`], one table, tested cell by cell in `profile::tests::the_powers_table_cell_by_cell`) |
 //! | [`search`] | [`SearchText`]: what a search box accepts (at most 100 characters, no control characters) |
-//! | [`sign_in`] | the failed sign-in throttle ([`sign_in::check_sign_in_throttle`]) and safe return paths |
+//! | [`sign_in`] | the failed sign-in throttle per address and per client ([`sign_in::check_sign_in_attempt`]) and safe return paths |
 //! | [`partnership`] | the request record, [`partnership::send`], [`partnership::accept`], [`partnership::reject`], [`partnership::delete`], [`partnership::view`] |
 //! | [`contacts`] | contact kinds and what partner sync does to a contact row |
 //! | [`users`] | an account never loses its last active Administrator ([`users::check_keeps_an_administrator`]) |

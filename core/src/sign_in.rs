@@ -22,6 +22,12 @@ pub fn failure_window_start(now: Timestamp) -> Timestamp {
     Timestamp(now.0 - FAILED_SIGN_IN_WINDOW_SECONDS)
 }
 
+/// How many failed sign-ins from one client, for any addresses, within
+/// [`FAILED_SIGN_IN_WINDOW_SECONDS`] make that client wait: one client trying a common password
+/// on many addresses ("spraying") is slowed down although no single address reaches
+/// [`MAX_FAILED_SIGN_INS`].
+pub const MAX_FAILED_SIGN_INS_PER_CLIENT: usize = 30;
+
 /// Decides whether an address with these failed sign-ins (any order) may try again at `now`.
 ///
 /// Once [`MAX_FAILED_SIGN_INS`] failures fall within the window, the address is locked until
@@ -30,17 +36,64 @@ pub fn check_sign_in_throttle(
     failures: &[Timestamp],
     now: Timestamp,
 ) -> Result<(), TooManyFailedSignIns> {
+    check_window(failures, now, MAX_FAILED_SIGN_INS)
+}
+
+/// Decides one sign-in attempt from the failures of its address (from any client) and those
+/// of its client (on any address): refused while either is over its limit, with the longer
+/// wait. The two refusals read alike, so the answer does not tell which limit was reached.
+pub fn check_sign_in_attempt(
+    address_failures: &[Timestamp],
+    client_failures: &[Timestamp],
+    now: Timestamp,
+) -> Result<(), TooManyFailedSignIns> {
+    let address = check_sign_in_throttle(address_failures, now);
+    let client = check_window(client_failures, now, MAX_FAILED_SIGN_INS_PER_CLIENT);
+    match (address, client) {
+        (Ok(()), Ok(())) => Ok(()),
+        (Err(one), Ok(())) | (Ok(()), Err(one)) => Err(one),
+        (Err(address), Err(client)) => Err(TooManyFailedSignIns {
+            minutes: address.minutes.max(client.minutes),
+        }),
+    }
+}
+
+/// The key a client's failures are counted under: an IPv4 address whole, an IPv6 address by
+/// its first 64 bits (one subscriber's network: its owner can use any of 2⁶⁴ addresses in it).
+pub fn client_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let segments = v6.segments();
+                format!(
+                    "{:x}:{:x}:{:x}:{:x}::/64",
+                    segments[0], segments[1], segments[2], segments[3]
+                )
+            }
+        },
+    }
+}
+
+/// Refused once `max` failures fall within the window ending at `now`, until the `max`-th
+/// most recent leaves it.
+fn check_window(
+    failures: &[Timestamp],
+    now: Timestamp,
+    max: usize,
+) -> Result<(), TooManyFailedSignIns> {
     let window_start = failure_window_start(now);
     let mut recent: Vec<i64> = failures
         .iter()
         .map(|failure| failure.0)
         .filter(|&at| at > window_start.0 && at <= now.0)
         .collect();
-    if recent.len() < MAX_FAILED_SIGN_INS {
+    if recent.len() < max {
         return Ok(());
     }
     recent.sort_unstable_by(|a, b| b.cmp(a));
-    let unlocks_at = recent[MAX_FAILED_SIGN_INS - 1] + FAILED_SIGN_IN_WINDOW_SECONDS;
+    let unlocks_at = recent[max - 1] + FAILED_SIGN_IN_WINDOW_SECONDS;
     let seconds_left = (unlocks_at - now.0).max(1);
     Err(TooManyFailedSignIns {
         minutes: (seconds_left + 59) / 60,
@@ -114,6 +167,48 @@ mod tests {
             now,
             Err(4),
         );
+    }
+
+    fn attempt(address: &[i64], client: &[i64], now: i64) -> Result<(), i64> {
+        let stamps = |list: &[i64]| list.iter().copied().map(Timestamp).collect::<Vec<_>>();
+        check_sign_in_attempt(&stamps(address), &stamps(client), Timestamp(now))
+            .map_err(|error| error.minutes)
+    }
+
+    #[test]
+    fn one_client_spraying_many_addresses_waits_once_it_failed_thirty_times() {
+        let now = 10_000;
+        // 29 failures from this client, each on another address: still allowed.
+        assert_eq!(attempt(&[], &[now - 10; 29], now), Ok(()));
+        // The thirtieth makes it wait until the oldest counted failure leaves the window.
+        assert_eq!(attempt(&[], &[now - 10; 30], now), Err(15));
+        assert_eq!(attempt(&[], &[now - 600; 30], now), Err(5));
+        // Older failures of the client no longer count.
+        assert_eq!(attempt(&[], &[now - 900; 30], now), Ok(()));
+        // An address over its own limit is refused whatever the client did.
+        assert_eq!(attempt(&[now - 60; 5], &[], now), Err(14));
+        // Both over: the longer wait.
+        assert_eq!(attempt(&[now - 600; 5], &[now - 60; 30], now), Err(14));
+        assert_eq!(attempt(&[now - 60; 5], &[now - 600; 30], now), Err(14));
+    }
+
+    #[test]
+    fn a_client_is_counted_by_its_ipv4_address_or_its_ipv6_network() {
+        use std::net::IpAddr;
+        let key = |text: &str| client_key(text.parse::<IpAddr>().unwrap());
+        assert_eq!(key("203.0.113.7"), "203.0.113.7");
+        assert_eq!(
+            key("::ffff:203.0.113.7"),
+            "203.0.113.7",
+            "an IPv4 address mapped into IPv6"
+        );
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            key("2001:db8:1:2:bbbb:cccc:dddd:eeee"),
+            key("2001:db8:1:2::9"),
+            "one network, one key"
+        );
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
     }
 
     #[test]

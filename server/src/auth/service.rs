@@ -8,7 +8,7 @@ use entente_app::api::auth::port::{
 use entente_app::api::services::{BackendResult, BoxFuture};
 use entente_app::api::session::CurrentUser;
 use entente_core::sign_in::{
-    PASSWORD_RESET_WINDOW_SECONDS, check_sign_in_throttle, failure_window_start,
+    PASSWORD_RESET_WINDOW_SECONDS, check_sign_in_attempt, client_key, failure_window_start,
     may_send_password_reset,
 };
 use entente_core::{Email, Profile, Timestamp, UserId};
@@ -253,8 +253,10 @@ impl StoreAuth {
         session: Session,
         email: Email,
         password: String,
+        client: Option<std::net::IpAddr>,
     ) -> Result<CurrentUser, SignInError> {
         let internal = |cause: Cause| SignInError::Internal(cause);
+        let client = client.map(client_key);
         let store_error = |error: StoreError| SignInError::Internal(error.into());
         let now = now();
         let window_start = failure_window_start(now);
@@ -262,11 +264,12 @@ impl StoreAuth {
         sign_in_failures::take_sign_in_attempt(
             &self.store,
             &email,
+            client.as_deref(),
             now.0,
             window_start.0,
-            |failures| {
-                let failures: Vec<Timestamp> = failures.iter().copied().map(Timestamp).collect();
-                check_sign_in_throttle(&failures, now)
+            |failures, client_failures| {
+                let stamps = |list: &[i64]| list.iter().copied().map(Timestamp).collect::<Vec<_>>();
+                check_sign_in_attempt(&stamps(failures), &stamps(client_failures), now)
             },
         )
         .await
@@ -324,8 +327,9 @@ impl AuthService for StoreAuth {
         session: Session,
         email: Email,
         password: String,
+        client: Option<std::net::IpAddr>,
     ) -> BoxFuture<'_, Result<CurrentUser, SignInError>> {
-        Box::pin(StoreAuth::sign_in(self, session, email, password))
+        Box::pin(StoreAuth::sign_in(self, session, email, password, client))
     }
 
     fn sign_out(&self, session: Session) -> BoxFuture<'_, BackendResult<()>> {

@@ -8,26 +8,33 @@ use tracing::instrument;
 
 use super::{Store, StoreError};
 
-/// Takes one sign-in attempt for `email` at `now`, or lets `allow` refuse it, atomically.
+/// Takes one sign-in attempt for `email` from `client` at `now`, or lets `allow` refuse it,
+/// atomically.
 ///
-/// In one write transaction (on PostgreSQL also holding a lock on this address) it forgets the
-/// address's failures from before `window_start`, hands the remaining failure times to `allow`,
-/// and, if `allow` agrees, records this attempt as a failure in advance. A sign-in that then
-/// succeeds clears the address's failures ([`clear_sign_in_failures`]); one that fails leaves
-/// the row as its failure. So guesses sent in parallel cannot all pass the check before any
-/// of them is counted: every attempt is counted before its password is checked.
+/// In one write transaction (on PostgreSQL also holding locks on this address and this client,
+/// always in that order) it forgets the address's failures from before `window_start`, hands
+/// `allow` the address's remaining failure times and the client's failure times since
+/// `window_start` (on any address), and, if `allow` agrees, records this attempt as a failure
+/// in advance. A sign-in that then succeeds clears the address's failures
+/// ([`clear_sign_in_failures`]); one that fails leaves the row as its failure. So guesses sent
+/// in parallel cannot all pass the check before any of them is counted: every attempt is
+/// counted before its password is checked.
 #[instrument(skip_all)]
 pub async fn take_sign_in_attempt<E>(
     store: &Store,
     email: &Email,
+    client: Option<&str>,
     now: i64,
     window_start: i64,
-    allow: impl FnOnce(&[i64]) -> Result<(), E>,
+    allow: impl FnOnce(&[i64], &[i64]) -> Result<(), E>,
 ) -> Result<Result<(), E>, StoreError> {
     let mut tx = store.begin_write().await?;
-    // Attempts on the same address queue behind each other.
+    // Attempts on the same address, and from the same client, queue behind each other.
     tx.serialize_on(&format!("sign-in:{}", email.as_str()))
         .await?;
+    if let Some(client) = client {
+        tx.serialize_on(&format!("sign-in-client:{client}")).await?;
+    }
     on_tx!(tx, |conn| {
         sqlx::query("DELETE FROM sign_in_failures WHERE email = $1 AND failed_at <= $2")
             .bind(email.as_str())
@@ -42,14 +49,27 @@ pub async fn take_sign_in_attempt<E>(
             .fetch_all(conn)
             .await
     })?;
-    if let Err(refusal) = allow(&failures) {
+    let client_failures: Vec<i64> = match client {
+        Some(client) => on_tx!(tx, |conn| {
+            sqlx::query_scalar(
+                "SELECT failed_at FROM sign_in_failures WHERE client = $1 AND failed_at > $2",
+            )
+            .bind(client)
+            .bind(window_start)
+            .fetch_all(conn)
+            .await
+        })?,
+        None => Vec::new(),
+    };
+    if let Err(refusal) = allow(&failures, &client_failures) {
         tx.commit().await?;
         return Ok(Err(refusal));
     }
     on_tx!(tx, |conn| {
-        sqlx::query("INSERT INTO sign_in_failures (email, failed_at) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO sign_in_failures (email, failed_at, client) VALUES ($1, $2, $3)")
             .bind(email.as_str())
             .bind(now)
+            .bind(client)
             .execute(conn)
             .await
             .map(|_| ())
@@ -72,7 +92,8 @@ pub async fn forget_sign_in_failures_before(store: &Store, before: i64) -> Resul
     Ok(deleted)
 }
 
-/// Forgets every failed sign-in of this address (after a successful sign-in).
+/// Forgets every failed sign-in of this address, from any client (after a successful sign-in,
+/// or a password set through an emailed link: the lock must not outlast proof of ownership).
 #[instrument(skip_all)]
 pub async fn clear_sign_in_failures(store: &Store, email: &Email) -> Result<(), StoreError> {
     on_pool!(store, |pool| {

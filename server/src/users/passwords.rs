@@ -9,7 +9,7 @@ use super::{StoreUsers, tokens};
 use crate::auth::hashing::hash_password;
 use crate::mail::templates;
 use crate::store::password_tokens::{self, TokenPurpose};
-use crate::store::{now, outbox, users};
+use crate::store::{now, outbox, sign_in_failures, users};
 
 /// Uses `secret` once: in one transaction the token is marked used, the password hash stored
 /// and the user's other open tokens retired. A token that does not work changes nothing.
@@ -60,6 +60,13 @@ pub(super) async fn set_password(
         .await
         .map_err(|error| internal(error.into()))?;
     tx.commit().await.map_err(|error| internal(error.into()))?;
+    // Whoever used the emailed link owns the address: failed sign-ins by others no longer
+    // keep its owner out.
+    if let Ok(email) = Email::parse(&words[0]) {
+        sign_in_failures::clear_sign_in_failures(&service.store, &email)
+            .await
+            .map_err(|error| internal(error.into()))?;
+    }
     tracing::info!(%user_id, "password set");
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! JavaScript and from another site are sent as the raw requests they are.
 
 use entente_app::api::auth::{FetchCurrentUser, SignIn, SignOut, SignUp};
+use entente_app::api::users::RequestPasswordReset;
 use entente_app::error::AppError;
 use entente_core::Profile;
 use entente_server::store::{Store, users};
@@ -14,7 +15,8 @@ use crate::support::app::{TestApp, spawn_app, spawn_app_with};
 use crate::support::both_engines;
 use crate::support::engines::fetch_count;
 use crate::support::fixtures::{
-    LOCKED, PASSWORD, WRONG_OR_UNKNOWN, browser, client_with_cookie, session_cookie, stored_user,
+    LOCKED, PASSWORD, WRONG_OR_UNKNOWN, browser, client_with_cookie, emails_to, session_cookie,
+    stored_user, token_in,
 };
 
 const NORA: &str = "nora@northwind.example";
@@ -223,6 +225,74 @@ both_engines! {
         app.sign_in(&other, "alex@acme.example", PASSWORD).await.expect("another address signs in");
         let alex = app.current_user(&other).await.expect("signed in");
         assert_eq!(alex.email.as_str(), "alex@acme.example");
+    }
+
+    async fn one_client_trying_many_addresses_waits_after_thirty_failures_and_others_do_not(store: Store) {
+        // Behind a trusted proxy, as in production, so the test can be two clients.
+        let app = spawn_app_with(store, |args| {
+            args.connections.trusted_proxy = Some("127.0.0.1".parse().unwrap());
+        })
+        .await;
+        app.sign_up("Northwind Studio", NORA).await;
+        let from = |address: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-forwarded-for", address.parse().unwrap());
+            reqwest::Client::builder()
+                .default_headers(headers)
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap()
+        };
+        let sprayer = from("203.0.113.7");
+        for n in 0..30 {
+            let refused = app
+                .sign_in(&sprayer, &format!("someone{n}@northwind.example"), "Winter2026!")
+                .await
+                .unwrap_err();
+            assert_eq!(
+                refused.with_status(StatusCode::UNPROCESSABLE_ENTITY),
+                AppError::field("password", WRONG_OR_UNKNOWN),
+                "attempt {n}: no single address is over its limit"
+            );
+        }
+        // The thirty-first attempt from that client waits, whatever the address and password.
+        let waits = app.sign_in(&sprayer, NORA, PASSWORD).await.unwrap_err();
+        assert_eq!(waits.with_status(StatusCode::TOO_MANY_REQUESTS), AppError::TooManyRequests(LOCKED.to_owned()));
+        assert_eq!(app.current_user(&sprayer).await, None);
+        // Nobody else is held up by that client, Nora least of all.
+        let nora = from("198.51.100.9");
+        app.sign_in(&nora, NORA, PASSWORD).await.expect("another client signs in");
+        assert_eq!(
+            fetch_count(&app.store, "SELECT COUNT(*) FROM sign_in_failures WHERE client = '203.0.113.7'").await,
+            30,
+            "the refused attempt is not counted again"
+        );
+    }
+
+    async fn a_password_set_through_an_emailed_link_lifts_the_lock_on_its_address(store: Store) {
+        let app = spawn_app(store).await;
+        app.sign_up("Northwind Studio", NORA).await;
+        for _ in 0..5 {
+            app.sign_in(&browser(), NORA, "wrong password").await.unwrap_err();
+        }
+        let locked = app.sign_in(&browser(), NORA, PASSWORD).await.unwrap_err();
+        assert_eq!(locked.with_status(StatusCode::TOO_MANY_REQUESTS), AppError::TooManyRequests(LOCKED.to_owned()));
+
+        app.call(&browser(), RequestPasswordReset { email: NORA.to_owned() })
+            .await
+            .expect("the reset form answers");
+        let emails = emails_to(&app.store, NORA).await;
+        let reset = emails
+            .iter()
+            .find(|email| email.text_body.contains("/set-password?token="))
+            .expect("a reset email");
+        let token = token_in(reset);
+        app.set_password(&token, "a new passphrase for Nora").await.expect("the link sets a password");
+
+        let client = browser();
+        app.sign_in(&client, NORA, "a new passphrase for Nora").await.expect("the owner signs in again at once");
+        assert_eq!(app.current_user(&client).await.map(|user| user.email.as_str().to_owned()), Some(NORA.to_owned()));
     }
 
     async fn a_deactivated_user_is_signed_out_at_the_next_request(store: Store) {

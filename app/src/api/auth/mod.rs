@@ -78,9 +78,10 @@ pub async fn sign_in(
 
     let email = Email::parse(&email).map_err(|error| AppError::field("email", error))?;
     let session = crate::api::session::request_session()?;
+    let client = crate::api::session::client_address().map(|client| client.ip);
     let user = services()?
         .auth
-        .sign_in(session, email, password)
+        .sign_in(session, email, password, client)
         .await
         .map_err(|error| match error {
             SignInError::WrongEmailOrPassword => AppError::field("password", error),

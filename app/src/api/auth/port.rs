@@ -36,7 +36,7 @@ pub enum SignInError {
     /// No active user has this email address and password (the two cases are not told apart).
     #[error("The email or password is not correct.")]
     WrongEmailOrPassword,
-    /// Too many recent failures for this address.
+    /// Too many recent failures for this address, or from this client.
     #[error(transparent)]
     Throttled(#[from] TooManyFailedSignIns),
     /// A failure on the server's side.
@@ -71,12 +71,14 @@ pub trait AuthService: Send + Sync + 'static {
         form: SignUpForm,
     ) -> BoxFuture<'_, Result<CurrentUser, SignUpError>>;
 
-    /// Checks the password (throttled per address) and, if right, signs in under a new session id.
+    /// Checks the password (throttled per address and per client, `client` being the request's
+    /// IP address when known) and, if right, signs in under a new session id.
     fn sign_in(
         &self,
         session: Session,
         email: Email,
         password: String,
+        client: Option<std::net::IpAddr>,
     ) -> BoxFuture<'_, Result<CurrentUser, SignInError>>;
 
     /// Ends the session on the server and forgets its cookie.
