@@ -11,7 +11,7 @@ pub mod error;
 pub mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode, StaticSegment,
     components::{Route, Router, Routes},
@@ -38,6 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.ico" sizes="any" />
+                <link rel="stylesheet" id="leptos" href=csp::stylesheet_href(&options) />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -49,7 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The application: stylesheet, page titles, the app-wide auth state and the routes inside
+/// The application: page titles, the app-wide auth state and the routes inside
 /// the shared layout.
 ///
 /// Routes render with `SsrMode::Async`: the server waits for a page's data before it sends
@@ -62,7 +63,6 @@ pub fn App() -> impl IntoView {
     mark_hydrated();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/entente.css" />
         <Title formatter=|page: String| {
             if page.is_empty() { "Entente".to_string() } else { format!("{page} · Entente") }
         } />

@@ -108,7 +108,55 @@ pub fn build_front(root: &Path, target: &Path, profile: Profile) -> Result<()> {
         let entry = entry?;
         copy(&entry.path(), &site.join(entry.file_name()))?;
     }
-    precompress(&pkg, profile)
+    precompress(&pkg, profile)?;
+    name_by_content(&site, &pkg)
+}
+
+/// The file, beside the site's `pkg/`, that names each bundle file's content hash (`js: …`,
+/// `wasm: …`, `css: …`): Leptos' `hash_files` and the shell read it to link
+/// `/pkg/entente.<hash>.js` and the rest, which the server lets browsers keep for a year.
+pub const HASH_FILE: &str = "hash.txt";
+
+/// Puts each bundle file (and its compressed copies) also under a name with its content's
+/// hash, writes [`HASH_FILE`], and removes hashed files of earlier builds.
+fn name_by_content(site: &Path, pkg: &Path) -> Result<()> {
+    use sha2::{Digest as _, Sha256};
+
+    let mut lines = String::new();
+    let mut keep = Vec::new();
+    for extension in ["js", "wasm", "css"] {
+        let plain = pkg.join(format!("{OUTPUT_NAME}.{extension}"));
+        let bytes =
+            std::fs::read(&plain).with_context(|| format!("could not read {}", plain.display()))?;
+        let digest = Sha256::digest(&bytes);
+        let hash: String = digest[..8]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        lines.push_str(&format!("{extension}: {hash}\n"));
+        for suffix in ["", ".gz", ".br"] {
+            let from = pkg.join(format!("{OUTPUT_NAME}.{extension}{suffix}"));
+            let to = pkg.join(format!("{OUTPUT_NAME}.{hash}.{extension}{suffix}"));
+            keep.push(to.clone());
+            if from.exists() && !to.exists() {
+                copy(&from, &to)?;
+            }
+        }
+    }
+    for entry in std::fs::read_dir(pkg)? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let hashed = name.split('.').nth(1).is_some_and(|part| {
+            part.len() == 16 && part.bytes().all(|byte| byte.is_ascii_hexdigit())
+        });
+        if hashed && !keep.contains(&path) {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("could not remove {}", path.display()))?;
+        }
+    }
+    let hash_file = site.join(HASH_FILE);
+    std::fs::write(&hash_file, lines)
+        .with_context(|| format!("could not write {}", hash_file.display()))
 }
 
 /// Writes `<file>.gz` next to the WASM, JS and CSS (and `<file>.br`, brotli at its best, for

@@ -43,10 +43,21 @@ const NO_STORE: &str = "no-store";
 /// Static files under a name that does not change with their content: kept, but checked
 /// with the server (`Last-Modified`) before each use.
 const REVALIDATE: &str = "no-cache";
+/// Static files whose name carries their content's hash (`entente.<16 hex>.wasm`): a new
+/// build is a new name, so browsers keep them a year without asking.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Whether a static file's path names its content (`/pkg/entente.3f2a…c9.js`, also `.js.br`).
+fn content_named(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.split('.')
+        .nth(1)
+        .is_some_and(|part| part.len() == 16 && part.bytes().all(|byte| byte.is_ascii_hexdigit()))
+}
 
 /// Sets the security headers on every response and keeps the nonce header from leaving.
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
+    let path = request.uri().path().to_owned();
     let mailbox = path.starts_with("/mailbox");
     let static_file = path.starts_with("/pkg/") || path == "/favicon.ico";
     let mut response = next.run(request).await;
@@ -83,7 +94,11 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
     }
     if !headers.contains_key(header::CACHE_CONTROL) {
         let cache = if static_file && response.status().is_success() {
-            REVALIDATE
+            if content_named(&path) {
+                IMMUTABLE
+            } else {
+                REVALIDATE
+            }
         } else {
             NO_STORE
         };
@@ -156,6 +171,23 @@ fn host_name(host: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_files_named_by_their_content_are_kept_without_asking() {
+        assert!(content_named("/pkg/entente.0123456789abcdef.wasm"));
+        assert!(content_named("/pkg/entente.0123456789abcdef.js.br"));
+        assert!(!content_named("/pkg/entente.wasm"));
+        assert!(!content_named("/pkg/entente.css.gz"));
+        assert!(
+            !content_named("/pkg/entente.0123456789abcdeg.js"),
+            "not hexadecimal"
+        );
+        assert!(
+            !content_named("/pkg/entente.0123456789abcde.js"),
+            "too short"
+        );
+        assert!(!content_named("/favicon.ico"));
+    }
 
     #[test]
     fn host_table() {

@@ -133,6 +133,33 @@ both_engines! {
         assert_eq!(plain.text().await.unwrap(), "export const plain = 1;");
     }
 
+    async fn pages_link_the_bundle_by_content_hash_and_browsers_keep_those_files(store: Store) {
+        // The site `cargo xtask` builds: each file also under its content's hash, listed in
+        // hash.txt beside pkg/.
+        const HASH: &str = "0123456789abcdef";
+        let site = tempfile::tempdir().unwrap();
+        let pkg = site.path().join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        for extension in ["js", "wasm", "css"] {
+            std::fs::write(pkg.join(format!("entente.{HASH}.{extension}")), "bytes").unwrap();
+            std::fs::write(pkg.join(format!("entente.{extension}")), "bytes").unwrap();
+        }
+        std::fs::write(site.path().join("hash.txt"), format!("js: {HASH}\nwasm: {HASH}\ncss: {HASH}\n")).unwrap();
+        let root = site.path().to_owned();
+        let app = spawn_app_with(store, move |args| args.site_root = root).await;
+
+        let page = html(app.client.get(app.url("/")).send().await.unwrap()).await;
+        for file in ["js", "wasm", "css"].map(|extension| format!("/pkg/entente.{HASH}.{extension}")) {
+            assert!(page.contains(&file), "the page links {file}");
+            let response = app.client.get(app.url(&file)).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{file}");
+            assert_eq!(header(response.headers(), "cache-control"), "public, max-age=31536000, immutable", "{file}");
+        }
+        assert!(!page.contains("/pkg/entente.css\""), "no link to the plain name");
+        let plain = app.client.get(app.url("/pkg/entente.css")).send().await.unwrap();
+        assert_eq!(header(plain.headers(), "cache-control"), "no-cache", "a plain name is revalidated");
+    }
+
     async fn server_function_answers_and_refusals_allow_nothing_and_are_never_cached(store: Store) {
         let app = spawn_app(store).await;
         let answer = app
