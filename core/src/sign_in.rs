@@ -39,15 +39,34 @@ pub fn check_sign_in_throttle(
     check_window(failures, now, MAX_FAILED_SIGN_INS)
 }
 
-/// Decides one sign-in attempt from the failures of its address (from any client) and those
-/// of its client (on any address): refused while either is over its limit, with the longer
-/// wait. The two refusals read alike, so the answer does not tell which limit was reached.
+/// One recorded failed sign-in on an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddressFailure {
+    /// When it failed.
+    pub at: Timestamp,
+    /// Whether it came from the known device now trying again.
+    pub from_this_device: bool,
+}
+
+/// Decides one sign-in attempt from the failures of its address and those of its client (on
+/// any address): refused while either is over its limit, with the longer wait. The two
+/// refusals read alike, so the answer does not tell which limit was reached.
+///
+/// From a `known_device` (a browser that signed in to this address before) only the failures
+/// of that device count against the address: others' guesses lock the address for everyone
+/// else, never for its owner's own browser.
 pub fn check_sign_in_attempt(
-    address_failures: &[Timestamp],
+    address_failures: &[AddressFailure],
+    known_device: bool,
     client_failures: &[Timestamp],
     now: Timestamp,
 ) -> Result<(), TooManyFailedSignIns> {
-    let address = check_sign_in_throttle(address_failures, now);
+    let counted: Vec<Timestamp> = address_failures
+        .iter()
+        .filter(|failure| !known_device || failure.from_this_device)
+        .map(|failure| failure.at)
+        .collect();
+    let address = check_sign_in_throttle(&counted, now);
     let client = check_window(client_failures, now, MAX_FAILED_SIGN_INS_PER_CLIENT);
     match (address, client) {
         (Ok(()), Ok(())) => Ok(()),
@@ -170,9 +189,50 @@ mod tests {
     }
 
     fn attempt(address: &[i64], client: &[i64], now: i64) -> Result<(), i64> {
-        let stamps = |list: &[i64]| list.iter().copied().map(Timestamp).collect::<Vec<_>>();
-        check_sign_in_attempt(&stamps(address), &stamps(client), Timestamp(now))
+        let address: Vec<AddressFailure> = address
+            .iter()
+            .map(|&at| AddressFailure {
+                at: Timestamp(at),
+                from_this_device: false,
+            })
+            .collect();
+        let client: Vec<Timestamp> = client.iter().copied().map(Timestamp).collect();
+        check_sign_in_attempt(&address, false, &client, Timestamp(now))
             .map_err(|error| error.minutes)
+    }
+
+    #[test]
+    fn a_known_device_counts_only_its_own_failures_against_its_address() {
+        let now = 10_000;
+        let failure = |at: i64, from_this_device: bool| AddressFailure {
+            at: Timestamp(at),
+            from_this_device,
+        };
+        let others = [failure(now - 60, false); 5];
+        let known = |failures: &[AddressFailure]| {
+            check_sign_in_attempt(failures, true, &[], Timestamp(now))
+                .map_err(|error| error.minutes)
+        };
+        let unknown = |failures: &[AddressFailure]| {
+            check_sign_in_attempt(failures, false, &[], Timestamp(now))
+                .map_err(|error| error.minutes)
+        };
+        // Five guesses by others lock the address for every other browser...
+        assert_eq!(unknown(&others), Err(14));
+        // ...but not for the browser that signed in to it before.
+        assert_eq!(known(&others), Ok(()));
+        // That browser's own five failures lock it too.
+        let own = [failure(now - 60, true); 5];
+        assert_eq!(known(&own), Err(14));
+        assert_eq!(known(&[others.as_slice(), &own[..4]].concat()), Ok(()));
+        // Its failures count for everyone else as well.
+        assert_eq!(unknown(&own), Err(14));
+        // The client limit holds for a known device too.
+        assert_eq!(
+            check_sign_in_attempt(&[], true, &[Timestamp(now - 60); 30], Timestamp(now))
+                .map_err(|error| error.minutes),
+            Err(14)
+        );
     }
 
     #[test]

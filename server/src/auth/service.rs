@@ -3,13 +3,14 @@
 use std::sync::Arc;
 
 use entente_app::api::auth::port::{
-    AuthService, SignInError, SignUpError, SignUpForm, VerifyEmailError,
+    AuthService, DEVICE_COOKIE, SECURE_DEVICE_COOKIE, SignInError, SignInFrom, SignUpError,
+    SignUpForm, SignedIn, VerifyEmailError,
 };
 use entente_app::api::services::{BackendResult, BoxFuture};
 use entente_app::api::session::CurrentUser;
 use entente_core::sign_in::{
-    PASSWORD_RESET_WINDOW_SECONDS, check_sign_in_attempt, client_key, failure_window_start,
-    may_send_password_reset,
+    AddressFailure, PASSWORD_RESET_WINDOW_SECONDS, check_sign_in_attempt, client_key,
+    failure_window_start, may_send_password_reset,
 };
 use entente_core::{Email, Profile, Timestamp, UserId};
 use tokio::sync::Notify;
@@ -20,8 +21,10 @@ use super::{PASSWORD_VERSION_KEY, RENEWED_AT_KEY, USER_ID_KEY};
 use crate::mail::links::Links;
 use crate::mail::templates;
 use crate::store::accounts::{self, NewAccount};
+use crate::store::sign_in_failures::Attempt;
 use crate::store::{
-    Conflict, Store, StoreError, Tx, email_verifications, now, outbox, sign_in_failures, users,
+    Conflict, Store, StoreError, Tx, email_verifications, known_devices, now, outbox,
+    sign_in_failures, users,
 };
 use crate::users::tokens;
 
@@ -253,23 +256,43 @@ impl StoreAuth {
         session: Session,
         email: Email,
         password: String,
-        client: Option<std::net::IpAddr>,
-    ) -> Result<CurrentUser, SignInError> {
+        from: SignInFrom,
+    ) -> Result<SignedIn, SignInError> {
         let internal = |cause: Cause| SignInError::Internal(cause);
-        let client = client.map(client_key);
+        let client = from.client.map(client_key);
         let store_error = |error: StoreError| SignInError::Internal(error.into());
         let now = now();
         let window_start = failure_window_start(now);
+        // A device cookie counts only if it belongs to this address's user.
+        let offered = from.device.as_deref().map(tokens::hash_token);
+        let known_device = match &offered {
+            Some(hash) => known_devices::is_known_for(&self.store, hash, &email)
+                .await
+                .map_err(store_error)?
+                .then_some(hash.as_str()),
+            None => None,
+        };
         // Counted before the password is checked, so parallel guesses cannot slip past.
         sign_in_failures::take_sign_in_attempt(
             &self.store,
             &email,
-            client.as_deref(),
+            Attempt {
+                client: client.as_deref(),
+                device: known_device,
+            },
             now.0,
             window_start.0,
             |failures, client_failures| {
-                let stamps = |list: &[i64]| list.iter().copied().map(Timestamp).collect::<Vec<_>>();
-                check_sign_in_attempt(&stamps(failures), &stamps(client_failures), now)
+                let failures: Vec<AddressFailure> = failures
+                    .iter()
+                    .map(|&(at, from_this_device)| AddressFailure {
+                        at: Timestamp(at),
+                        from_this_device,
+                    })
+                    .collect();
+                let client_failures: Vec<Timestamp> =
+                    client_failures.iter().copied().map(Timestamp).collect();
+                check_sign_in_attempt(&failures, known_device.is_some(), &client_failures, now)
             },
         )
         .await
@@ -308,8 +331,40 @@ impl StoreAuth {
         start_session(&session, current_user.user_id, password_version, now)
             .await
             .map_err(internal)?;
-        tracing::info!(user_id = %current_user.user_id, "signed in");
-        Ok(current_user)
+        // The browser becomes (or stays) a known device of this address: the secret it
+        // offered if that was already one, a new one otherwise.
+        let secret = match (known_device, from.device) {
+            (Some(_), Some(secret)) => secret,
+            _ => {
+                tokens::issue_token()
+                    .map_err(|error| internal(error.to_string().into()))?
+                    .secret
+            }
+        };
+        known_devices::remember(
+            &self.store,
+            &tokens::hash_token(&secret),
+            current_user.user_id,
+            now,
+        )
+        .await
+        .map_err(store_error)?;
+        tracing::info!(user_id = %current_user.user_id, known_device = known_device.is_some(), "signed in");
+        Ok(SignedIn {
+            user: current_user,
+            device_cookie: self.device_cookie(&secret),
+        })
+    }
+
+    /// The `Set-Cookie` value of a known-device cookie carrying `secret`, for a year.
+    fn device_cookie(&self, secret: &str) -> String {
+        if self.links.partners_tab().scheme() == "https" {
+            format!(
+                "{SECURE_DEVICE_COOKIE}={secret}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax; Secure"
+            )
+        } else {
+            format!("{DEVICE_COOKIE}={secret}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax")
+        }
     }
 }
 
@@ -327,9 +382,9 @@ impl AuthService for StoreAuth {
         session: Session,
         email: Email,
         password: String,
-        client: Option<std::net::IpAddr>,
-    ) -> BoxFuture<'_, Result<CurrentUser, SignInError>> {
-        Box::pin(StoreAuth::sign_in(self, session, email, password, client))
+        from: SignInFrom,
+    ) -> BoxFuture<'_, Result<SignedIn, SignInError>> {
+        Box::pin(StoreAuth::sign_in(self, session, email, password, from))
     }
 
     fn sign_out(&self, session: Session) -> BoxFuture<'_, BackendResult<()>> {

@@ -96,6 +96,7 @@ pub mod cursor;
 pub(crate) mod decode;
 pub mod email_verifications;
 mod error;
+pub mod known_devices;
 pub mod outbox;
 pub mod partner_requests;
 pub mod password_tokens;

@@ -8,12 +8,21 @@ use tracing::instrument;
 
 use super::{Store, StoreError};
 
-/// Takes one sign-in attempt for `email` from `client` at `now`, or lets `allow` refuse it,
+/// Where a sign-in attempt comes from.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Attempt<'a> {
+    /// `entente_core::sign_in::client_key` of the client, when known.
+    pub client: Option<&'a str>,
+    /// The token hash of the known device of this address trying, if it is one.
+    pub device: Option<&'a str>,
+}
+
+/// Takes one sign-in attempt for `email` from `attempt`'s client and device at `now`, or lets `allow` refuse it,
 /// atomically.
 ///
 /// In one write transaction (on PostgreSQL also holding locks on this address and this client,
 /// always in that order) it forgets the address's failures from before `window_start`, hands
-/// `allow` the address's remaining failure times and the client's failure times since
+/// `allow` the address's remaining failure times (each with whether it came from this device) and the client's failure times since
 /// `window_start` (on any address), and, if `allow` agrees, records this attempt as a failure
 /// in advance. A sign-in that then succeeds clears the address's failures
 /// ([`clear_sign_in_failures`]); one that fails leaves the row as its failure. So guesses sent
@@ -23,11 +32,12 @@ use super::{Store, StoreError};
 pub async fn take_sign_in_attempt<E>(
     store: &Store,
     email: &Email,
-    client: Option<&str>,
+    attempt: Attempt<'_>,
     now: i64,
     window_start: i64,
-    allow: impl FnOnce(&[i64], &[i64]) -> Result<(), E>,
+    allow: impl FnOnce(&[(i64, bool)], &[i64]) -> Result<(), E>,
 ) -> Result<Result<(), E>, StoreError> {
+    let Attempt { client, device } = attempt;
     let mut tx = store.begin_write().await?;
     // Attempts on the same address, and from the same client, queue behind each other.
     tx.serialize_on(&format!("sign-in:{}", email.as_str()))
@@ -43,12 +53,16 @@ pub async fn take_sign_in_attempt<E>(
             .await
             .map(|_| ())
     })?;
-    let failures: Vec<i64> = on_tx!(tx, |conn| {
-        sqlx::query_scalar("SELECT failed_at FROM sign_in_failures WHERE email = $1")
+    let failures: Vec<(i64, Option<String>)> = on_tx!(tx, |conn| {
+        sqlx::query_as("SELECT failed_at, device FROM sign_in_failures WHERE email = $1")
             .bind(email.as_str())
             .fetch_all(conn)
             .await
     })?;
+    let failures: Vec<(i64, bool)> = failures
+        .into_iter()
+        .map(|(at, from)| (at, from.is_some() && from.as_deref() == device))
+        .collect();
     let client_failures: Vec<i64> = match client {
         Some(client) => on_tx!(tx, |conn| {
             sqlx::query_scalar(
@@ -66,10 +80,13 @@ pub async fn take_sign_in_attempt<E>(
         return Ok(Err(refusal));
     }
     on_tx!(tx, |conn| {
-        sqlx::query("INSERT INTO sign_in_failures (email, failed_at, client) VALUES ($1, $2, $3)")
+        sqlx::query(
+            "INSERT INTO sign_in_failures (email, failed_at, client, device) VALUES ($1, $2, $3, $4)",
+        )
             .bind(email.as_str())
             .bind(now)
             .bind(client)
+            .bind(device)
             .execute(conn)
             .await
             .map(|_| ())

@@ -295,6 +295,66 @@ both_engines! {
         assert_eq!(app.current_user(&client).await.map(|user| user.email.as_str().to_owned()), Some(NORA.to_owned()));
     }
 
+    async fn others_guesses_do_not_lock_out_the_browser_that_signed_in_before(store: Store) {
+        let app = spawn_app(store).await;
+        app.sign_up("Northwind Studio", NORA).await;
+        // Nora's laptop signed in once (and out again): it keeps a known-device cookie.
+        let laptop = browser();
+        app.sign_in(&laptop, NORA, PASSWORD).await.expect("the laptop signs in");
+        app.call(&laptop, SignOut {}).await.expect("sign-out");
+
+        // Someone else guesses five times: the address is locked for every other browser...
+        for _ in 0..5 {
+            app.sign_in(&browser(), NORA, "wrong password").await.unwrap_err();
+        }
+        let stranger = app.sign_in(&browser(), NORA, PASSWORD).await.unwrap_err();
+        assert_eq!(stranger.with_status(StatusCode::TOO_MANY_REQUESTS), AppError::TooManyRequests(LOCKED.to_owned()));
+        // ...but not for the laptop, whose right password still signs Nora in.
+        app.sign_in(&laptop, NORA, PASSWORD).await.expect("the known device signs in");
+        assert_eq!(app.current_user(&laptop).await.map(|user| user.email.as_str().to_owned()), Some(NORA.to_owned()));
+        app.call(&laptop, SignOut {}).await.expect("sign-out");
+
+        // The laptop's own five failures lock it too.
+        for _ in 0..5 {
+            app.sign_in(&laptop, NORA, "wrong password").await.unwrap_err();
+        }
+        let locked = app.sign_in(&laptop, NORA, PASSWORD).await.unwrap_err();
+        assert_eq!(locked.with_status(StatusCode::TOO_MANY_REQUESTS), AppError::TooManyRequests(LOCKED.to_owned()));
+
+        // A device cookie of another address, or a made-up one, is an unknown device.
+        let forged = client_with_cookie(&format!("entente_device={}", "ab".repeat(32)));
+        let refused = app.sign_in(&forged, NORA, PASSWORD).await.unwrap_err();
+        assert_eq!(refused.with_status(StatusCode::TOO_MANY_REQUESTS), AppError::TooManyRequests(LOCKED.to_owned()));
+        assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM known_devices").await, 1, "one device, remembered once");
+    }
+
+    async fn the_device_cookie_is_kept_from_scripts_and_other_sites_and_behind_https_secure(store: Store) {
+        let app = spawn_app_with(store, |args| {
+            args.public_url = Some("https://entente.example".parse().unwrap());
+        })
+        .await;
+        app.sign_up("Northwind Studio", NORA).await;
+        let form = SignIn { email: NORA.to_owned(), password: PASSWORD.to_owned(), next: None };
+        let (headers, signed_in) = app.call_with_headers(&browser(), form).await;
+        signed_in.expect("sign-in");
+        let cookie = headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find(|line| line.starts_with("__Host-entente_device="))
+            .expect("a known-device cookie");
+        for part in ["Path=/", "Max-Age=31536000", "HttpOnly", "SameSite=Lax", "Secure"] {
+            assert!(cookie.split("; ").any(|attribute| attribute == part), "{part} in {cookie}");
+        }
+        let secret = cookie.split(';').next().unwrap().split_once('=').unwrap().1;
+        assert_eq!(secret.len(), 64, "32 random bytes");
+        assert_eq!(
+            fetch_count(&app.store, &format!("SELECT COUNT(*) FROM known_devices WHERE token_hash = '{secret}'")).await,
+            0,
+            "only the secret's hash is stored"
+        );
+    }
+
     async fn a_deactivated_user_is_signed_out_at_the_next_request(store: Store) {
         let app = spawn_app(store).await;
         let northwind = app.sign_up("Northwind Studio", NORA).await;

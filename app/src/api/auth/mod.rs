@@ -73,24 +73,50 @@ pub async fn sign_in(
     use entente_core::Email;
     use entente_core::sign_in::local_return_path;
 
-    use self::port::SignInError;
+    use self::port::{SignInError, SignInFrom};
     use crate::api::services::services;
 
     let email = Email::parse(&email).map_err(|error| AppError::field("email", error))?;
     let session = crate::api::session::request_session()?;
-    let client = crate::api::session::client_address().map(|client| client.ip);
-    let user = services()?
+    let from = SignInFrom {
+        client: crate::api::session::client_address().map(|client| client.ip),
+        device: device_cookie(),
+    };
+    let signed_in = services()?
         .auth
-        .sign_in(session, email, password, client)
+        .sign_in(session, email, password, from)
         .await
         .map_err(|error| match error {
             SignInError::WrongEmailOrPassword => AppError::field("password", error),
             SignInError::Throttled(refusal) => AppError::TooManyRequests(refusal.to_string()),
             SignInError::Internal(cause) => AppError::internal(cause),
         })?;
+    if let (Some(response), Ok(cookie)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&signed_in.device_cookie),
+    ) {
+        response.append_header(http::header::SET_COOKIE, cookie);
+    }
     let destination = next.as_deref().and_then(local_return_path).unwrap_or("/");
     leptos_axum::redirect(destination);
-    Ok(user)
+    Ok(signed_in.user)
+}
+
+/// The secret of the known-device cookie this request carries, if any.
+#[cfg(feature = "ssr")]
+fn device_cookie() -> Option<String> {
+    use self::port::{DEVICE_COOKIE, SECURE_DEVICE_COOKIE};
+
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|line| line.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == DEVICE_COOKIE || *name == SECURE_DEVICE_COOKIE)
+        .map(|(_, value)| value.to_owned())
 }
 
 /// Ends the session on the server, then goes home.

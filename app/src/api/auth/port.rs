@@ -30,6 +30,30 @@ pub enum SignUpError {
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// Where a sign-in comes from, besides its address and password.
+#[derive(Debug, Clone, Default)]
+pub struct SignInFrom {
+    /// The request's IP address, when known (failures are also counted per client).
+    pub client: Option<std::net::IpAddr>,
+    /// The secret of the browser's known-device cookie, if it sent one.
+    pub device: Option<String>,
+}
+
+/// The name of the cookie that makes a browser a known device of the addresses it signed in
+/// to: `__Host-` prefixed over HTTPS (browsers then insist on Secure, `Path=/`, no `Domain`).
+pub const DEVICE_COOKIE: &str = "entente_device";
+/// [`DEVICE_COOKIE`] over HTTPS.
+pub const SECURE_DEVICE_COOKIE: &str = "__Host-entente_device";
+
+/// A sign-in that happened.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// Who is now signed in.
+    pub user: CurrentUser,
+    /// The `Set-Cookie` value that keeps (or makes) this browser a known device of the address.
+    pub device_cookie: String,
+}
+
 /// Why sign-in did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
@@ -71,15 +95,16 @@ pub trait AuthService: Send + Sync + 'static {
         form: SignUpForm,
     ) -> BoxFuture<'_, Result<CurrentUser, SignUpError>>;
 
-    /// Checks the password (throttled per address and per client, `client` being the request's
-    /// IP address when known) and, if right, signs in under a new session id.
+    /// Checks the password (throttled per address and per client; from a known device only
+    /// its own failures count against the address) and, if right, signs in under a new
+    /// session id and remembers the browser as a known device.
     fn sign_in(
         &self,
         session: Session,
         email: Email,
         password: String,
-        client: Option<std::net::IpAddr>,
-    ) -> BoxFuture<'_, Result<CurrentUser, SignInError>>;
+        from: SignInFrom,
+    ) -> BoxFuture<'_, Result<SignedIn, SignInError>>;
 
     /// Ends the session on the server and forgets its cookie.
     fn sign_out(&self, session: Session) -> BoxFuture<'_, BackendResult<()>>;
