@@ -9,8 +9,8 @@ use entente_app::api::auth::port::{
 use entente_app::api::services::{BackendResult, BoxFuture};
 use entente_app::api::session::CurrentUser;
 use entente_core::sign_in::{
-    AddressFailure, PASSWORD_RESET_WINDOW_SECONDS, check_sign_in_attempt, client_key,
-    failure_window_start, may_send_password_reset,
+    PASSWORD_RESET_WINDOW_SECONDS, check_sign_in_attempt, client_key, failure_window_start,
+    may_send_password_reset,
 };
 use entente_core::{Email, Profile, Timestamp, UserId};
 use tokio::sync::Notify;
@@ -280,19 +280,10 @@ impl StoreAuth {
                 client: client.as_deref(),
                 device: known_device,
             },
-            now.0,
-            window_start.0,
+            now,
+            window_start,
             |failures, client_failures| {
-                let failures: Vec<AddressFailure> = failures
-                    .iter()
-                    .map(|&(at, from_this_device)| AddressFailure {
-                        at: Timestamp(at),
-                        from_this_device,
-                    })
-                    .collect();
-                let client_failures: Vec<Timestamp> =
-                    client_failures.iter().copied().map(Timestamp).collect();
-                check_sign_in_attempt(&failures, known_device.is_some(), &client_failures, now)
+                check_sign_in_attempt(failures, known_device.is_some(), client_failures, now)
             },
         )
         .await

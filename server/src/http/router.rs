@@ -57,13 +57,19 @@ pub fn build(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .nest_service(
             "/pkg",
-            ServeDir::new(site_root.join("pkg"))
-                .precompressed_br()
-                .precompressed_gzip(),
+            ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(security::static_file_caching))
+                .service(
+                    ServeDir::new(site_root.join("pkg"))
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
         )
         .route_service(
             "/favicon.ico",
-            ServeFile::new(site_root.join("favicon.ico")),
+            ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(security::static_file_caching))
+                .service(ServeFile::new(site_root.join("favicon.ico"))),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), page)
         .fallback(file_and_error_handler_with_context::<AppState, _>(

@@ -3,7 +3,8 @@
 //! Pages get a Content Security Policy naming the nonce Leptos put on its inline scripts
 //! (the app's shell hands it over in [`NONCE_HEADER`], which never leaves the server); every
 //! other answer gets a policy that allows nothing. Signed-in pages and server-function answers
-//! are never stored by a cache; static files keep the caching their handler chose.
+//! are never stored by a cache; the built site's files get theirs on their own routes
+//! ([`static_file_caching`]).
 
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderName, HeaderValue};
@@ -55,11 +56,25 @@ fn content_named(path: &str) -> bool {
         .is_some_and(|part| part.len() == 16 && part.bytes().all(|byte| byte.is_ascii_hexdigit()))
 }
 
+/// The caching of the built site's files, on the routes that serve them: a year for a name
+/// that carries its content's hash, a check with the server before each use otherwise. Only a
+/// file actually sent gets it; anything else is left to [`headers`], which stores nothing.
+pub async fn static_file_caching(request: Request, next: Next) -> Response {
+    let cache = if content_named(request.uri().path()) {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    };
+    let mut response = next.run(request).await;
+    if response.status().is_success() {
+        set(response.headers_mut(), header::CACHE_CONTROL, cache);
+    }
+    response
+}
+
 /// Sets the security headers on every response and keeps the nonce header from leaving.
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_owned();
-    let mailbox = path.starts_with("/mailbox");
-    let static_file = path.starts_with("/pkg/") || path == "/favicon.ico";
+    let mailbox = request.uri().path().starts_with("/mailbox");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let policy = headers
@@ -93,16 +108,7 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
         );
     }
     if !headers.contains_key(header::CACHE_CONTROL) {
-        let cache = if static_file && response.status().is_success() {
-            if content_named(&path) {
-                IMMUTABLE
-            } else {
-                REVALIDATE
-            }
-        } else {
-            NO_STORE
-        };
-        set(response.headers_mut(), header::CACHE_CONTROL, cache);
+        set(headers, header::CACHE_CONTROL, NO_STORE);
     }
     response
 }

@@ -3,7 +3,8 @@
 //! The rule deciding when an address is locked is `entente_core::sign_in`; this module only
 //! keeps the facts it needs.
 
-use entente_core::Email;
+use entente_core::sign_in::AddressFailure;
+use entente_core::{Email, Timestamp};
 use tracing::instrument;
 
 use super::{Store, StoreError};
@@ -17,25 +18,25 @@ pub struct Attempt<'a> {
     pub device: Option<&'a str>,
 }
 
-/// Takes one sign-in attempt for `email` from `attempt`'s client and device at `now`, or lets `allow` refuse it,
-/// atomically.
+/// Takes one sign-in attempt for `email` from `attempt`'s client and device at `now`, or lets
+/// `allow` refuse it, atomically.
 ///
 /// In one write transaction (on PostgreSQL also holding locks on this address and this client,
 /// always in that order) it forgets the address's failures from before `window_start`, hands
-/// `allow` the address's remaining failure times (each with whether it came from this device) and the client's failure times since
-/// `window_start` (on any address), and, if `allow` agrees, records this attempt as a failure
-/// in advance. A sign-in that then succeeds clears the address's failures
-/// ([`clear_sign_in_failures`]); one that fails leaves the row as its failure. So guesses sent
-/// in parallel cannot all pass the check before any of them is counted: every attempt is
-/// counted before its password is checked.
+/// `allow` the address's remaining failures (each saying whether it came from this device) and
+/// the client's failure times since `window_start` (on any address), and, if `allow` agrees,
+/// records this attempt as a failure in advance. A sign-in that then succeeds clears the
+/// address's failures ([`clear_sign_in_failures`]); one that fails leaves the row as its
+/// failure. So guesses sent in parallel cannot all pass the check before any of them is
+/// counted: every attempt is counted before its password is checked.
 #[instrument(skip_all)]
 pub async fn take_sign_in_attempt<E>(
     store: &Store,
     email: &Email,
     attempt: Attempt<'_>,
-    now: i64,
-    window_start: i64,
-    allow: impl FnOnce(&[(i64, bool)], &[i64]) -> Result<(), E>,
+    now: Timestamp,
+    window_start: Timestamp,
+    allow: impl FnOnce(&[AddressFailure], &[Timestamp]) -> Result<(), E>,
 ) -> Result<Result<(), E>, StoreError> {
     let Attempt { client, device } = attempt;
     let mut tx = store.begin_write().await?;
@@ -48,7 +49,7 @@ pub async fn take_sign_in_attempt<E>(
     on_tx!(tx, |conn| {
         sqlx::query("DELETE FROM sign_in_failures WHERE email = $1 AND failed_at <= $2")
             .bind(email.as_str())
-            .bind(window_start)
+            .bind(window_start.0)
             .execute(conn)
             .await
             .map(|_| ())
@@ -59,9 +60,12 @@ pub async fn take_sign_in_attempt<E>(
             .fetch_all(conn)
             .await
     })?;
-    let failures: Vec<(i64, bool)> = failures
+    let failures: Vec<AddressFailure> = failures
         .into_iter()
-        .map(|(at, from)| (at, from.is_some() && from.as_deref() == device))
+        .map(|(at, from)| AddressFailure {
+            at: Timestamp(at),
+            from_this_device: from.is_some() && from.as_deref() == device,
+        })
         .collect();
     let client_failures: Vec<i64> = match client {
         Some(client) => on_tx!(tx, |conn| {
@@ -69,12 +73,13 @@ pub async fn take_sign_in_attempt<E>(
                 "SELECT failed_at FROM sign_in_failures WHERE client = $1 AND failed_at > $2",
             )
             .bind(client)
-            .bind(window_start)
+            .bind(window_start.0)
             .fetch_all(conn)
             .await
         })?,
         None => Vec::new(),
     };
+    let client_failures: Vec<Timestamp> = client_failures.into_iter().map(Timestamp).collect();
     if let Err(refusal) = allow(&failures, &client_failures) {
         tx.commit().await?;
         return Ok(Err(refusal));
@@ -84,7 +89,7 @@ pub async fn take_sign_in_attempt<E>(
             "INSERT INTO sign_in_failures (email, failed_at, client, device) VALUES ($1, $2, $3, $4)",
         )
             .bind(email.as_str())
-            .bind(now)
+            .bind(now.0)
             .bind(client)
             .bind(device)
             .execute(conn)
