@@ -49,8 +49,14 @@ fn main() {
 }
 
 /// The workspace root (the parent of this crate).
+///
+/// Read from `CARGO_MANIFEST_DIR` as `cargo run` sets it for this run, not as it was when the
+/// binary was compiled: two clones sharing one `CARGO_TARGET_DIR` (as `.ci/run` does) share
+/// this binary too, and the compiled-in path would send every step to the other clone.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest_dir
         .parent()
         .expect("xtask lives inside the workspace")
         .to_path_buf()
