@@ -9,12 +9,36 @@ pub const MAX_FAILED_SIGN_INS: usize = 5;
 /// The sliding window, in seconds, over which failed sign-ins are counted (15 minutes).
 pub const FAILED_SIGN_IN_WINDOW_SECONDS: i64 = 15 * 60;
 
+/// How long an address with this many recent failures (fewer than [`MAX_FAILED_SIGN_INS`])
+/// waits after the latest of them before it may try again: the slow-down before the lock.
+/// A person who mistypes once tries again at once; each further failure makes the next try
+/// wait longer (5 s, 15 s, 30 s), and the fifth locks the address for the window.
+pub const SLOW_DOWN_SECONDS: [i64; MAX_FAILED_SIGN_INS] = [0, 0, 5, 15, 30];
+
 /// Sign-in for this address is refused for now because of repeated failures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[error("Too many failed attempts. Try again in {minutes} {unit}.", unit = if *.minutes == 1 { "minute" } else { "minutes" })]
+#[error("Too many failed attempts. Try again in {}.", wait_in_words(*.seconds))]
 pub struct TooManyFailedSignIns {
-    /// Whole minutes (at least one) until the address may try again.
-    pub minutes: i64,
+    /// Whole seconds (at least one) until the address may try again.
+    pub seconds: i64,
+}
+
+impl TooManyFailedSignIns {
+    /// The wait in whole minutes, rounded up.
+    pub fn minutes(self) -> i64 {
+        (self.seconds + 59) / 60
+    }
+}
+
+/// "30 seconds" under a minute, else whole minutes rounded up ("1 minute", "15 minutes").
+fn wait_in_words(seconds: i64) -> String {
+    let (count, unit) = if seconds < 60 {
+        (seconds, "second")
+    } else {
+        ((seconds + 59) / 60, "minute")
+    };
+    let plural = if count == 1 { "" } else { "s" };
+    format!("{count} {unit}{plural}")
 }
 
 /// The earliest failure time that still counts at `now`; older failures can be forgotten.
@@ -31,12 +55,49 @@ pub const MAX_FAILED_SIGN_INS_PER_CLIENT: usize = 30;
 /// Decides whether an address with these failed sign-ins (any order) may try again at `now`.
 ///
 /// Once [`MAX_FAILED_SIGN_INS`] failures fall within the window, the address is locked until
-/// the fifth most recent of them leaves the window; the wait is rounded up to whole minutes.
+/// the fifth most recent of them leaves the window. Before that, it slows down: with `n`
+/// failures in the window, the next try waits [`SLOW_DOWN_SECONDS`]`[n]` after the latest.
 pub fn check_sign_in_throttle(
     failures: &[Timestamp],
     now: Timestamp,
 ) -> Result<(), TooManyFailedSignIns> {
-    check_window(failures, now, MAX_FAILED_SIGN_INS)
+    if may_try_at(failures, now.0) {
+        return Ok(());
+    }
+    // Once allowed, an address stays allowed (failures only leave the window, and fewer
+    // failures never wait longer), so the first allowed second is found by halving. By a
+    // window after the latest failure, none counts any more.
+    let latest = failures.iter().map(|failure| failure.0).max().unwrap_or(now.0);
+    let (mut refused, mut allowed) = (now.0, latest.max(now.0) + FAILED_SIGN_IN_WINDOW_SECONDS);
+    while allowed - refused > 1 {
+        let middle = refused + (allowed - refused) / 2;
+        if may_try_at(failures, middle) {
+            allowed = middle;
+        } else {
+            refused = middle;
+        }
+    }
+    Err(TooManyFailedSignIns {
+        seconds: allowed - now.0,
+    })
+}
+
+/// Whether an address with these failures may try at `at`: fewer than the lock's count in the
+/// window ending then, and the slow-down for that count over.
+fn may_try_at(failures: &[Timestamp], at: i64) -> bool {
+    let window_start = failure_window_start(Timestamp(at)).0;
+    let in_window = || {
+        failures
+            .iter()
+            .map(|failure| failure.0)
+            .filter(|&failed| failed > window_start && failed <= at)
+    };
+    let count = in_window().count();
+    match (SLOW_DOWN_SECONDS.get(count), in_window().max()) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(wait), Some(latest)) => latest + wait <= at,
+    }
 }
 
 /// One recorded failed sign-in on an address.
@@ -72,7 +133,7 @@ pub fn check_sign_in_attempt(
         (Ok(()), Ok(())) => Ok(()),
         (Err(one), Ok(())) | (Ok(()), Err(one)) => Err(one),
         (Err(address), Err(client)) => Err(TooManyFailedSignIns {
-            minutes: address.minutes.max(client.minutes),
+            seconds: address.seconds.max(client.seconds),
         }),
     }
 }
@@ -113,9 +174,8 @@ fn check_window(
     }
     recent.sort_unstable_by(|a, b| b.cmp(a));
     let unlocks_at = recent[max - 1] + FAILED_SIGN_IN_WINDOW_SECONDS;
-    let seconds_left = (unlocks_at - now.0).max(1);
     Err(TooManyFailedSignIns {
-        minutes: (seconds_left + 59) / 60,
+        seconds: (unlocks_at - now.0).max(1),
     })
 }
 
@@ -157,7 +217,7 @@ mod tests {
     fn check(failures: &[i64], now: i64, expected: Result<(), i64>) {
         let failures: Vec<Timestamp> = failures.iter().copied().map(Timestamp).collect();
         assert_eq!(
-            check_sign_in_throttle(&failures, Timestamp(now)).map_err(|error| error.minutes),
+            check_sign_in_throttle(&failures, Timestamp(now)).map_err(TooManyFailedSignIns::minutes),
             expected,
             "failures {failures:?} at {now}"
         );
@@ -167,7 +227,7 @@ mod tests {
     fn throttle_table() {
         let now = 10_000;
         check(&[], now, Ok(()));
-        check(&[now - 10; 4], now, Ok(()));
+        check(&[now - 30; 4], now, Ok(()));
         // Five failures just now lock the address for the whole window.
         check(&[now; 5], now, Err(15));
         check(&[now - 60; 5], now, Err(14));
@@ -176,7 +236,7 @@ mod tests {
         // Failures older than the window no longer count.
         check(&[now - 900; 5], now, Ok(()));
         check(
-            &[now - 2_000, now - 1, now - 1, now - 1, now - 1],
+            &[now - 2_000, now - 30, now - 30, now - 30, now - 30],
             now,
             Ok(()),
         );
@@ -186,6 +246,59 @@ mod tests {
             now,
             Err(4),
         );
+    }
+
+    /// The wait in seconds for an address with failures `ago` seconds before now.
+    fn slow_down(ago: &[i64]) -> Result<(), i64> {
+        let now = 10_000;
+        let failures: Vec<Timestamp> = ago.iter().map(|&ago| Timestamp(now - ago)).collect();
+        check_sign_in_throttle(&failures, Timestamp(now)).map_err(|error| error.seconds)
+    }
+
+    #[test]
+    fn sign_in_slows_down_before_it_locks_table() {
+        // One mistake: try again at once.
+        assert_eq!(slow_down(&[0]), Ok(()));
+        // Two: five seconds after the latest.
+        assert_eq!(slow_down(&[10, 0]), Err(5));
+        assert_eq!(slow_down(&[10, 3]), Err(2));
+        assert_eq!(slow_down(&[10, 5]), Ok(()));
+        // Three: fifteen seconds; four: thirty.
+        assert_eq!(slow_down(&[20, 10, 0]), Err(15));
+        assert_eq!(slow_down(&[20, 15, 16]), Ok(()), "the latest counts, in any order");
+        // The wait ends as soon as an old failure leaves the window and a shorter wait holds.
+        assert_eq!(slow_down(&[0, 0, 0, 880]), Err(20));
+        assert_eq!(slow_down(&[30, 20, 10, 0]), Err(30));
+        assert_eq!(slow_down(&[32, 31, 30, 29]), Err(1));
+        assert_eq!(slow_down(&[33, 32, 31, 30]), Ok(()));
+        // Five: locked for the window, in minutes.
+        assert_eq!(slow_down(&[40, 30, 20, 10, 0]), Err(860));
+        // Failures that left the window count for neither.
+        assert_eq!(slow_down(&[900, 900, 900, 1]), Ok(()));
+        assert_eq!(slow_down(&[900, 900, 2, 1]), Err(4));
+    }
+
+    proptest::proptest! {
+        /// Once an address may try again, it may try at any later time too (as long as it
+        /// fails no more), and no wait is longer than the lock's whole window.
+        #[test]
+        fn a_wait_only_ever_ends(
+            ago in proptest::collection::vec(0_i64..1_200, 0..8),
+            later in 0_i64..2_000,
+        ) {
+            let now = 10_000;
+            let failures: Vec<Timestamp> = ago.iter().map(|&ago| Timestamp(now - ago)).collect();
+            let at = |t: i64| check_sign_in_throttle(&failures, Timestamp(t));
+            if at(now).is_ok() {
+                proptest::prop_assert!(at(now + later).is_ok());
+            }
+            if let Err(wait) = at(now) {
+                // The wait said is exact: refused a second before it ends, allowed when it does.
+                proptest::prop_assert!(wait.seconds >= 1 && wait.seconds <= FAILED_SIGN_IN_WINDOW_SECONDS);
+                proptest::prop_assert!(at(now + wait.seconds - 1).is_err());
+                proptest::prop_assert!(at(now + wait.seconds).is_ok());
+            }
+        }
     }
 
     fn attempt(address: &[i64], client: &[i64], now: i64) -> Result<(), i64> {
@@ -198,7 +311,7 @@ mod tests {
             .collect();
         let client: Vec<Timestamp> = client.iter().copied().map(Timestamp).collect();
         check_sign_in_attempt(&address, false, &client, Timestamp(now))
-            .map_err(|error| error.minutes)
+            .map_err(TooManyFailedSignIns::minutes)
     }
 
     #[test]
@@ -211,11 +324,11 @@ mod tests {
         let others = [failure(now - 60, false); 5];
         let known = |failures: &[AddressFailure]| {
             check_sign_in_attempt(failures, true, &[], Timestamp(now))
-                .map_err(|error| error.minutes)
+                .map_err(TooManyFailedSignIns::minutes)
         };
         let unknown = |failures: &[AddressFailure]| {
             check_sign_in_attempt(failures, false, &[], Timestamp(now))
-                .map_err(|error| error.minutes)
+                .map_err(TooManyFailedSignIns::minutes)
         };
         // Five guesses by others lock the address for every other browser...
         assert_eq!(unknown(&others), Err(14));
@@ -230,7 +343,7 @@ mod tests {
         // The client limit holds for a known device too.
         assert_eq!(
             check_sign_in_attempt(&[], true, &[Timestamp(now - 60); 30], Timestamp(now))
-                .map_err(|error| error.minutes),
+                .map_err(TooManyFailedSignIns::minutes),
             Err(14)
         );
     }
@@ -274,12 +387,25 @@ mod tests {
     #[test]
     fn throttle_message_is_a_sentence() {
         assert_eq!(
-            TooManyFailedSignIns { minutes: 15 }.to_string(),
+            TooManyFailedSignIns { seconds: 900 }.to_string(),
             "Too many failed attempts. Try again in 15 minutes."
         );
         assert_eq!(
-            TooManyFailedSignIns { minutes: 1 }.to_string(),
+            TooManyFailedSignIns { seconds: 841 }.to_string(),
+            "Too many failed attempts. Try again in 15 minutes.",
+            "minutes are rounded up"
+        );
+        assert_eq!(
+            TooManyFailedSignIns { seconds: 60 }.to_string(),
             "Too many failed attempts. Try again in 1 minute."
+        );
+        assert_eq!(
+            TooManyFailedSignIns { seconds: 59 }.to_string(),
+            "Too many failed attempts. Try again in 59 seconds."
+        );
+        assert_eq!(
+            TooManyFailedSignIns { seconds: 1 }.to_string(),
+            "Too many failed attempts. Try again in 1 second."
         );
     }
 

@@ -208,14 +208,7 @@ both_engines! {
         app.sign_up("Northwind Studio", NORA).await;
         app.sign_up("Acme Print", "alex@acme.example").await;
 
-        for attempt in 1..=5 {
-            let refused = app.sign_in(&browser(), NORA, "wrong password").await.unwrap_err();
-            assert_eq!(
-                refused.with_status(StatusCode::UNPROCESSABLE_ENTITY),
-                AppError::field("password", WRONG_OR_UNKNOWN),
-                "attempt {attempt}"
-            );
-        }
+        app.fail_sign_ins(&browser(), NORA, 5).await;
         let client = browser();
         let sixth = app.sign_in(&client, "Nora@Northwind.example", PASSWORD).await.unwrap_err();
         assert_eq!(sixth.with_status(StatusCode::TOO_MANY_REQUESTS), AppError::TooManyRequests(LOCKED.to_owned()));
@@ -273,9 +266,7 @@ both_engines! {
     async fn a_password_set_through_an_emailed_link_lifts_the_lock_on_its_address(store: Store) {
         let app = spawn_app(store).await;
         app.sign_up("Northwind Studio", NORA).await;
-        for _ in 0..5 {
-            app.sign_in(&browser(), NORA, "wrong password").await.unwrap_err();
-        }
+        app.fail_sign_ins(&browser(), NORA, 5).await;
         let locked = app.sign_in(&browser(), NORA, PASSWORD).await.unwrap_err();
         assert_eq!(locked.with_status(StatusCode::TOO_MANY_REQUESTS), AppError::TooManyRequests(LOCKED.to_owned()));
 
@@ -304,9 +295,7 @@ both_engines! {
         app.call(&laptop, SignOut {}).await.expect("sign-out");
 
         // Someone else guesses five times: the address is locked for every other browser...
-        for _ in 0..5 {
-            app.sign_in(&browser(), NORA, "wrong password").await.unwrap_err();
-        }
+        app.fail_sign_ins(&browser(), NORA, 5).await;
         let stranger = app.sign_in(&browser(), NORA, PASSWORD).await.unwrap_err();
         assert_eq!(stranger.with_status(StatusCode::TOO_MANY_REQUESTS), AppError::TooManyRequests(LOCKED.to_owned()));
         // ...but not for the laptop, whose right password still signs Nora in.
@@ -315,9 +304,7 @@ both_engines! {
         app.call(&laptop, SignOut {}).await.expect("sign-out");
 
         // The laptop's own five failures lock it too.
-        for _ in 0..5 {
-            app.sign_in(&laptop, NORA, "wrong password").await.unwrap_err();
-        }
+        app.fail_sign_ins(&laptop, NORA, 5).await;
         let locked = app.sign_in(&laptop, NORA, PASSWORD).await.unwrap_err();
         assert_eq!(locked.with_status(StatusCode::TOO_MANY_REQUESTS), AppError::TooManyRequests(LOCKED.to_owned()));
 

@@ -4,6 +4,8 @@
 use entente_app::api::auth::{FetchCurrentUser, SignIn, SignUp, VerifyEmail};
 use entente_app::api::session::CurrentUser;
 use entente_app::api::users::{AddUser, SetPassword};
+use entente_app::error::AppError;
+use entente_core::sign_in::SLOW_DOWN_SECONDS;
 use entente_core::{AccountId, Email, Profile, UserId};
 use entente_server::mail::EmailKind;
 use entente_server::store::Store;
@@ -154,6 +156,30 @@ impl TestApp {
             confirm_password: password.to_owned(),
         };
         self.call(&browser(), form).await
+    }
+
+    /// Fails `times` sign-ins to `email` from `client`, each refused as a wrong password, and
+    /// after each moves every recorded failure back by the slow-down it calls for, as if the
+    /// person waited it out (core's `SLOW_DOWN_SECONDS`), so the next try is checked.
+    pub async fn fail_sign_ins(&self, client: &reqwest::Client, email: &str, times: usize) {
+        for failed in 1..=times {
+            let refused = self
+                .sign_in(client, email, "wrong password")
+                .await
+                .expect_err("a wrong password is refused");
+            assert_eq!(
+                refused.with_status(reqwest::StatusCode::UNPROCESSABLE_ENTITY),
+                AppError::field("password", WRONG_OR_UNKNOWN),
+                "failure {failed} of {times}"
+            );
+            let wait = SLOW_DOWN_SECONDS.get(failed).copied().unwrap_or(0);
+            super::engines::execute_raw(
+                &self.store,
+                &format!("UPDATE sign_in_failures SET failed_at = failed_at - {wait}"),
+            )
+            .await
+            .expect("move the failures back");
+        }
     }
 
     /// The user signed in on `client`, or `None` when nobody is.
