@@ -1,5 +1,5 @@
 //! The gate in front of every Account settings page: administrators pass, other signed-in
-//! users get the refusal (status 403), visitors a link to sign in and come back.
+//! users get the refusal (status 403), visitors a link to sign in and come back (status 401).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -51,9 +51,11 @@ fn Refused() -> impl IntoView {
     }
 }
 
-/// The answer to a visitor who is not signed in.
+/// The answer to a visitor who is not signed in (status 401, as for a server function).
 #[component]
 fn SignInFirst(title: &'static str, path: &'static str) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    AppError::Unauthenticated.set_page_status();
     view! {
         <section class="card narrow">
             <h1>{title}</h1>

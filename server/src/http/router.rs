@@ -37,6 +37,15 @@ fn routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The paths of the application's pages, as the router serves them (for the authorization
+/// matrix test, which fails when a page has no entry).
+pub fn page_paths() -> Vec<String> {
+    routes()
+        .iter()
+        .map(|route| route.path().to_owned())
+        .collect()
+}
+
 /// Builds the complete application router around `state`.
 pub fn build(state: AppState) -> Router {
     let routes = routes();

@@ -5,6 +5,7 @@ mod support;
 mod activity;
 
 mod auth;
+mod authorization_matrix;
 mod auth_pages;
 mod connect;
 mod connections;
@@ -12,6 +13,7 @@ mod contacts;
 mod contacts_page;
 mod errors;
 mod hostile;
+mod hostile_property;
 mod http;
 mod mail_delivery;
 mod mailbox;

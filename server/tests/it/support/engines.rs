@@ -234,3 +234,12 @@ pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64, sqlx::Error> {
             .map(|done| done.rows_affected()),
     }
 }
+
+/// Runs a query returning one text column on whichever engine the store uses (for checks only).
+pub async fn fetch_texts(store: &Store, sql: &str) -> Vec<String> {
+    let texts = match store.pool() {
+        Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+        Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+    };
+    texts.unwrap_or_else(|error| panic!("{sql}: {error}"))
+}

@@ -1,0 +1,526 @@
+//! The authorization matrix (issue 12): every registered server function and every page, called
+//! by every kind of actor, against one table of who may do what.
+//!
+//! Actors: signed out; each profile of the owner account A; an Administrator and a Standard
+//! user of a current partner, of a former partner and of an unrelated account. Objects: a user,
+//! a contact and a partner request of A. The table ([`entry`], [`page_rule`]) says who may; a
+//! registered function or page without an entry fails the test, so a new one must be placed in
+//! it. A denial changes nothing (the stored users, contacts, partner requests, accounts,
+//! emails and audit entries are compared before and after), and a denial by someone outside A
+//! on A's object answers exactly like a missing id (the same status and body as a random one).
+
+use std::collections::BTreeSet;
+
+use entente_app::api::contacts::{AddContact, ListContacts};
+use entente_app::api::partners::{ListPartners, SendPartnerRequest};
+use entente_app::api::users::AddUser;
+use entente_core::Profile;
+use entente_server::http::router::page_paths;
+use entente_server::store::Store;
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+use crate::support::app::{TestApp, spawn_app};
+use crate::support::both_engines;
+use crate::support::engines::fetch_texts;
+use crate::support::fixtures::{Organization, browser};
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Actor {
+    SignedOut,
+    /// A user of the owner account A, with this profile.
+    Own(Profile),
+    /// A user of another account: its Administrator (`true`) or a Standard user.
+    Partner(bool),
+    FormerPartner(bool),
+    Unrelated(bool),
+}
+
+impl Actor {
+    fn all() -> Vec<Actor> {
+        let mut all = vec![Actor::SignedOut];
+        all.extend(Profile::ALL.map(Actor::Own));
+        for admin in [true, false] {
+            all.extend([
+                Actor::Partner(admin),
+                Actor::FormerPartner(admin),
+                Actor::Unrelated(admin),
+            ]);
+        }
+        all
+    }
+
+    /// The actor's profile in its own account; `None` when signed out.
+    fn profile(self) -> Option<Profile> {
+        match self {
+            Actor::SignedOut => None,
+            Actor::Own(profile) => Some(profile),
+            Actor::Partner(admin) | Actor::FormerPartner(admin) | Actor::Unrelated(admin) => {
+                Some(if admin {
+                    Profile::Administrator
+                } else {
+                    Profile::Standard
+                })
+            }
+        }
+    }
+}
+
+/// Who a function or page is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// Anyone, signed in or not (sign-in, links from emails, the public pages).
+    Anyone,
+    /// Any signed-in user, on their own account.
+    SignedIn,
+    /// An Administrator or Billing Administrator, on their own account (Account settings).
+    AccountSettings,
+    /// Nobody: the developers' mailbox, which is off unless `ENTENTE_DEV_MAILBOX` turns it on
+    /// (and then answers local clients only, tested in mailbox.rs); off, it is not found.
+    MailboxOff,
+}
+
+impl Rule {
+    fn allows(self, actor: Actor) -> bool {
+        match (self, actor.profile()) {
+            (Rule::Anyone, _) => true,
+            (Rule::MailboxOff, _) => false,
+            (_, None) => false,
+            (Rule::SignedIn, Some(_)) => true,
+            (Rule::AccountSettings, Some(profile)) => profile.can_manage_users(),
+        }
+    }
+}
+
+/// The object of A a function acts on, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Object {
+    User,
+    Contact,
+    PartnerRequest,
+}
+
+/// One row of the table: who may call the function, on which object, with which arguments.
+struct Entry {
+    rule: Rule,
+    object: Option<Object>,
+    /// The form fields, given the id of the object (or a random id).
+    fields: fn(&str, &Unique) -> Vec<(&'static str, String)>,
+}
+
+/// Fresh names and addresses for calls that add something, so allowed calls never collide.
+struct Unique(String);
+
+impl Unique {
+    fn email(&self, domain: &str) -> String {
+        format!("{}@{domain}", self.0)
+    }
+}
+
+/// The table for server functions, by their path; `None` for a path it does not know.
+fn entry(path: &str) -> Option<Entry> {
+    use Rule::*;
+    let none = |_: &str, _: &Unique| Vec::new();
+    let found = match path.strip_prefix("/api/")? {
+        // Anyone: each is given input that changes nothing, so every actor can call it.
+        "sign_up" => Entry {
+            rule: Anyone,
+            object: None,
+            fields: |_, _| {
+                vec![
+                    ("account_name", "Matrix Co".into()),
+                    ("name", "Mat".into()),
+                    ("email", "not an address".into()),
+                    ("password", "correct horse battery".into()),
+                ]
+            },
+        },
+        "sign_in" => Entry {
+            rule: Anyone,
+            object: None,
+            fields: |_, unique| {
+                vec![
+                    ("email", unique.email("nobody.example")),
+                    ("password", "wrong password".into()),
+                ]
+            },
+        },
+        // sign_out is called by the signed-out actor only: for anyone else it ends their own
+        // session (tests in sessions.rs), which would end the matrix for them.
+        "current_user" | "partners/awaiting" | "status" | "sign_out" | "mailbox/enabled"
+        | "mailbox/list" => Entry {
+            rule: Anyone,
+            object: None,
+            fields: none,
+        },
+        // The developers' mailbox answers local clients only, whoever they are; tests are local.
+        "mailbox/email" => Entry {
+            rule: Anyone,
+            object: None,
+            fields: |id, _| vec![("id", id.into())],
+        },
+        "verify_email" => Entry {
+            rule: Anyone,
+            object: None,
+            fields: |_, _| vec![("token", "ab".repeat(32))],
+        },
+        "set_password" => Entry {
+            rule: Anyone,
+            object: None,
+            fields: |_, _| {
+                vec![
+                    ("token", "ab".repeat(32)),
+                    ("password", "a new long passphrase".into()),
+                    ("confirm_password", "a new long passphrase".into()),
+                ]
+            },
+        },
+        "request_password_reset" => Entry {
+            rule: Anyone,
+            object: None,
+            fields: |_, unique| vec![("email", unique.email("nobody.example"))],
+        },
+        "resend_verification" => Entry {
+            rule: SignedIn,
+            object: None,
+            fields: none,
+        },
+        // Any signed-in user, on their own account's contacts.
+        "contacts/list" => Entry {
+            rule: SignedIn,
+            object: None,
+            fields: none,
+        },
+        "contacts/add" => Entry {
+            rule: SignedIn,
+            object: None,
+            fields: |_, unique| {
+                vec![
+                    ("name", "Matrix Contact".into()),
+                    ("email", unique.email("contacts.example")),
+                ]
+            },
+        },
+        "contacts/remove" => Entry {
+            rule: SignedIn,
+            object: Some(Object::Contact),
+            fields: |id, _| vec![("id", id.into())],
+        },
+        // Account settings.
+        "list_users" | "activity/list" => Entry {
+            rule: AccountSettings,
+            object: None,
+            fields: none,
+        },
+        "partners/list" => Entry {
+            rule: AccountSettings,
+            object: None,
+            fields: none,
+        },
+        "add_user" => Entry {
+            rule: AccountSettings,
+            object: None,
+            fields: |_, unique| {
+                vec![
+                    ("name", "Matrix User".into()),
+                    ("email", unique.email("added.example")),
+                    ("profile", "standard".into()),
+                ]
+            },
+        },
+        "rename_user" => Entry {
+            rule: AccountSettings,
+            object: Some(Object::User),
+            fields: |id, _| vec![("user_id", id.into()), ("name", "Renamed By Matrix".into())],
+        },
+        "change_user_profile" => Entry {
+            rule: AccountSettings,
+            object: Some(Object::User),
+            fields: |id, _| vec![("user_id", id.into()), ("profile", "manager".into())],
+        },
+        "deactivate_user" | "reactivate_user" => Entry {
+            rule: AccountSettings,
+            object: Some(Object::User),
+            fields: |id, _| vec![("user_id", id.into())],
+        },
+        "partners/send" => Entry {
+            rule: AccountSettings,
+            object: None,
+            fields: |_, _| vec![("email", "nobody@unregistered.example".into())],
+        },
+        "partners/act" => Entry {
+            rule: AccountSettings,
+            object: Some(Object::PartnerRequest),
+            fields: |id, _| vec![("action", "delete".into()), ("request_id", id.into())],
+        },
+        _ => return None,
+    };
+    Some(found)
+}
+
+/// The table for pages, by their path.
+fn page_rule(path: &str) -> Option<Rule> {
+    match path {
+        "/" | "/sign-in" | "/sign-up" | "/set-password" | "/verify-email" | "/forgot-password" => {
+            Some(Rule::Anyone)
+        }
+        "/mailbox" => Some(Rule::MailboxOff),
+        "/contacts" => Some(Rule::SignedIn),
+        "/settings/partners" | "/settings/users" | "/settings/activity" => {
+            Some(Rule::AccountSettings)
+        }
+        _ => None,
+    }
+}
+
+/// The world the matrix runs in: A with a user of each profile, and the other accounts.
+struct World {
+    acme: Organization,
+    clients: Vec<(Actor, reqwest::Client)>,
+    /// A's objects that denied calls aim at; they never change.
+    user: String,
+    contact: String,
+    request: String,
+}
+
+const MARKER: &str = "Zanzibar Marker";
+
+async fn request_id_between(app: &TestApp, client: &reqwest::Client, organization: &str) -> String {
+    let list = ListPartners {
+        status: None,
+        q: None,
+        after: None,
+    };
+    let list = app.call(client, list).await.expect("the Partners tab");
+    list.rows
+        .iter()
+        .find(|row| row.other_organization == organization)
+        .unwrap_or_else(|| panic!("no request with {organization}: {list:?}"))
+        .request
+        .id()
+        .to_string()
+}
+
+/// Sends an invitation from `from` to `to`'s Administrator and returns the request's id.
+async fn invite(app: &TestApp, from: &Organization, to: &Organization) -> String {
+    let send = SendPartnerRequest {
+        email: to.admin_email.clone(),
+    };
+    app.call(&from.admin, send).await.expect("invite");
+    request_id_between(app, &from.admin, &to.name).await
+}
+
+async fn act(app: &TestApp, client: &reqwest::Client, action: &str, request: &str) {
+    let act = entente_app::api::partners::ActOnPartnerRequest {
+        action: action.to_owned(),
+        request_id: request.to_owned(),
+    };
+    app.call(client, act).await.expect("the action");
+}
+
+/// A fresh object of A of `kind`, for a call that is allowed to change it.
+async fn fresh_object(app: &TestApp, world: &World, kind: Object, n: usize) -> String {
+    let admin = &world.acme.admin;
+    match kind {
+        Object::User => {
+            let add = AddUser {
+                name: format!("{MARKER} Target {n}"),
+                email: format!("target{n}@acme.example"),
+                profile: "standard".to_owned(),
+            };
+            app.call(admin, add).await.expect("add a target").user_id.to_string()
+        }
+        Object::Contact => add_contact(app, admin, &format!("{MARKER} Contact {n}"), &format!("contact{n}@elsewhere.example")).await,
+        Object::PartnerRequest => {
+            let other = app
+                .sign_up(&format!("Quince {n}"), &format!("quinn{n}@quince.example"))
+                .await;
+            invite(app, &world.acme, &other).await
+        }
+    }
+}
+
+async fn add_contact(app: &TestApp, client: &reqwest::Client, name: &str, email: &str) -> String {
+    let add = AddContact {
+        name: name.to_owned(),
+        email: email.to_owned(),
+    };
+    app.call(client, add).await.expect("add a contact");
+    let list = ListContacts {
+        q: Some(email.to_owned()),
+        after: None,
+    };
+    let page = app.call(client, list).await.expect("the contacts");
+    page.rows[0].removable_id.expect("a hand-added contact").to_string()
+}
+
+async fn build_world(app: &TestApp) -> World {
+    let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
+    let mut clients = vec![
+        (Actor::SignedOut, browser()),
+        (Actor::Own(Profile::Administrator), acme.admin.clone()),
+    ];
+    for profile in Profile::ALL.into_iter().skip(1) {
+        let email = format!("{}@acme.example", profile.as_str());
+        let client = app.invited_and_signed_in(&acme.admin, &email, profile).await;
+        clients.push((Actor::Own(profile), client));
+    }
+    let others = [
+        ("Pine Print", "pine", Actor::Partner as fn(bool) -> Actor),
+        ("Fir Forms", "fir", Actor::FormerPartner),
+        ("Umber Works", "umber", Actor::Unrelated),
+    ];
+    for (name, domain, actor) in others {
+        let other = app.sign_up(name, &format!("admin@{domain}.example")).await;
+        let standard = app
+            .invited_and_signed_in(&other.admin, &format!("standard@{domain}.example"), Profile::Standard)
+            .await;
+        if domain != "umber" {
+            let request = invite(app, &acme, &other).await;
+            act(app, &other.admin, "accept", &request).await;
+            if domain == "fir" {
+                act(app, &acme.admin, "delete", &request).await;
+            }
+        }
+        clients.push((actor(true), other.admin.clone()));
+        clients.push((actor(false), standard));
+    }
+    for actor in Actor::all() {
+        assert!(clients.iter().any(|(signed_in, _)| *signed_in == actor), "{actor:?} has no browser");
+    }
+    let mut world = World {
+        acme,
+        clients,
+        user: String::new(),
+        contact: String::new(),
+        request: String::new(),
+    };
+    world.user = fresh_object(app, &world, Object::User, 0).await;
+    world.contact = fresh_object(app, &world, Object::Contact, 0).await;
+    world.request = fresh_object(app, &world, Object::PartnerRequest, 0).await;
+    world
+}
+
+/// What a denial must leave unchanged.
+async fn stored_state(store: &Store) -> Vec<Vec<String>> {
+    let mut state = Vec::new();
+    for sql in [
+        "SELECT CAST(id AS TEXT) || name || profile || CAST(active AS TEXT) FROM users ORDER BY 1",
+        "SELECT CAST(id AS TEXT) || name || CAST(active AS TEXT) FROM contacts ORDER BY 1",
+        "SELECT CAST(id AS TEXT) || status || CAST(deleted_by_sender AS TEXT) \
+         || CAST(deleted_by_recipient AS TEXT) || CAST(archived AS TEXT) FROM partner_requests ORDER BY 1",
+        "SELECT CAST(id AS TEXT) || name FROM accounts ORDER BY 1",
+        "SELECT CAST(COUNT(*) AS TEXT) FROM email_outbox",
+        "SELECT CAST(COUNT(*) AS TEXT) FROM audit_log",
+    ] {
+        state.push(fetch_texts(store, sql).await);
+    }
+    state
+}
+
+/// The status and body of a call.
+async fn post(app: &TestApp, client: &reqwest::Client, path: &str, fields: &[(&str, String)]) -> (StatusCode, String) {
+    let response = app.post_form(client, path, &fields).await;
+    let status = response.status();
+    (status, response.text().await.expect("a body"))
+}
+
+both_engines! {
+    async fn every_server_function_and_page_allows_exactly_whom_the_table_says_and_a_denial_changes_nothing(store: Store) {
+        let app = spawn_app(store).await;
+        let world = build_world(&app).await;
+
+        let mut paths: Vec<&'static str> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        paths.retain(|path| path.starts_with("/api/"));
+        let unlisted: Vec<_> = paths.iter().filter(|path| entry(path).is_none()).collect();
+        assert!(unlisted.is_empty(), "server functions without an entry in the matrix: {unlisted:?}");
+
+        let mut calls = 0;
+        let mut fresh = 0;
+        for path in &paths {
+            let entry = entry(path).expect("listed");
+            for (actor, client) in &world.clients {
+                if path.ends_with("/sign_out") && *actor != Actor::SignedOut {
+                    continue;
+                }
+                fresh += 1;
+                let unique = Unique(format!("matrix{fresh}"));
+                let allowed = entry.rule.allows(*actor)
+                    && (entry.object.is_none() || matches!(actor, Actor::Own(_)));
+                let object = match entry.object {
+                    Some(kind) if allowed => fresh_object(&app, &world, kind, fresh).await,
+                    Some(Object::User) => world.user.clone(),
+                    Some(Object::Contact) => world.contact.clone(),
+                    Some(Object::PartnerRequest) => world.request.clone(),
+                    None => Uuid::new_v4().to_string(),
+                };
+                let before = stored_state(&app.store).await;
+                let (status, body) = post(&app, client, path, &(entry.fields)(&object, &unique)).await;
+                calls += 1;
+                let cell = format!("{path} as {actor:?}: {status} {body}");
+                assert!(!status.is_server_error(), "{cell}");
+                if entry.rule == Rule::Anyone {
+                    // Open to all: refused only as input (the harmless arguments above).
+                    assert!(status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN, "{cell}");
+                    continue;
+                }
+                if allowed {
+                    // Past the authorization check: done, or refused only as input (sending an
+                    // invitation to an address nobody uses, say).
+                    let denied = [StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN, StatusCode::NOT_FOUND];
+                    assert!(!denied.contains(&status), "allowed: {cell}");
+                    if !matches!(actor, Actor::Own(_) | Actor::Partner(_)) {
+                        assert!(!body.contains(MARKER), "another account's data: {cell}");
+                    }
+                    continue;
+                }
+                let expected = match actor.profile() {
+                    None => StatusCode::UNAUTHORIZED,
+                    Some(profile) if entry.rule == Rule::AccountSettings && !profile.can_manage_users() => StatusCode::FORBIDDEN,
+                    Some(_) => StatusCode::NOT_FOUND,
+                };
+                assert_eq!(status, expected, "denied: {cell}");
+                assert_eq!(stored_state(&app.store).await, before, "a denial changed something: {cell}");
+                if expected == StatusCode::NOT_FOUND {
+                    // Exactly like an id that does not exist.
+                    let missing = Uuid::new_v4().to_string();
+                    let (missing_status, missing_body) = post(&app, client, path, &(entry.fields)(&missing, &unique)).await;
+                    calls += 1;
+                    assert_eq!((missing_status, missing_body), (status, body), "unlike a missing id: {path} as {actor:?}");
+                }
+            }
+        }
+
+        let pages = page_paths();
+        let unlisted: Vec<_> = pages.iter().filter(|path| page_rule(path).is_none()).collect();
+        assert!(unlisted.is_empty(), "pages without an entry in the matrix: {unlisted:?}");
+        for path in &pages {
+            let rule = page_rule(path).expect("listed");
+            for (actor, client) in &world.clients {
+                let (status, html) = app.page(client, path).await;
+                calls += 1;
+                let cell = format!("page {path} as {actor:?}: {status}");
+                assert!(!status.is_server_error(), "{cell}");
+                if rule.allows(*actor) {
+                    assert!(status.is_success(), "allowed: {cell}");
+                } else {
+                    assert!(
+                        [StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN, StatusCode::NOT_FOUND, StatusCode::SEE_OTHER, StatusCode::FOUND]
+                            .contains(&status),
+                        "denied: {cell}"
+                    );
+                }
+                if !matches!(actor, Actor::Own(_) | Actor::Partner(_)) {
+                    assert!(!html.contains(MARKER), "another account's data: {cell}");
+                }
+            }
+        }
+        // The figure for docs/reliability.md.
+        println!("authorization matrix: {} functions, {} pages, {} actors, {calls} requests", paths.len(), pages.len(), world.clients.len());
+    }
+}
