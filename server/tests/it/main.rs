@@ -19,6 +19,7 @@ mod mail_delivery;
 mod mailbox;
 mod migrations;
 mod outbox;
+mod partner_history;
 mod partners;
 mod partners_tab;
 mod renders;
