@@ -77,6 +77,18 @@ uuid_newtype!(
     /// Identifies a row of an account's contacts.
     ContactId
 );
+uuid_newtype!(
+    /// Identifies a folder of an account's documents (SPEC 3.1).
+    FolderId
+);
+uuid_newtype!(
+    /// Identifies a file of an account's documents, across all its versions (SPEC 3.1).
+    FileId
+);
+uuid_newtype!(
+    /// Identifies one version of a file (SPEC 3.1).
+    VersionId
+);
 
 /// A moment in time as whole seconds since the Unix epoch, supplied by the caller (core has no clock).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

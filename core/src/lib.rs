@@ -19,6 +19,7 @@
 //! | [`sign_in`] | the failed sign-in throttle per address and per client ([`sign_in::check_sign_in_attempt`]) and safe return paths |
 //! | [`partnership`] | the request record, [`partnership::send`], [`partnership::accept`], [`partnership::reject`], [`partnership::delete`], [`partnership::view`] |
 //! | [`contacts`] | contact kinds and what partner sync does to a contact row |
+//! | [`documents`] | folder and file names, the folder tree (no move into its own subtree), the trash, upload limits, previews, and the access decision ([`documents::decide`]) |
 //! | [`users`] | an account never loses its last active Administrator ([`users::check_keeps_an_administrator`]) |
 //!
 //! # What each side sees (SPEC 4.2), decided by [`partnership::view`]
@@ -86,6 +87,7 @@
 #![warn(missing_docs)]
 
 pub mod contacts;
+pub mod documents;
 pub mod email;
 pub mod ids;
 pub mod names;
@@ -97,7 +99,10 @@ pub mod sign_in;
 pub mod users;
 
 pub use email::{Email, EmailError};
-pub use ids::{AccountId, ContactId, IdParseError, PartnerRequestId, Timestamp, UserId};
+pub use ids::{
+    AccountId, ContactId, FileId, FolderId, IdParseError, PartnerRequestId, Timestamp, UserId,
+    VersionId,
+};
 pub use names::{AccountName, AccountNameError, PersonName, PersonNameError};
 pub use password::{NewPassword, NewPasswordError};
 pub use profile::{Profile, ProfileParseError, UserAction};
