@@ -44,6 +44,10 @@ pub enum AppError {
     /// A failure on our side, logged on the server under this reference.
     #[error("Something went wrong on our side (reference {0}). Please try again.")]
     Internal(String),
+    /// What the service depends on (the database) did not answer in time or refused the
+    /// connection: nothing was changed, and the same request may succeed in a moment.
+    #[error("The service is briefly unavailable. Try again in a moment.")]
+    Unavailable,
     /// The request did not reach the server function intact (network, encoding).
     #[error("The request could not be completed: {0}")]
     Transport(String),
@@ -105,7 +109,8 @@ impl FieldErrors {
 impl AppError {
     /// The HTTP status that answers this error: 422 for refused input, 409 for a conflict
     /// with what is there, 429 for too many attempts, 401, 403 and 404 as named, 400 for a
-    /// request that did not arrive intact, and 500 only for a failure on our side.
+    /// request that did not arrive intact, 503 while the database cannot be reached, and 500
+    /// only for a failure on our side.
     pub const fn status(&self) -> u16 {
         match self {
             AppError::Invalid(_) | AppError::InvalidFields(_) => 422,
@@ -116,6 +121,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Transport(_) => 400,
             AppError::Internal(_) => 500,
+            AppError::Unavailable => 503,
         }
     }
 
@@ -161,8 +167,15 @@ impl FromServerFnError for AppError {
 impl AppError {
     /// Logs an internal failure once, with its whole chain of causes and a fresh reference,
     /// and returns the error to show (which carries only the reference).
+    ///
+    /// A failure caused by an [`Unavailable`] dependency (anywhere in the chain) is logged as
+    /// a warning and becomes [`AppError::Unavailable`] (503): an outage, not a bug.
     pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         let cause = cause.into();
+        if Unavailable::is_in_chain(cause.as_ref()) {
+            tracing::warn!(error = %CauseChain(cause.as_ref()), "service unavailable");
+            return AppError::Unavailable;
+        }
         let reference = format!("{:08x}", rand_reference());
         tracing::error!(
             reference = %reference,
@@ -191,6 +204,45 @@ impl AppError {
         if let (false, Ok(status)) = (redirecting, http::StatusCode::from_u16(self.status())) {
             response.set_status(status);
         }
+    }
+}
+
+/// The cause of an [`AppError::Unavailable`]: something the server depends on (the database)
+/// did not answer in time or refused the connection. The server puts it in an error's chain
+/// of causes (`StoreError::Unavailable` on the server side), and [`AppError::internal`] finds
+/// it there.
+#[cfg(feature = "ssr")]
+#[derive(Debug, thiserror::Error)]
+#[error("{what} is unavailable")]
+pub struct Unavailable {
+    what: &'static str,
+    #[source]
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+#[cfg(feature = "ssr")]
+impl Unavailable {
+    /// `what` (as in "the database") is unavailable, as `source` shows.
+    pub fn new(
+        what: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Unavailable {
+            what,
+            source: source.into(),
+        }
+    }
+
+    /// Whether `error` or any of its causes is an [`Unavailable`].
+    pub fn is_in_chain(error: &(dyn std::error::Error + 'static)) -> bool {
+        let mut current = Some(error);
+        while let Some(error) = current {
+            if error.is::<Unavailable>() {
+                return true;
+            }
+            current = error.source();
+        }
+        false
     }
 }
 
@@ -239,9 +291,29 @@ mod tests {
             (AppError::NotFound, 404),
             (AppError::Transport("x".into()), 400),
             (AppError::Internal("ref".into()), 500),
+            (AppError::Unavailable, 503),
         ];
         for (error, status) in cases {
             assert_eq!(error.status(), status, "{error:?}");
         }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_cause_that_is_unavailable_anywhere_in_its_chain_answers_503_without_a_reference() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("could not add the contact")]
+        struct Wrapper(#[source] Unavailable);
+
+        let io = || std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let direct = AppError::internal(Unavailable::new("the database", io()));
+        let wrapped = AppError::internal(Wrapper(Unavailable::new("the database", io())));
+        assert_eq!(direct, AppError::Unavailable);
+        assert_eq!(wrapped, AppError::Unavailable);
+        assert_eq!(
+            wrapped.to_string(),
+            "The service is briefly unavailable. Try again in a moment."
+        );
+        assert!(matches!(AppError::internal(io()), AppError::Internal(_)));
     }
 }

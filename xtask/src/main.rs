@@ -1,10 +1,12 @@
-//! Developer commands for Entente: `cargo xtask run` and `cargo xtask test`.
+//! Developer commands for Entente: `cargo xtask run` and `cargo xtask test` (and `e2e`,
+//! `bench`, `soak`).
 //!
 //! Both install what is missing first (the wasm32 target, wasm-bindgen-cli at the version
 //! `Cargo.lock` pins, npm packages, Chromium for the browser tests), so a newcomer needs
 //! nothing but Rust, Node/npm and root on a fresh machine.
 
 mod bench;
+mod s3;
 mod site;
 mod tools;
 
@@ -18,14 +20,16 @@ use anyhow::{Context as _, Result, bail};
 use crate::site::Profile;
 use crate::tools::{Step, run_step};
 
-const USAGE: &str = "usage: cargo xtask <run|test>
+const USAGE: &str = "usage: cargo xtask <run|test|e2e|bench|soak>
 
   run    install what is missing, build, migrate and seed ./data, serve http://127.0.0.1:3000
   test   install what tests need, then run every check: fmt, clippy (both feature sets),
          Rust tests (SQLite and PostgreSQL), wasm32 builds and the Playwright suite
   e2e    build the debug server and browser bundle, then run only the Playwright suite
          (arguments after `e2e` go to Playwright: a file, `--project js`, `-g <title>`)
-  bench  release build: bundle sizes (raw, gzip, brotli) and wrk load on loopback";
+  bench  release build: bundle sizes (raw, gzip, brotli) and wrk load on loopback
+  soak   the fault suite, not run by `test` or CI (about 2 minutes): kill -9 under load,
+         the database cut off and restored, SMTP down then up under two instances";
 
 fn main() {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -33,6 +37,7 @@ fn main() {
         "run" => run(),
         "test" => test(),
         "e2e" => e2e(),
+        "soak" => soak(),
         "bench" => {
             let root = workspace_root();
             bench::bench(&root, &target_dir(&root))
@@ -76,6 +81,7 @@ fn run() -> Result<()> {
         "Entente: preparing to serve. A first run installs tools and compiles everything: expect about 10 minutes on 2 cores; later runs take seconds."
     );
     tools::ensure_build_tools(&root, true)?;
+    tools::ensure_runtime_tools()?;
     let target = target_dir(&root);
     site::build_front(&root, &target, Profile::Release)?;
     site::build_server(&root, Profile::Release)?;
@@ -117,6 +123,7 @@ fn test() -> Result<()> {
     let root = workspace_root();
     tools::ensure_build_tools(&root, false)?;
     tools::ensure_test_tools(&root)?;
+    let moto = s3::ensure_moto(&target_dir(&root))?;
 
     run_step(
         Step::new("Checking formatting", "cargo")
@@ -157,6 +164,9 @@ fn test() -> Result<()> {
             "cargo",
         )
         .args(["test", "--workspace"])
+        // The blob store's S3 tests run against moto; here they may not skip.
+        .env("ENTENTE_TEST_MOTO", &moto)
+        .env("ENTENTE_REQUIRE_S3", "1")
         .dir(&root),
     )?;
     // `cargo test` built the server binary too (its integration tests need it), with the
@@ -164,6 +174,42 @@ fn test() -> Result<()> {
     site::build_front(&root, &target_dir(&root), Profile::Debug)?;
     end_to_end(&root, &[])?;
     println!("\nAll checks passed in {:.0?}.", started.elapsed());
+    Ok(())
+}
+
+/// The fault suite in `server/tests/soak/`: every test there is `#[ignore]`d, so neither
+/// `cargo xtask test` nor CI runs it. It needs PostgreSQL and `python3-aiosmtpd`; each test
+/// prints its figures on a line starting with `soak:`, repeated at the end.
+fn soak() -> Result<()> {
+    let started = Instant::now();
+    let root = workspace_root();
+    tools::ensure_soak_tools()?;
+    println!(
+        "PostgreSQL for the soak tests (required): {}",
+        tools::postgres_status()
+    );
+    let figures = tools::run_step_collecting(
+        Step::new(
+            "Soak tests: kill -9 under load, database down, SMTP down with two instances",
+            "cargo",
+        )
+        .args(["test", "-p", "entente-server", "--test", "soak", "--"])
+        .args(["--ignored", "--test-threads=1", "--nocapture"])
+        .dir(&root),
+        "soak:",
+    )?;
+    println!(
+        "
+Figures:"
+    );
+    for line in figures {
+        println!("  {line}");
+    }
+    println!(
+        "
+The soak suite passed in {:.0?}.",
+        started.elapsed()
+    );
     Ok(())
 }
 

@@ -68,6 +68,33 @@ pub fn run_step(mut step: Step) -> Result<()> {
     Ok(())
 }
 
+/// Runs a step like [`run_step`], echoing its output as it comes, and returns the part of each
+/// output line from `marker` on (for figures a test prints, which would otherwise scroll away).
+pub fn run_step_collecting(mut step: Step, marker: &str) -> Result<Vec<String>> {
+    println!("\n==> {}", step.title);
+    let started = Instant::now();
+    let mut child = step
+        .command
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start: {}", step.title))?;
+    let stdout = child.stdout.take().context("no piped output")?;
+    let mut collected = Vec::new();
+    for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+        let line = line.context("could not read the step's output")?;
+        println!("{line}");
+        if let Some(start) = line.find(marker) {
+            collected.push(line[start..].to_owned());
+        }
+    }
+    let status = child.wait().context("could not wait for the step")?;
+    if !status.success() {
+        bail!("step failed ({status}): {}", step.title);
+    }
+    println!("    done in {:.1?}", started.elapsed());
+    Ok(collected)
+}
+
 /// Output of a command if it ran and succeeded.
 fn output_of(program: &str, args: &[&str]) -> Option<String> {
     let output = Command::new(program).args(args).output().ok()?;
@@ -132,7 +159,33 @@ pub fn ensure_test_tools(_root: &Path) -> Result<()> {
     if output_of("/usr/bin/python3", &["-c", "import aiosmtpd"]).is_none() {
         missing.push("python3-aiosmtpd");
     }
+    if !Path::new(PDFTOPPM).exists() {
+        missing.push("poppler-utils");
+    }
     install_from_apt(&missing)
+}
+
+/// Where Debian's poppler-utils puts the PDF renderer previews use.
+const PDFTOPPM: &str = "/usr/bin/pdftoppm";
+
+/// Installs from apt what the server itself runs and lacks: poppler-utils, whose `pdftoppm`
+/// renders PDF previews (without it a PDF's preview says it is unavailable).
+pub fn ensure_runtime_tools() -> Result<()> {
+    if Path::new(PDFTOPPM).exists() {
+        return Ok(());
+    }
+    install_from_apt(&["poppler-utils"])
+}
+
+/// Installs from apt what `cargo xtask soak` needs and lacks: Debian's `python3-aiosmtpd` for
+/// the SMTP server its mail scenario starts.
+pub fn ensure_soak_tools() -> Result<()> {
+    let missing: &[&str] = if output_of("/usr/bin/python3", &["-c", "import aiosmtpd"]).is_none() {
+        &["python3-aiosmtpd"]
+    } else {
+        &[]
+    };
+    install_from_apt(missing)
 }
 
 /// Installs from apt what `cargo xtask bench` uses and lacks: wrk and brotli.
@@ -145,7 +198,7 @@ pub fn ensure_bench_tools() -> Result<()> {
 }
 
 /// Installs Debian packages (through sudo unless we are root); nothing to do if none is missing.
-fn install_from_apt(missing: &[&str]) -> Result<()> {
+pub fn install_from_apt(missing: &[&str]) -> Result<()> {
     if missing.is_empty() {
         return Ok(());
     }

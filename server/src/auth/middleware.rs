@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::service::load_session_user;
 use super::session_store::renewal_due;
 use super::{PASSWORD_VERSION_KEY, RENEWED_AT_KEY, USER_ID_KEY};
-use crate::store::{Store, now_unix_seconds};
+use crate::store::{Store, StoreError, now_unix_seconds};
 
 /// Resolves the session's user id to an active user and puts the
 /// [`CurrentUser`](entente_app::api::session::CurrentUser) in the request's extensions for
@@ -33,6 +33,7 @@ pub async fn resolve_current_user(
     }
     match session.get::<Uuid>(USER_ID_KEY).await {
         Ok(Some(user_id)) => match load_session_user(&store, UserId::from_uuid(user_id)).await {
+            Err(StoreError::Unavailable(_)) => return unavailable(&request),
             Ok(Some(found)) if signed_in_with(&session, found.password_version).await => {
                 renew_if_due(&session).await;
                 request.extensions_mut().insert(found.user);
@@ -46,9 +47,43 @@ pub async fn resolve_current_user(
             Err(error) => tracing::error!(%error, "could not resolve the signed-in user"),
         },
         Ok(None) => {}
+        // The session store could not be read: when the database is down, say so (503)
+        // rather than sending a signed-in person to sign in again.
+        Err(error) if !answers_quickly(&store).await => {
+            tracing::warn!(%error, "could not read the session: the database is unavailable");
+            return unavailable(&request);
+        }
         Err(error) => tracing::warn!(%error, "could not read the session; treating as signed out"),
     }
     next.run(request).await
+}
+
+/// Whether the database answers a ping within half a second (the session read that just
+/// failed has already waited for a connection as long as the pool allows).
+async fn answers_quickly(store: &Store) -> bool {
+    let ping = tokio::time::timeout(std::time::Duration::from_millis(500), store.ping());
+    matches!(ping.await, Ok(Ok(())))
+}
+
+/// The answer while the database cannot be reached: 503, as JSON for a server function and as
+/// one sentence otherwise, with a hint to try again soon.
+fn unavailable(request: &Request) -> Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse as _;
+    let error = entente_app::error::AppError::Unavailable;
+    let retry = [(header::RETRY_AFTER, "5")];
+    if request.uri().path().starts_with("/api/") {
+        let body = serde_json::to_string(&error).unwrap_or_default();
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            retry,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, retry, error.to_string()).into_response()
+    }
 }
 
 /// Whether the session signed in under the user's current password version (sessions from

@@ -16,6 +16,7 @@
 
 use std::path::PathBuf;
 
+use entente_app::error::Unavailable;
 use sqlx::error::{DatabaseError, ErrorKind};
 use sqlx::postgres::PgDatabaseError;
 use sqlx::sqlite::SqliteError;
@@ -38,6 +39,9 @@ pub enum Conflict {
     /// The address is already a user, member or contact of this account.
     #[error("this person is already in the contacts of this organization")]
     ContactExists,
+    /// A live item of the folder already has this name (compared without case).
+    #[error("an item of this folder already has this name")]
+    NameTaken,
     /// The row does not exist, or belongs to another account, or is not of the kind asked for.
     #[error("not found")]
     NotFound,
@@ -94,9 +98,47 @@ pub enum StoreError {
         /// The `table.column` that held the value.
         column: &'static str,
     },
+    /// The database did not answer in time or refused the connection (it is down, restarting
+    /// or unreachable, or every pooled connection stayed busy past the acquire timeout):
+    /// nothing was written, and the same request may succeed in a moment. Its source is an
+    /// [`Unavailable`] carrying the driver's error, which the server-function boundary
+    /// answers with 503 (`AppError::Unavailable`).
+    #[error("the database is unavailable")]
+    Unavailable(#[source] Unavailable),
     /// Any other database failure; the driver's message is its source, logged with it.
     #[error("database error")]
-    Database(#[from] sqlx::Error),
+    Database(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// A driver error that means the database cannot be reached ([`is_unavailable`]) becomes
+    /// [`StoreError::Unavailable`]; any other stays [`StoreError::Database`].
+    fn from(error: sqlx::Error) -> Self {
+        if is_unavailable(&error) {
+            StoreError::Unavailable(Unavailable::new("the database", error))
+        } else {
+            StoreError::Database(error)
+        }
+    }
+}
+
+/// Whether a driver error means the database cannot be reached right now, rather than that
+/// this statement failed: no connection within the acquire timeout (`PoolTimedOut`), a
+/// connection refused or broken (`Io`), a pool already closed, or PostgreSQL saying it cannot
+/// serve (class 08 connection exceptions, `too_many_connections`, shutting down or starting up).
+fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(error) => {
+            error
+                .try_downcast_ref::<PgDatabaseError>()
+                .is_some_and(|postgres| {
+                    let code = postgres.code();
+                    code.starts_with("08") || matches!(code, "53300" | "57P01" | "57P02" | "57P03")
+                })
+        }
+        _ => false,
+    }
 }
 
 impl StoreError {
@@ -178,14 +220,14 @@ impl Constraint {
 /// SQLite's unnamed reports can be attributed (see the module documentation).
 pub(crate) fn map_violation(error: sqlx::Error, table_constraints: &[Constraint]) -> StoreError {
     let sqlx::Error::Database(database_error) = &error else {
-        return StoreError::Database(error);
+        return StoreError::from(error);
     };
     match violated_constraint(database_error.as_ref(), table_constraints) {
         Some(constraint) => {
             tracing::debug!(constraint = constraint.name, "constraint violation");
             constraint.error()
         }
-        None => StoreError::Database(error),
+        None => StoreError::from(error),
     }
 }
 
@@ -223,4 +265,29 @@ fn violated_constraint<'a>(
             .find(|constraint| constraint.sqlite_detail == detail);
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use entente_app::error::AppError;
+
+    use super::StoreError;
+
+    #[test]
+    fn a_database_out_of_reach_is_unavailable_and_answers_503() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        for error in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::Io(refused),
+        ] {
+            let error = StoreError::from(error);
+            assert!(matches!(error, StoreError::Unavailable(_)), "{error:?}");
+            assert!(!error.is_retryable());
+            assert_eq!(AppError::internal(error), AppError::Unavailable);
+        }
+        let other = StoreError::from(sqlx::Error::RowNotFound);
+        assert!(matches!(other, StoreError::Database(_)), "{other:?}");
+        assert!(matches!(AppError::internal(other), AppError::Internal(_)));
+    }
 }
