@@ -21,9 +21,18 @@ pub use crate::csp::NONCE_HEADER;
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    activity::ActivityPage, contacts::ContactsPage, forgot_password::ForgotPasswordPage,
-    home::HomePage, mailbox::MailboxPage, not_found::NotFoundPage, partners::PartnersPage,
-    set_password::SetPasswordPage, sign_in::SignInPage, sign_up::SignUpPage, users::UsersPage,
+    activity::ActivityPage,
+    contacts::ContactsPage,
+    documents::{DocumentsPage, FileDocumentPage, TrashPage},
+    forgot_password::ForgotPasswordPage,
+    home::HomePage,
+    mailbox::MailboxPage,
+    not_found::NotFoundPage,
+    partners::PartnersPage,
+    set_password::SetPasswordPage,
+    sign_in::SignInPage,
+    sign_up::SignUpPage,
+    users::UsersPage,
     verify_email::VerifyEmailPage,
 };
 
@@ -73,6 +82,17 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("sign-up") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("contacts") view=ContactsPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("documents") view=DocumentsPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("documents"), StaticSegment("file"))
+                        view=FileDocumentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("documents"), StaticSegment("trash"))
+                        view=TrashPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("mailbox") view=MailboxPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("settings"), StaticSegment("activity"))

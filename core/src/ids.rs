@@ -78,12 +78,9 @@ uuid_newtype!(
     ContactId
 );
 uuid_newtype!(
-    /// Identifies a folder of an account's documents (SPEC 3.1).
-    FolderId
-);
-uuid_newtype!(
-    /// Identifies a file of an account's documents, across all its versions (SPEC 3.1).
-    FileId
+    /// Identifies a folder or a file of an account's documents (SPEC 3.1); a file keeps its id
+    /// across all its versions.
+    ItemId
 );
 uuid_newtype!(
     /// Identifies one version of a file (SPEC 3.1).

@@ -100,8 +100,7 @@ pub mod users;
 
 pub use email::{Email, EmailError};
 pub use ids::{
-    AccountId, ContactId, FileId, FolderId, IdParseError, PartnerRequestId, Timestamp, UserId,
-    VersionId,
+    AccountId, ContactId, IdParseError, ItemId, PartnerRequestId, Timestamp, UserId, VersionId,
 };
 pub use names::{AccountName, AccountNameError, PersonName, PersonNameError};
 pub use password::{NewPassword, NewPasswordError};

@@ -52,6 +52,12 @@ impl Profile {
         self.can_manage_partners()
     }
 
+    /// Whether this profile works with its account's documents (SPEC 3.1): every profile but
+    /// Reviewer, who sees only what is shared with them.
+    pub const fn works_with_documents(self) -> bool {
+        !matches!(self, Self::Reviewer)
+    }
+
     /// The stable text stored in the database, such as `billing_administrator`.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -67,7 +67,11 @@ pub fn check_sign_in_throttle(
     // Once allowed, an address stays allowed (failures only leave the window, and fewer
     // failures never wait longer), so the first allowed second is found by halving. By a
     // window after the latest failure, none counts any more.
-    let latest = failures.iter().map(|failure| failure.0).max().unwrap_or(now.0);
+    let latest = failures
+        .iter()
+        .map(|failure| failure.0)
+        .max()
+        .unwrap_or(now.0);
     let (mut refused, mut allowed) = (now.0, latest.max(now.0) + FAILED_SIGN_IN_WINDOW_SECONDS);
     while allowed - refused > 1 {
         let middle = refused + (allowed - refused) / 2;
@@ -217,7 +221,8 @@ mod tests {
     fn check(failures: &[i64], now: i64, expected: Result<(), i64>) {
         let failures: Vec<Timestamp> = failures.iter().copied().map(Timestamp).collect();
         assert_eq!(
-            check_sign_in_throttle(&failures, Timestamp(now)).map_err(TooManyFailedSignIns::minutes),
+            check_sign_in_throttle(&failures, Timestamp(now))
+                .map_err(TooManyFailedSignIns::minutes),
             expected,
             "failures {failures:?} at {now}"
         );
@@ -265,7 +270,11 @@ mod tests {
         assert_eq!(slow_down(&[10, 5]), Ok(()));
         // Three: fifteen seconds; four: thirty.
         assert_eq!(slow_down(&[20, 10, 0]), Err(15));
-        assert_eq!(slow_down(&[20, 15, 16]), Ok(()), "the latest counts, in any order");
+        assert_eq!(
+            slow_down(&[20, 15, 16]),
+            Ok(()),
+            "the latest counts, in any order"
+        );
         // The wait ends as soon as an old failure leaves the window and a shorter wait holds.
         assert_eq!(slow_down(&[0, 0, 0, 880]), Err(20));
         assert_eq!(slow_down(&[30, 20, 10, 0]), Err(30));

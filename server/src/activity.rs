@@ -69,6 +69,7 @@ fn activity_entry(entry: AuditEntry) -> Result<ActivityEntry, StoreError> {
                 email: names.recipient_email.as_str().to_owned(),
             }
         }
+        AuditEvent::Document { name, kind, .. } => ActivityEvent::Document { name, kind },
     };
     Ok(ActivityEntry {
         at: entry.created_at.0,

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
+use crate::blobs::BlobLocation;
+
 /// Entente's server and its maintenance commands.
 #[derive(Debug, Parser)]
 #[command(name = "entente-server", version, about)]
@@ -109,6 +111,128 @@ pub struct ServeArgs {
     /// How many connections, and how long a slow client may hold one.
     #[command(flatten)]
     pub connections: ConnectionLimits,
+
+    /// Where uploaded files' bytes live.
+    #[command(flatten)]
+    pub blobs: BlobArgs,
+}
+
+/// Where the blob store keeps uploaded files' bytes (SPEC 3.1): a folder, or S3-compatible
+/// storage that several instances can share.
+#[derive(Debug, Clone, Args)]
+pub struct BlobArgs {
+    /// `file:///ABSOLUTE/PATH` for a folder, or `s3://BUCKET` or `s3://BUCKET/KEY/PREFIX` for
+    /// S3-compatible storage (credentials from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`
+    /// or the other standard AWS sources); defaults to the folder `<data dir>/blobs`.
+    #[arg(long, env = "ENTENTE_BLOB_URL")]
+    pub blob_url: Option<BlobUrl>,
+
+    /// The address of an S3-compatible server, such as `http://127.0.0.1:9000`; without it,
+    /// AWS S3 itself.
+    #[arg(long, env = "ENTENTE_S3_ENDPOINT")]
+    pub s3_endpoint: Option<url::Url>,
+
+    /// The S3 region requests are signed for.
+    #[arg(long, env = "ENTENTE_S3_REGION", default_value = DEFAULT_S3_REGION)]
+    pub s3_region: String,
+
+    /// Allows a plain `http://` S3 endpoint (a server on the same machine or network).
+    /// The environment variable accepts `1`/`true`/`yes`/`on` and `0`/`false`/`no`/`off`.
+    #[arg(
+        long,
+        env = "ENTENTE_S3_ALLOW_HTTP",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub s3_allow_http: bool,
+
+    /// The largest file an upload may bring, in bytes (1 GiB by default); a larger one is
+    /// refused with a sentence that says the limit.
+    #[arg(long, env = "ENTENTE_MAX_UPLOAD_BYTES", default_value_t = entente_core::documents::DEFAULT_MAX_UPLOAD_BYTES)]
+    pub max_upload_bytes: u64,
+}
+
+/// The region used when `ENTENTE_S3_REGION` is not set.
+pub const DEFAULT_S3_REGION: &str = "us-east-1";
+
+impl Default for BlobArgs {
+    fn default() -> Self {
+        Self {
+            blob_url: None,
+            s3_endpoint: None,
+            s3_region: DEFAULT_S3_REGION.to_owned(),
+            s3_allow_http: false,
+            max_upload_bytes: entente_core::documents::DEFAULT_MAX_UPLOAD_BYTES,
+        }
+    }
+}
+
+impl BlobArgs {
+    /// Where the blob store lives: the configured place, or the folder `blobs` in `data_dir`.
+    pub fn location(&self, data_dir: &std::path::Path) -> BlobLocation {
+        match &self.blob_url {
+            None => BlobLocation::Local(data_dir.join("blobs")),
+            Some(BlobUrl::Folder(folder)) => BlobLocation::Local(folder.clone()),
+            Some(BlobUrl::S3 { bucket, prefix }) => BlobLocation::S3 {
+                bucket: bucket.clone(),
+                prefix: prefix.clone(),
+                endpoint: self
+                    .s3_endpoint
+                    .as_ref()
+                    .map(|url| url.as_str().trim_end_matches('/').to_owned()),
+                region: self.s3_region.clone(),
+                allow_http: self.s3_allow_http,
+                credentials: None,
+            },
+        }
+    }
+}
+
+/// `ENTENTE_BLOB_URL`, checked when the options are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlobUrl {
+    /// `file:///ABSOLUTE/PATH`.
+    Folder(PathBuf),
+    /// `s3://BUCKET/OPTIONAL/PREFIX`.
+    S3 {
+        /// The bucket.
+        bucket: String,
+        /// The key prefix, without leading or trailing slash; may be empty.
+        prefix: String,
+    },
+}
+
+impl std::str::FromStr for BlobUrl {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let url = url::Url::parse(text.trim()).map_err(|error| {
+            format!("{error}; expected file:///ABSOLUTE/PATH or s3://BUCKET/OPTIONAL/PREFIX")
+        })?;
+        match url.scheme() {
+            "file" => url.to_file_path().map(BlobUrl::Folder).map_err(|()| {
+                "a file URL names an absolute local folder: file:///srv/entente/blobs".to_owned()
+            }),
+            "s3" => {
+                let bucket = url.host_str().unwrap_or_default().to_owned();
+                if bucket.is_empty() {
+                    return Err(
+                        "an s3 URL names its bucket: s3://BUCKET/OPTIONAL/PREFIX".to_owned()
+                    );
+                }
+                if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+                    return Err("an s3 URL is only s3://BUCKET/OPTIONAL/PREFIX (credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)".to_owned());
+                }
+                let prefix = url.path().trim_matches('/').to_owned();
+                object_store::path::Path::parse(&prefix)
+                    .map_err(|error| format!("the key prefix {prefix:?} is invalid: {error}"))?;
+                Ok(BlobUrl::S3 { bucket, prefix })
+            }
+            other => Err(format!(
+                "the scheme {other:?} is not supported: use file:///ABSOLUTE/PATH or s3://BUCKET/OPTIONAL/PREFIX"
+            )),
+        }
+    }
 }
 
 /// The limits that keep slow or numerous clients from exhausting the server (issue 12).
@@ -163,6 +287,11 @@ impl ServeArgs {
         })
     }
 
+    /// Where the blob store lives (see [`BlobArgs::location`]).
+    pub fn blob_location(&self) -> BlobLocation {
+        self.blobs.location(&self.database.data_dir)
+    }
+
     /// The SMTP URL, if one is set and not blank.
     pub fn smtp_url(&self) -> Option<&str> {
         self.smtp_url
@@ -197,7 +326,7 @@ impl std::fmt::Debug for SmtpUrl {
 mod tests {
     use clap::Parser as _;
 
-    use super::{Cli, Command, DEFAULT_MAIL_FROM};
+    use super::{BlobLocation, Cli, Command, DEFAULT_MAIL_FROM};
 
     fn serve_args(args: &[&str]) -> super::ServeArgs {
         let cli = Cli::try_parse_from([&["entente-server", "serve"], args].concat()).unwrap();
@@ -239,5 +368,79 @@ mod tests {
         let printed = format!("{args:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(printed.contains("smtp.example.org"), "{printed}");
+    }
+
+    #[test]
+    fn blobs_default_to_a_folder_in_the_data_directory() {
+        let args = serve_args(&["--data-dir", "/srv/entente"]);
+        assert_eq!(
+            args.blob_location(),
+            BlobLocation::Local("/srv/entente/blobs".into())
+        );
+    }
+
+    #[test]
+    fn a_file_url_names_the_blob_folder() {
+        let args = serve_args(&["--blob-url", "file:///var/lib/entente/blobs"]);
+        assert_eq!(
+            args.blob_location(),
+            BlobLocation::Local("/var/lib/entente/blobs".into())
+        );
+    }
+
+    #[test]
+    fn an_s3_url_with_its_settings_names_a_bucket_and_prefix() {
+        let args = serve_args(&[
+            "--blob-url",
+            "s3://entente-files/prod/eu/",
+            "--s3-endpoint",
+            "http://127.0.0.1:9000/",
+            "--s3-allow-http",
+        ]);
+        assert_eq!(
+            args.blob_location(),
+            BlobLocation::S3 {
+                bucket: "entente-files".to_owned(),
+                prefix: "prod/eu".to_owned(),
+                endpoint: Some("http://127.0.0.1:9000".to_owned()),
+                region: "us-east-1".to_owned(),
+                allow_http: true,
+                credentials: None,
+            }
+        );
+        let args = serve_args(&[
+            "--blob-url",
+            "s3://entente-files",
+            "--s3-region",
+            "eu-west-3",
+        ]);
+        assert_eq!(
+            args.blob_location(),
+            BlobLocation::S3 {
+                bucket: "entente-files".to_owned(),
+                prefix: String::new(),
+                endpoint: None,
+                region: "eu-west-3".to_owned(),
+                allow_http: false,
+                credentials: None,
+            }
+        );
+    }
+
+    #[test]
+    fn a_blob_url_that_names_no_place_is_refused_when_the_options_are_read() {
+        for url in [
+            "blobs",
+            "/srv/blobs",
+            "https://example.org/blobs",
+            "file://host/relative",
+            "s3:///prefix",
+            "s3://bucket/a//b",
+            "s3://key:secret@bucket",
+            "s3://bucket?region=x",
+        ] {
+            let parsed = Cli::try_parse_from(["entente-server", "serve", "--blob-url", url]);
+            assert!(parsed.is_err(), "{url} was accepted");
+        }
     }
 }

@@ -5,11 +5,14 @@
 
 pub mod activity;
 pub mod auth;
+pub mod blobs;
 pub mod config;
 pub mod contacts;
+pub mod documents;
 pub mod http;
 pub mod mail;
 pub mod partners;
+pub mod previews;
 pub mod seed;
 pub mod services;
 pub mod startup;

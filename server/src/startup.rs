@@ -13,8 +13,10 @@ use tokio::task::JoinHandle;
 use crate::activity::StoreActivity;
 use crate::auth::service::StoreAuth;
 use crate::auth::session_store;
+use crate::blobs::BlobStore;
 use crate::config::{ConnectionLimits, ServeArgs};
 use crate::contacts::StoreContacts;
+use crate::documents::StoreDocuments;
 use crate::mail::links::Links;
 use crate::mail::worker::{Worker, WorkerSettings};
 use crate::partners::Partners;
@@ -38,6 +40,12 @@ pub struct AppState {
     pub mail_wake: Arc<Notify>,
     /// The connection limits and the trusted proxy (`http::serve`, `http::client`).
     pub connections: ConnectionLimits,
+    /// Where uploaded files' bytes live.
+    pub blobs: BlobStore,
+    /// The largest upload, in bytes.
+    pub max_upload_bytes: u64,
+    /// Wakes the preview worker after an upload committed a preview job.
+    pub preview_wake: Arc<Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -87,11 +95,14 @@ impl AppState {
                 Arc::clone(&mail_wake),
             )),
             contacts: Arc::new(StoreContacts::new(store.clone())),
+            documents: Arc::new(StoreDocuments::new(store.clone())),
             partners: Arc::new(Partners::new(store.clone(), links, Arc::clone(&mail_wake))),
             activity: Arc::new(StoreActivity::new(store.clone())),
             mailbox,
         };
         let public_origin = args.public_url().origin().ascii_serialization();
+        let blobs = BlobStore::open(&args.blobs.location(&args.database.data_dir))
+            .context("open the blob store")?;
         Ok(Self {
             leptos_options,
             store,
@@ -99,6 +110,9 @@ impl AppState {
             public_origin,
             mail_wake,
             connections: args.connections.clone(),
+            blobs,
+            max_upload_bytes: args.blobs.max_upload_bytes,
+            preview_wake: Arc::new(Notify::new()),
         })
     }
 }
@@ -181,6 +195,15 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     tokio::spawn(session_store::delete_expired_periodically(
         state.store.clone(),
+    ));
+    tokio::spawn(crate::documents::purge::purge_periodically(
+        state.store.clone(),
+        state.blobs.clone(),
+    ));
+    tokio::spawn(crate::previews::run_worker(
+        state.store.clone(),
+        state.blobs.clone(),
+        Arc::clone(&state.preview_wake),
     ));
     let limits = state.connections.clone();
     let router = crate::http::router::build(state);

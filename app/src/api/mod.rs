@@ -6,6 +6,7 @@
 pub mod activity;
 pub mod auth;
 pub mod contacts;
+pub mod documents;
 pub mod mailbox;
 pub mod partners;
 #[cfg(feature = "ssr")]

@@ -13,6 +13,7 @@ use leptos::prelude::use_context;
 use crate::api::activity::port::ActivityService;
 use crate::api::auth::port::AuthService;
 use crate::api::contacts::port::ContactsService;
+use crate::api::documents::port::DocumentsService;
 use crate::api::mailbox::port::MailboxService;
 use crate::api::partners::port::PartnersService;
 use crate::api::status::port::Backend;
@@ -36,6 +37,8 @@ pub struct Services {
     pub users: Arc<dyn UsersService>,
     /// The Contacts page: listing, adding and removing contacts.
     pub contacts: Arc<dyn ContactsService>,
+    /// The Documents pages: folders, files and their versions, the trash.
+    pub documents: Arc<dyn DocumentsService>,
     /// The Partners tab: listing, sending, accepting, rejecting and deleting requests.
     pub partners: Arc<dyn PartnersService>,
     /// The Activity page: the account's audit trail.

@@ -1,5 +1,6 @@
 //! The frame around every page: header with navigation and who is signed in, the page itself, footer.
 
+use entente_core::Profile;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -14,23 +15,29 @@ use crate::components::verification::VerificationNotice;
 struct NavItem {
     path: &'static str,
     label: &'static str,
-    /// Shown only to signed-in visitors (the page sends anyone else to sign in).
-    signed_in_only: bool,
+    /// Whom it is shown to, from the signed-in user's profile (`None`: a visitor); the page
+    /// itself refuses everyone else on the server.
+    shown_to: fn(Option<Profile>) -> bool,
 }
 
-/// The main navigation. Only pages that exist are listed: Documents and Shared with us join
-/// here in the change that builds them; Account settings is added by [`AccountSettingsNav`]
-/// for administrators only.
+/// The main navigation. Only pages that exist are listed: Shared with us joins here in the
+/// change that builds it; Account settings is added by [`AccountSettingsNav`] for
+/// administrators only.
 const NAV_ITEMS: &[NavItem] = &[
     NavItem {
         path: "/",
         label: "Home",
-        signed_in_only: false,
+        shown_to: |_| true,
+    },
+    NavItem {
+        path: "/documents",
+        label: "Documents",
+        shown_to: |profile| profile.is_some_and(Profile::works_with_documents),
     },
     NavItem {
         path: "/contacts",
         label: "Contacts",
-        signed_in_only: true,
+        shown_to: |profile| profile.is_some(),
     },
 ];
 
@@ -147,10 +154,10 @@ fn MainNavigation() -> impl IntoView {
             <ul class="nav-list">
                 <Transition>
                     {move || Suspend::new(async move {
-                        let signed_in = auth.signed_in().await.is_some();
+                        let profile = auth.signed_in().await.map(|user| user.profile);
                         NAV_ITEMS
                             .iter()
-                            .filter(|item| signed_in || !item.signed_in_only)
+                            .filter(|item| (item.shown_to)(profile))
                             .map(|item| {
                                 view! {
                                     <li>

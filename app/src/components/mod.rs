@@ -7,4 +7,5 @@ pub mod format;
 pub mod gate;
 pub mod layout;
 pub mod pager;
+pub mod upload;
 pub mod verification;

@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod contacts;
+pub mod documents;
 pub mod forgot_password;
 pub mod home;
 pub mod mailbox;

@@ -103,7 +103,7 @@ pub enum AccessError {
 
 /// The viewer's role on the item.
 pub fn role(viewer: &DocumentViewer, item: &ItemFacts) -> Role {
-    if viewer.active && viewer.account == item.account && viewer.profile != Profile::Reviewer {
+    if viewer.active && viewer.account == item.account && viewer.profile.works_with_documents() {
         Role::OwnerSide
     } else {
         Role::None

@@ -47,6 +47,37 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
+/// A folder or a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ItemKind {
+    /// A folder.
+    Folder,
+    /// A file, with versions.
+    File,
+}
+
+impl ItemKind {
+    /// The stored text.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Folder => "folder",
+            Self::File => "file",
+        }
+    }
+}
+
+impl std::str::FromStr for ItemKind {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "folder" => Ok(Self::Folder),
+            "file" => Ok(Self::File),
+            _ => Err(()),
+        }
+    }
+}
+
 /// The preview a file gets (SPEC 3.1), from its sniffed content type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PreviewKind {

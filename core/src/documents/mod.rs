@@ -13,6 +13,7 @@
 //! | images and PDFs get previews | [`PreviewKind::for_content_type`] | `files::tests::images_and_pdfs_get_previews_other_files_do_not` |
 
 pub mod access;
+pub mod audit;
 pub mod files;
 pub mod name;
 pub mod trash;
@@ -20,8 +21,8 @@ pub mod tree;
 
 pub use access::{AccessError, DocumentAction, DocumentViewer, ItemFacts, Role, decide, role};
 pub use files::{
-    DEFAULT_MAX_UPLOAD_BYTES, PreviewKind, Sort, SortKey, UploadTooLarge, check_upload_size,
-    human_size,
+    DEFAULT_MAX_UPLOAD_BYTES, ItemKind, PreviewKind, Sort, SortKey, UploadTooLarge,
+    check_upload_size, human_size,
 };
 pub use name::{ITEM_NAME_MAX_CHARS, ItemName, ItemNameError};
 pub use tree::{FolderPlace, MoveError, check_folder_move, check_not_root, free_name};

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::name::{ITEM_NAME_MAX_CHARS, ItemName};
-use crate::ids::FolderId;
+use crate::ids::ItemId;
 
 /// Why a move is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -24,19 +24,16 @@ pub enum MoveError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FolderPlace {
     /// The folder.
-    pub id: FolderId,
+    pub id: ItemId,
     /// Its parent; `None` for the root.
-    pub parent: Option<FolderId>,
+    pub parent: Option<ItemId>,
 }
 
 /// Decides whether `moved` may go into the folder whose ancestry is `target_ancestry`: the
 /// target first, then its parent, up to the root (the server reads it in one query).
 ///
 /// Moving a file needs no check here: a file has no subtree.
-pub fn check_folder_move(
-    moved: FolderPlace,
-    target_ancestry: &[FolderId],
-) -> Result<(), MoveError> {
+pub fn check_folder_move(moved: FolderPlace, target_ancestry: &[ItemId]) -> Result<(), MoveError> {
     if moved.parent.is_none() {
         return Err(MoveError::Root);
     }
@@ -93,8 +90,8 @@ mod tests {
 
     use super::*;
 
-    fn folder(n: u128) -> FolderId {
-        FolderId::from_uuid(Uuid::from_u128(n))
+    fn folder(n: u128) -> ItemId {
+        ItemId::from_uuid(Uuid::from_u128(n))
     }
 
     #[test]
@@ -165,7 +162,7 @@ mod tests {
     }
 
     /// The folder and its ancestors up to the root; stops (longer than the tree) on a cycle.
-    fn ancestry(parents: &HashMap<u128, u128>, mut folder_n: u128) -> Vec<FolderId> {
+    fn ancestry(parents: &HashMap<u128, u128>, mut folder_n: u128) -> Vec<ItemId> {
         let mut chain = vec![folder(folder_n)];
         while let Some(&parent) = parents.get(&folder_n) {
             chain.push(folder(parent));

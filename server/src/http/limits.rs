@@ -17,6 +17,9 @@ use crate::startup::AppState;
 /// kilobytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
+/// Room for an upload form's own fields and part headers beside the file's bytes.
+const UPLOAD_FORM_ROOM: u64 = 64 * 1024;
+
 /// The sentence of a 413.
 pub const TOO_LARGE: &str = "This request is too large (at most 256 KB).";
 
@@ -45,23 +48,40 @@ async fn drain(body: Body) {
 /// reads it (after draining what it can); bounds any other body to that size (a chunked body
 /// that goes over fails where it is read) and to `body_timeout_secs` between two pieces.
 pub async fn bound_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    // Uploads stream into the blob store, which counts them against their own limit
+    // (`ENTENTE_MAX_UPLOAD_BYTES`); only the stall timeout and a declared length over that
+    // limit are checked here.
+    let upload = request.uri().path() == crate::documents::http::UPLOAD_PATH;
+    let limit = if upload {
+        usize::try_from(state.max_upload_bytes.saturating_add(UPLOAD_FORM_ROOM))
+            .unwrap_or(usize::MAX)
+    } else {
+        MAX_BODY_BYTES
+    };
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+    if declared.is_some_and(|length| length > limit as u64) {
         tracing::info!(length = declared, "request body over the limit refused");
         drain(request.into_body()).await;
+        let sentence = if upload {
+            entente_core::documents::UploadTooLarge {
+                limit: state.max_upload_bytes,
+            }
+            .to_string()
+        } else {
+            TOO_LARGE.to_owned()
+        };
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
             [(header::CONNECTION, "close")],
-            TOO_LARGE,
+            sentence,
         )
             .into_response();
     }
     let stall = Duration::from_secs(state.connections.body_timeout_secs);
-    let request =
-        request.map(|body| Body::new(Limited::new(TimeoutBody::new(stall, body), MAX_BODY_BYTES)));
+    let request = request.map(|body| Body::new(Limited::new(TimeoutBody::new(stall, body), limit)));
     next.run(request).await
 }

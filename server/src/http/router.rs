@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use axum::Router;
 use axum::http::HeaderName;
-use axum::routing::get;
+use axum::routing::{get, post};
 use entente_app::{App, shell};
 use leptos::prelude::provide_context;
 use leptos_axum::{
@@ -14,11 +14,13 @@ use leptos_axum::{
 };
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate as _};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{middleware, session_store};
+use crate::documents;
 use crate::http::{client, csrf, health, limits, security, server_fn_status};
 use crate::startup::AppState;
 
@@ -64,6 +66,9 @@ pub fn build(state: AppState) -> Router {
     let site_root = std::path::PathBuf::from(&*state.leptos_options.site_root);
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route(documents::http::UPLOAD_PATH, post(documents::http::upload))
+        .route("/documents/download", get(documents::http::download))
+        .route("/documents/preview", get(documents::http::preview))
         .nest_service(
             "/pkg",
             ServiceBuilder::new()
@@ -119,7 +124,18 @@ pub fn build(state: AppState) -> Router {
                     state.clone(),
                     limits::bound_body,
                 ))
-                .layer(CompressionLayer::new())
+                // Downloads are never compressed: a byte range and a strong ETag name the
+                // stored bytes themselves.
+                .layer(
+                    CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                        |_: axum::http::StatusCode,
+                         _: axum::http::Version,
+                         headers: &axum::http::HeaderMap,
+                         _: &axum::http::Extensions| {
+                            !headers.contains_key(axum::http::header::ACCEPT_RANGES)
+                        },
+                    )),
+                )
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     csrf::guard,

@@ -5,12 +5,15 @@
 //! entry commit or roll back together. What happened is an [`AuditEvent`], stored in typed
 //! columns (migration 0009) and decoded back here, never written or read as prose: a new kind
 //! of entry adds a variant, its columns and one arm in [`AuditEvent::columns`] and
-//! [`AuditRow`]'s decoding. [`list`] pages with a keyset cursor on `(created_at DESC, id)`,
-//! served by `audit_log_account_created_idx`.
+//! [`AuditRow`]'s decoding. Document entries (migration 0016) keep the names their item had, so
+//! they read the same after later renames and purges. [`list`] pages with a keyset cursor on
+//! `(created_at DESC, id)`, served by `audit_log_account_created_idx`.
 
+use entente_core::documents::audit::{DocumentAuditAction, DocumentAuditKind};
+use entente_core::documents::{ItemKind, ItemName};
 use entente_core::partnership::{AuditKind, RequestStatus, Side};
 use entente_core::{
-    AccountId, AccountName, Email, PartnerRequestId, PersonName, Timestamp, UserId,
+    AccountId, AccountName, Email, ItemId, PartnerRequestId, PersonName, Timestamp, UserId,
 };
 use tracing::instrument;
 use uuid::Uuid;
@@ -19,7 +22,7 @@ use super::cursor::TimeCursor;
 use super::{Db, StoreError, Tx, decode};
 
 /// What an audit entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditEvent {
     /// A partner request was sent, answered or deleted (SPEC 4.6).
     Partner {
@@ -28,14 +31,32 @@ pub enum AuditEvent {
         /// What happened to it, as core's decision said.
         kind: AuditKind,
     },
+    /// A folder or file of the account was uploaded, created, renamed, moved, deleted or
+    /// restored (SPEC 3.3).
+    Document {
+        /// The item (it may be purged since: the entry keeps its names).
+        item: ItemId,
+        /// A folder or a file.
+        item_kind: ItemKind,
+        /// The item's name just after the change.
+        name: ItemName,
+        /// What happened, with the other name or number it happened under.
+        kind: DocumentAuditKind,
+    },
 }
 
 /// The typed columns an event is stored in.
-struct EventColumns {
+#[derive(Default)]
+struct EventColumns<'a> {
     action: &'static str,
     partner_request_id: Option<String>,
     side: Option<&'static str>,
     status_before: Option<&'static str>,
+    item_id: Option<String>,
+    item_kind: Option<&'static str>,
+    item_name: Option<&'a str>,
+    other_name: Option<&'a str>,
+    version: Option<i32>,
 }
 
 /// The stored text of a side.
@@ -48,9 +69,9 @@ const fn side_text(side: Side) -> &'static str {
 
 impl AuditEvent {
     /// The columns this event is stored in.
-    fn columns(&self) -> EventColumns {
-        match *self {
-            AuditEvent::Partner { request, kind } => {
+    fn columns(&self) -> EventColumns<'_> {
+        match self {
+            &AuditEvent::Partner { request, kind } => {
                 let (action, side, status_before) = match kind {
                     AuditKind::RequestSent => ("partner_request_sent", None, None),
                     AuditKind::RequestAccepted => ("partner_request_accepted", None, None),
@@ -66,8 +87,25 @@ impl AuditEvent {
                     partner_request_id: Some(request.to_string()),
                     side,
                     status_before,
+                    ..EventColumns::default()
                 }
             }
+            AuditEvent::Document {
+                item,
+                item_kind,
+                name,
+                kind,
+            } => EventColumns {
+                action: kind.action().as_str(),
+                item_id: Some(item.to_string()),
+                item_kind: Some(item_kind.as_str()),
+                item_name: Some(name.as_str()),
+                other_name: kind.other_name().map(ItemName::as_str),
+                version: kind
+                    .version()
+                    .map(|number| i32::try_from(number).unwrap_or(i32::MAX)),
+                ..EventColumns::default()
+            },
         }
     }
 }
@@ -143,6 +181,11 @@ struct AuditRow {
     partner_request_id: Option<String>,
     side: Option<String>,
     status_before: Option<String>,
+    item_id: Option<String>,
+    item_kind: Option<String>,
+    item_name: Option<String>,
+    other_name: Option<String>,
+    version: Option<i32>,
     created_at: i64,
     actor_name: Option<String>,
     actor_account_name: Option<String>,
@@ -155,6 +198,9 @@ impl AuditRow {
     /// The event its typed columns hold.
     fn event(&self) -> Result<AuditEvent, StoreError> {
         let corrupt = |column| StoreError::Corrupt { column };
+        if let Ok(action) = self.action.parse::<DocumentAuditAction>() {
+            return self.document_event(action);
+        }
         let kind = match self.action.as_str() {
             "partner_request_sent" => AuditKind::RequestSent,
             "partner_request_accepted" => AuditKind::RequestAccepted,
@@ -178,6 +224,38 @@ impl AuditRow {
             .ok_or(corrupt("audit_log.partner_request_id"))?;
         Ok(AuditEvent::Partner {
             request: decode::id(request, "audit_log.partner_request_id")?,
+            kind,
+        })
+    }
+
+    /// The document event its item columns hold.
+    fn document_event(&self, action: DocumentAuditAction) -> Result<AuditEvent, StoreError> {
+        let corrupt = |column| StoreError::Corrupt { column };
+        let name = |text: &Option<String>, column| match text.as_deref() {
+            Some(text) => ItemName::parse(text).map(Some).map_err(|_| corrupt(column)),
+            None => Ok(None),
+        };
+        let version = self
+            .version
+            .map(|number| u32::try_from(number).map_err(|_| corrupt("audit_log.version")))
+            .transpose()?;
+        let kind = DocumentAuditKind::from_parts(
+            action,
+            name(&self.other_name, "audit_log.other_name")?,
+            version,
+        )
+        .map_err(|_| corrupt("audit_log.action"))?;
+        Ok(AuditEvent::Document {
+            item: decode::id(
+                self.item_id.as_deref().unwrap_or_default(),
+                "audit_log.item_id",
+            )?,
+            item_kind: decode::parsed(
+                self.item_kind.as_deref().unwrap_or_default(),
+                "audit_log.item_kind",
+            )?,
+            name: name(&self.item_name, "audit_log.item_name")?
+                .ok_or(corrupt("audit_log.item_name"))?,
             kind,
         })
     }
@@ -225,7 +303,8 @@ pub async fn record(tx: &mut Tx, entry: &NewEntry) -> Result<Uuid, StoreError> {
     on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO audit_log (id, account_id, actor_user_id, action, partner_request_id, \
-             side, status_before, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             side, status_before, created_at, item_id, item_kind, item_name, other_name, \
+             version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(id.to_string())
         .bind(entry.account_id.to_string())
@@ -235,6 +314,11 @@ pub async fn record(tx: &mut Tx, entry: &NewEntry) -> Result<Uuid, StoreError> {
         .bind(columns.side)
         .bind(columns.status_before)
         .bind(entry.created_at.0)
+        .bind(&columns.item_id)
+        .bind(columns.item_kind)
+        .bind(columns.item_name)
+        .bind(columns.other_name)
+        .bind(columns.version)
         .execute(conn)
         .await
         .map(|_| ())
@@ -252,7 +336,8 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<AuditEntry>, StoreError> {
     const SELECT: &str = "SELECT l.id, l.account_id, l.action, l.partner_request_id, l.side, \
-            l.status_before, l.created_at, u.name AS actor_name, \
+            l.status_before, l.item_id, l.item_kind, l.item_name, l.other_name, l.version, \
+            l.created_at, u.name AS actor_name, \
             ua.name AS actor_account_name, sa.name AS request_sender_name, \
             ra.name AS request_recipient_name, r.recipient_email AS request_recipient_email \
          FROM audit_log l \

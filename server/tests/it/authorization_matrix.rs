@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 
 use entente_app::api::contacts::{AddContact, ListContacts};
+use entente_app::api::documents::{CreateFolder, DeleteItem, OpenFolder};
 use entente_app::api::partners::{ListPartners, SendPartnerRequest};
 use entente_app::api::users::AddUser;
 use entente_core::Profile;
@@ -76,6 +77,11 @@ enum Rule {
     SignedIn,
     /// An Administrator or Billing Administrator, on their own account (Account settings).
     AccountSettings,
+    /// Anyone signed in whose profile works with documents (all but Reviewer), on their own
+    /// account's documents (SPEC 3.1); a Reviewer finds nothing, as for a missing id.
+    Documents,
+    /// Nobody without an id in the address (a file's page): not found, or sign in first.
+    NeedsAnId,
     /// Nobody: the developers' mailbox, which is off unless `ENTENTE_DEV_MAILBOX` turns it on
     /// (and then answers local clients only, tested in mailbox.rs); off, it is not found.
     MailboxOff,
@@ -85,7 +91,8 @@ impl Rule {
     fn allows(self, actor: Actor) -> bool {
         match (self, actor.profile()) {
             (Rule::Anyone, _) => true,
-            (Rule::MailboxOff, _) => false,
+            (Rule::MailboxOff | Rule::NeedsAnId, _) => false,
+            (Rule::Documents, Some(profile)) => profile.works_with_documents(),
             (_, None) => false,
             (Rule::SignedIn, Some(_)) => true,
             (Rule::AccountSettings, Some(profile)) => profile.can_manage_users(),
@@ -99,6 +106,12 @@ enum Object {
     User,
     Contact,
     PartnerRequest,
+    /// A folder of A's documents.
+    Folder,
+    /// A file of A's documents.
+    File,
+    /// A folder of A's documents in its trash.
+    TrashedFolder,
 }
 
 /// One row of the table: who may call the function, on which object, with which arguments.
@@ -109,8 +122,9 @@ struct Entry {
     fields: fn(&str, &Unique) -> Vec<(&'static str, String)>,
 }
 
-/// Fresh names and addresses for calls that add something, so allowed calls never collide.
-struct Unique(String);
+/// Fresh names and addresses for calls that add something, so allowed calls never collide,
+/// and A's root folder (where a move goes).
+struct Unique(String, String);
 
 impl Unique {
     fn email(&self, domain: &str) -> String {
@@ -249,6 +263,47 @@ fn entry(path: &str) -> Option<Entry> {
             object: None,
             fields: |_, _| vec![("email", "nobody@unregistered.example".into())],
         },
+        // Documents (SPEC 3.1).
+        "documents/folder" => Entry {
+            rule: Documents,
+            object: Some(Object::Folder),
+            fields: |id, _| vec![("folder", id.into())],
+        },
+        "documents/file" => Entry {
+            rule: Documents,
+            object: Some(Object::File),
+            fields: |id, _| vec![("file", id.into())],
+        },
+        "documents/trash" => Entry {
+            rule: Documents,
+            object: None,
+            fields: none,
+        },
+        "documents/create_folder" => Entry {
+            rule: Documents,
+            object: Some(Object::Folder),
+            fields: |id, unique| vec![("parent", id.into()), ("name", unique.0.clone())],
+        },
+        "documents/rename" => Entry {
+            rule: Documents,
+            object: Some(Object::Folder),
+            fields: |id, unique| vec![("item", id.into()), ("name", unique.0.clone())],
+        },
+        "documents/move" => Entry {
+            rule: Documents,
+            object: Some(Object::Folder),
+            fields: |id, unique| vec![("item", id.into()), ("target", unique.1.clone())],
+        },
+        "documents/delete" => Entry {
+            rule: Documents,
+            object: Some(Object::Folder),
+            fields: |id, _| vec![("item", id.into())],
+        },
+        "documents/restore" => Entry {
+            rule: Documents,
+            object: Some(Object::TrashedFolder),
+            fields: |id, _| vec![("item", id.into())],
+        },
         "partners/act" => Entry {
             rule: AccountSettings,
             object: Some(Object::PartnerRequest),
@@ -267,6 +322,8 @@ fn page_rule(path: &str) -> Option<Rule> {
         }
         "/mailbox" => Some(Rule::MailboxOff),
         "/contacts" => Some(Rule::SignedIn),
+        "/documents" | "/documents/trash" => Some(Rule::Documents),
+        "/documents/file" => Some(Rule::NeedsAnId),
         "/settings/partners" | "/settings/users" | "/settings/activity" => {
             Some(Rule::AccountSettings)
         }
@@ -282,6 +339,10 @@ struct World {
     user: String,
     contact: String,
     request: String,
+    root: String,
+    folder: String,
+    file: String,
+    trashed: String,
 }
 
 const MARKER: &str = "Zanzibar Marker";
@@ -329,16 +390,81 @@ async fn fresh_object(app: &TestApp, world: &World, kind: Object, n: usize) -> S
                 email: format!("target{n}@acme.example"),
                 profile: "standard".to_owned(),
             };
-            app.call(admin, add).await.expect("add a target").user_id.to_string()
+            app.call(admin, add)
+                .await
+                .expect("add a target")
+                .user_id
+                .to_string()
         }
-        Object::Contact => add_contact(app, admin, &format!("{MARKER} Contact {n}"), &format!("contact{n}@elsewhere.example")).await,
+        Object::Contact => {
+            add_contact(
+                app,
+                admin,
+                &format!("{MARKER} Contact {n}"),
+                &format!("contact{n}@elsewhere.example"),
+            )
+            .await
+        }
         Object::PartnerRequest => {
             let other = app
                 .sign_up(&format!("Quince {n}"), &format!("quinn{n}@quince.example"))
                 .await;
             invite(app, &world.acme, &other).await
         }
+        Object::Folder => new_folder(app, world, &format!("{MARKER} Folder {n}")).await,
+        Object::TrashedFolder => {
+            let folder = new_folder(app, world, &format!("{MARKER} Trashed {n}")).await;
+            let delete = DeleteItem {
+                item: folder.clone(),
+            };
+            app.call(admin, delete).await.expect("move to the trash");
+            folder
+        }
+        Object::File => {
+            let form = reqwest::multipart::Form::new()
+                .text("folder", world.root.clone())
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(MARKER.as_bytes().to_vec())
+                        .file_name(format!("{MARKER} {n}.txt")),
+                );
+            let answer = admin
+                .post(app.url("/documents/upload"))
+                .header("origin", &app.address)
+                .header("accept", "application/json")
+                .multipart(form)
+                .send()
+                .await
+                .expect("upload");
+            let uploaded: Vec<entente_server::documents::http::Uploaded> =
+                answer.json().await.expect("the new file");
+            uploaded[0].id.to_string()
+        }
     }
+}
+
+/// A new folder named `name` in A's root, and its id.
+async fn new_folder(app: &TestApp, world: &World, name: &str) -> String {
+    let create = CreateFolder {
+        parent: world.root.clone(),
+        name: name.to_owned(),
+    };
+    app.call(&world.acme.admin, create)
+        .await
+        .expect("create a folder");
+    let open = OpenFolder {
+        folder: None,
+        sort: None,
+        order: None,
+        after: None,
+    };
+    let root = app.call(&world.acme.admin, open).await.expect("the root");
+    root.items
+        .iter()
+        .find(|item| item.name.as_str() == name)
+        .expect("the new folder")
+        .id
+        .to_string()
 }
 
 async fn add_contact(app: &TestApp, client: &reqwest::Client, name: &str, email: &str) -> String {
@@ -352,7 +478,10 @@ async fn add_contact(app: &TestApp, client: &reqwest::Client, name: &str, email:
         after: None,
     };
     let page = app.call(client, list).await.expect("the contacts");
-    page.rows[0].removable_id.expect("a hand-added contact").to_string()
+    page.rows[0]
+        .removable_id
+        .expect("a hand-added contact")
+        .to_string()
 }
 
 async fn build_world(app: &TestApp) -> World {
@@ -363,7 +492,9 @@ async fn build_world(app: &TestApp) -> World {
     ];
     for profile in Profile::ALL.into_iter().skip(1) {
         let email = format!("{}@acme.example", profile.as_str());
-        let client = app.invited_and_signed_in(&acme.admin, &email, profile).await;
+        let client = app
+            .invited_and_signed_in(&acme.admin, &email, profile)
+            .await;
         clients.push((Actor::Own(profile), client));
     }
     let others = [
@@ -374,7 +505,11 @@ async fn build_world(app: &TestApp) -> World {
     for (name, domain, actor) in others {
         let other = app.sign_up(name, &format!("admin@{domain}.example")).await;
         let standard = app
-            .invited_and_signed_in(&other.admin, &format!("standard@{domain}.example"), Profile::Standard)
+            .invited_and_signed_in(
+                &other.admin,
+                &format!("standard@{domain}.example"),
+                Profile::Standard,
+            )
             .await;
         if domain != "umber" {
             let request = invite(app, &acme, &other).await;
@@ -387,7 +522,10 @@ async fn build_world(app: &TestApp) -> World {
         clients.push((actor(false), standard));
     }
     for actor in Actor::all() {
-        assert!(clients.iter().any(|(signed_in, _)| *signed_in == actor), "{actor:?} has no browser");
+        assert!(
+            clients.iter().any(|(signed_in, _)| *signed_in == actor),
+            "{actor:?} has no browser"
+        );
     }
     let mut world = World {
         acme,
@@ -395,7 +533,27 @@ async fn build_world(app: &TestApp) -> World {
         user: String::new(),
         contact: String::new(),
         request: String::new(),
+        root: String::new(),
+        folder: String::new(),
+        file: String::new(),
+        trashed: String::new(),
     };
+    let open = OpenFolder {
+        folder: None,
+        sort: None,
+        order: None,
+        after: None,
+    };
+    world.root = app
+        .call(&world.acme.admin, open)
+        .await
+        .expect("the root")
+        .folder
+        .id
+        .to_string();
+    world.folder = fresh_object(app, &world, Object::Folder, 0).await;
+    world.file = fresh_object(app, &world, Object::File, 0).await;
+    world.trashed = fresh_object(app, &world, Object::TrashedFolder, 0).await;
     world.user = fresh_object(app, &world, Object::User, 0).await;
     world.contact = fresh_object(app, &world, Object::Contact, 0).await;
     world.request = fresh_object(app, &world, Object::PartnerRequest, 0).await;
@@ -420,7 +578,12 @@ async fn stored_state(store: &Store) -> Vec<Vec<String>> {
 }
 
 /// The status and body of a call.
-async fn post(app: &TestApp, client: &reqwest::Client, path: &str, fields: &[(&str, String)]) -> (StatusCode, String) {
+async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, String)],
+) -> (StatusCode, String) {
     let response = app.post_form(client, path, &fields).await;
     let status = response.status();
     (status, response.text().await.expect("a body"))
@@ -449,7 +612,7 @@ both_engines! {
                     continue;
                 }
                 fresh += 1;
-                let unique = Unique(format!("matrix{fresh}"));
+                let unique = Unique(format!("matrix{fresh}"), world.root.clone());
                 let allowed = entry.rule.allows(*actor)
                     && (entry.object.is_none() || matches!(actor, Actor::Own(_)));
                 let object = match entry.object {
@@ -457,6 +620,9 @@ both_engines! {
                     Some(Object::User) => world.user.clone(),
                     Some(Object::Contact) => world.contact.clone(),
                     Some(Object::PartnerRequest) => world.request.clone(),
+                    Some(Object::Folder) => world.folder.clone(),
+                    Some(Object::File) => world.file.clone(),
+                    Some(Object::TrashedFolder) => world.trashed.clone(),
                     None => Uuid::new_v4().to_string(),
                 };
                 let before = stored_state(&app.store).await;

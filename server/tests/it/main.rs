@@ -5,12 +5,15 @@ mod support;
 mod activity;
 
 mod auth;
-mod authorization_matrix;
 mod auth_pages;
+mod authorization_matrix;
+mod blobs;
 mod connect;
 mod connections;
 mod contacts;
 mod contacts_page;
+mod document_activity;
+mod documents;
 mod errors;
 mod hostile;
 mod hostile_property;

@@ -13,7 +13,7 @@ use crate::support::engines::{execute_raw, fetch_count};
 
 /// Applies the engine's migrations up to and including `version`, as a database of that
 /// release would hold them.
-async fn migrate_until(store: &Store, version: i64) {
+pub(crate) async fn migrate_until(store: &Store, version: i64) {
     let folder = match store.pool() {
         Pool::Sqlite(_) => "migrations/sqlite",
         Pool::Postgres(_) => "migrations/postgres",
@@ -88,6 +88,7 @@ both_engines! {
                     assert_eq!(of, request);
                     kind
                 }
+                AuditEvent::Document { .. } => panic!("a partner entry: {entry:?}"),
             })
             .collect();
         let deleted = |by, status_before| AuditKind::RequestDeleted { by, status_before };

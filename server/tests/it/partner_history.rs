@@ -58,8 +58,15 @@ struct Admin {
 /// What one administrator did in a round.
 #[derive(Debug, Clone)]
 enum Move {
-    Send { from: usize, to: usize },
-    Act { org: usize, action: Action, request: PartnerRequestId },
+    Send {
+        from: usize,
+        to: usize,
+    },
+    Act {
+        org: usize,
+        action: Action,
+        request: PartnerRequestId,
+    },
 }
 
 /// An acknowledged change, as the history must show it.
@@ -86,13 +93,22 @@ async fn choose(app: &TestApp, admin: &Admin, orgs: usize, dice: &mut Dice) -> M
         q: None,
         after: None,
     };
-    let list = app.call(&admin.client, list).await.expect("the Partners tab");
+    let list = app
+        .call(&admin.client, list)
+        .await
+        .expect("the Partners tab");
     if list.rows.is_empty() || dice.below(3) == 0 {
         let to = (admin.org + 1 + dice.below(orgs - 1)) % orgs;
-        return Move::Send { from: admin.org, to };
+        return Move::Send {
+            from: admin.org,
+            to,
+        };
     }
     let row = &list.rows[dice.below(list.rows.len())];
-    let offered = row.view_for(list.viewer).map(|seen| seen.actions).unwrap_or_default();
+    let offered = row
+        .view_for(list.viewer)
+        .map(|seen| seen.actions)
+        .unwrap_or_default();
     let any = [Action::Accept, Action::RejectAndIgnore, Action::Delete];
     let action = if offered.is_empty() || dice.below(4) == 0 {
         any[dice.below(any.len())]
@@ -197,11 +213,27 @@ impl Step {
             "rejected" => Some(RequestStatus::Rejected),
             _ => None,
         };
-        let side = if side == "sender" { Side::Sender } else { Side::Recipient };
+        let side = if side == "sender" {
+            Side::Sender
+        } else {
+            Side::Recipient
+        };
         match kind {
-            "partner_request_accepted" => Step { action: Action::Accept, side: Side::Recipient, before: None },
-            "partner_request_rejected" => Step { action: Action::RejectAndIgnore, side: Side::Recipient, before: None },
-            "partner_request_deleted" => Step { action: Action::Delete, side, before: status(before) },
+            "partner_request_accepted" => Step {
+                action: Action::Accept,
+                side: Side::Recipient,
+                before: None,
+            },
+            "partner_request_rejected" => Step {
+                action: Action::RejectAndIgnore,
+                side: Side::Recipient,
+                before: None,
+            },
+            "partner_request_deleted" => Step {
+                action: Action::Delete,
+                side,
+                before: status(before),
+            },
             other => panic!("an unknown history entry {other}"),
         }
     }
@@ -253,7 +285,13 @@ fn replays(stored: &PartnerRequest, steps: &[Step]) -> bool {
             if step.before.is_some_and(|before| before != current.status()) {
                 return false;
             }
-            match perform(step.action, &actor(step.side), &current, &[], stored.updated_at()) {
+            match perform(
+                step.action,
+                &actor(step.side),
+                &current,
+                &[],
+                stored.updated_at(),
+            ) {
                 Ok(decision) => current = decision.request,
                 Err(_) => return false,
             }

@@ -100,7 +100,7 @@ both_engines! {
         assert_eq!(acceptances[0].recipient, "admin@acme.example");
         for account in [acme.id, globex.id] {
             let log = audit::list(&store, account, None, 10).await.unwrap();
-            let events: Vec<AuditEvent> = log.iter().map(|entry| entry.event).collect();
+            let events: Vec<AuditEvent> = log.iter().map(|entry| entry.event.clone()).collect();
             assert_eq!(events, [
                 partner_event(id, AuditKind::RequestAccepted),
                 partner_event(id, AuditKind::RequestSent),

@@ -6,6 +6,8 @@
 #[cfg(feature = "ssr")]
 pub mod port;
 
+use entente_core::documents::ItemName;
+use entente_core::documents::audit::DocumentAuditKind;
 use entente_core::partnership::AuditKind;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -40,6 +42,14 @@ pub enum ActivityEvent {
         recipient: String,
         /// The address it was sent to.
         email: String,
+    },
+    /// A folder or file of the account was uploaded, created, renamed, moved, deleted or
+    /// restored.
+    Document {
+        /// The item's name just after the change.
+        name: ItemName,
+        /// What happened, with the other name or number it happened under.
+        kind: DocumentAuditKind,
     },
 }
 

@@ -1,5 +1,6 @@
-//! The Activity page of Account settings (`/settings/activity`, SPEC 4.6): what happened to
-//! the organization's partner requests and partnerships, who did it and when, newest first.
+//! The Activity page of Account settings (`/settings/activity`, SPEC 4.6 and 3.3): what
+//! happened to the organization's partner requests, partnerships and documents, who did it and
+//! when, newest first.
 //!
 //! Pages are links (`?after=`), so it works without JavaScript; with it they load in place.
 //! Entries arrive as typed data and are phrased in one module, [`sentences`].
@@ -58,7 +59,7 @@ fn ActivityLog(
             <h1 id="activity-heading">"Activity"</h1>
             <p class="muted">
                 "Account settings: every partner invitation, answer and deletion that concerns "
-                "your organization, newest first."
+                "your organization, and every change to its documents, newest first."
             </p>
             <Transition fallback=|| view! { <p>"Loading activity…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
@@ -88,7 +89,8 @@ fn ActivityTable(entries: Vec<ActivityEntry>) -> impl IntoView {
     if entries.is_empty() {
         return view! {
             <p class="empty-state" data-test="activity-empty">
-                "Nothing yet. Partner invitations, answers and deletions will be listed here."
+                "Nothing yet. Partner invitations, answers and deletions, and changes to your "
+                "documents, will be listed here."
             </p>
         }
         .into_any();
@@ -110,7 +112,7 @@ fn ActivityTable(entries: Vec<ActivityEntry>) -> impl IntoView {
                             <tr data-test="activity-row">
                                 <td class="nowrap">{format_unix_utc(entry.at)}</td>
                                 <td>{sentences::who(entry.who.as_ref())}</td>
-                                <td>{sentences::what(&entry.what)}</td>
+                                <td>{sentences::what(&entry.what, entry.who.as_ref())}</td>
                             </tr>
                         }
                     })

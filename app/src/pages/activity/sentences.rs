@@ -1,6 +1,9 @@
 //! The Activity page's one place for words: each typed entry as the sentence a person reads,
-//! naming both organizations (and the invited address) the way SPEC 4.6's audit needs.
+//! naming both organizations (and the invited address) the way SPEC 4.6's audit needs, and for
+//! documents the person who acted and the names the item had then (SPEC 3.3).
 
+use entente_core::documents::ItemName;
+use entente_core::documents::audit::DocumentAuditKind;
 use entente_core::partnership::{AuditKind, RequestStatus, Side};
 
 use crate::api::activity::{ActivityActor, ActivityEvent};
@@ -13,8 +16,8 @@ pub fn who(actor: Option<&ActivityActor>) -> String {
     )
 }
 
-/// What happened, as a sentence.
-pub fn what(event: &ActivityEvent) -> String {
+/// What happened, as a sentence; `who` acted (document sentences name them).
+pub fn what(event: &ActivityEvent, who: Option<&ActivityActor>) -> String {
     match event {
         ActivityEvent::Partner {
             kind,
@@ -22,6 +25,30 @@ pub fn what(event: &ActivityEvent) -> String {
             recipient,
             email,
         } => partner_sentence(*kind, sender, recipient, email),
+        ActivityEvent::Document { name, kind } => {
+            let actor = who.map_or("Someone", |actor| actor.name.as_str());
+            document_sentence(actor, name, kind)
+        }
+    }
+}
+
+/// What a document entry says, with the names the item and its folders had at the time.
+fn document_sentence(actor: &str, name: &ItemName, kind: &DocumentAuditKind) -> String {
+    match kind {
+        DocumentAuditKind::Uploaded { folder } => format!("{actor} uploaded {name} to {folder}."),
+        DocumentAuditKind::VersionUploaded { number } => {
+            format!("{actor} uploaded version {number} of {name}.")
+        }
+        DocumentAuditKind::FolderCreated { parent } => {
+            format!("{actor} created the folder {name} in {parent}.")
+        }
+        DocumentAuditKind::Renamed { from } => format!("{actor} renamed {from} → {name}."),
+        DocumentAuditKind::Moved { to } => format!("{actor} moved {name} to {to}."),
+        DocumentAuditKind::Trashed => format!("{actor} moved {name} to the trash."),
+        DocumentAuditKind::Restored { was: None } => format!("{actor} restored {name}."),
+        DocumentAuditKind::Restored { was: Some(was) } => {
+            format!("{actor} restored {was} as {name}.")
+        }
     }
 }
 
@@ -115,8 +142,79 @@ mod tests {
                 recipient: "Globex".to_owned(),
                 email: "gil@globex.example".to_owned(),
             };
-            assert_eq!(what(&event), expected, "{kind:?}");
+            assert_eq!(what(&event, None), expected, "{kind:?}");
         }
+    }
+
+    #[test]
+    fn each_document_entry_reads_as_a_sentence_naming_who_acted() {
+        let name = |text: &str| ItemName::parse(text).unwrap();
+        let cases = [
+            (
+                "Brochure.pdf",
+                DocumentAuditKind::Uploaded {
+                    folder: name("Proofs"),
+                },
+                "Ada Lovelace uploaded Brochure.pdf to Proofs.",
+            ),
+            (
+                "Brochure.pdf",
+                DocumentAuditKind::VersionUploaded { number: 2 },
+                "Ada Lovelace uploaded version 2 of Brochure.pdf.",
+            ),
+            (
+                "Proofs",
+                DocumentAuditKind::FolderCreated {
+                    parent: name("Documents"),
+                },
+                "Ada Lovelace created the folder Proofs in Documents.",
+            ),
+            (
+                "New",
+                DocumentAuditKind::Renamed { from: name("Old") },
+                "Ada Lovelace renamed Old → New.",
+            ),
+            (
+                "Brochure.pdf",
+                DocumentAuditKind::Moved {
+                    to: name("Archive"),
+                },
+                "Ada Lovelace moved Brochure.pdf to Archive.",
+            ),
+            (
+                "Proofs",
+                DocumentAuditKind::Trashed,
+                "Ada Lovelace moved Proofs to the trash.",
+            ),
+            (
+                "Proofs",
+                DocumentAuditKind::Restored { was: None },
+                "Ada Lovelace restored Proofs.",
+            ),
+            (
+                "Proofs (2)",
+                DocumentAuditKind::Restored {
+                    was: Some(name("Proofs")),
+                },
+                "Ada Lovelace restored Proofs as Proofs (2).",
+            ),
+        ];
+        let ada = ActivityActor {
+            name: "Ada Lovelace".to_owned(),
+            organization: "Acme Studio".to_owned(),
+        };
+        for (item, kind, expected) in cases {
+            let event = ActivityEvent::Document {
+                name: name(item),
+                kind,
+            };
+            assert_eq!(what(&event, Some(&ada)), expected, "{event:?}");
+        }
+        let unknown = ActivityEvent::Document {
+            name: name("Proofs"),
+            kind: DocumentAuditKind::Trashed,
+        };
+        assert_eq!(what(&unknown, None), "Someone moved Proofs to the trash.");
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub fn serve_args(addr: std::net::SocketAddr) -> ServeArgs {
         mail_from: entente_server::config::DEFAULT_MAIL_FROM.to_owned(),
         dev_mailbox: false,
         connections: entente_server::config::ConnectionLimits::default(),
+        blobs: entente_server::config::BlobArgs::default(),
     }
 }
 

@@ -1,0 +1,558 @@
+//! The Documents pages' port ([`DocumentsService`]) over `store::documents` (SPEC 3.1).
+//!
+//! Every call reads the item's ancestry (one query), turns it into core's facts and asks
+//! `entente_core::documents::decide`; an item the viewer may not see is `NotFound`, exactly
+//! like an id that does not exist. Changes to an account's tree run in one write transaction
+//! serialized per account (`Tx::serialize_on`), so two moves at once cannot make a cycle that
+//! neither would make alone.
+
+pub mod http;
+pub mod purge;
+
+use entente_app::api::documents::port::{DocumentsError, DocumentsService};
+use entente_app::api::documents::{
+    Crumb, FOLDER_PAGE_SIZE, FilePage, FolderPage, ItemEntry, Preview, TrashEntry, TrashPage,
+    VersionEntry,
+};
+use entente_app::api::services::BoxFuture;
+use entente_app::api::session::CurrentUser;
+use entente_core::documents::audit::DocumentAuditKind;
+use entente_core::documents::{
+    AccessError, DocumentAction, DocumentViewer, FolderPlace, ItemFacts, ItemKind, ItemName,
+    MoveError, Role, Sort, check_folder_move, check_not_root, decide, free_name, role,
+    trash::days_until_purge,
+};
+use entente_core::{AccountId, ItemId, Timestamp};
+
+use crate::store::audit::{self, AuditEvent, NewEntry};
+use crate::store::documents::{self, ItemRecord, ListingCursor, NewItem};
+use crate::store::previews::{self, PreviewState};
+use crate::store::{Conflict, Db, Store, StoreError, Tx, now};
+
+/// How many items of the trash one page shows.
+const TRASH_PAGE_SIZE: i64 = 200;
+
+/// The Documents service: every call goes to the shared store.
+pub struct StoreDocuments {
+    store: Store,
+}
+
+impl StoreDocuments {
+    /// Wraps the store opened at start-up.
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+}
+
+/// A failure on our side.
+fn internal(error: StoreError) -> DocumentsError {
+    DocumentsError::Internal(error.into())
+}
+
+/// A write refused by the sibling-name index is the person's to fix; anything else is ours.
+fn name_taken_or_internal(error: StoreError) -> DocumentsError {
+    match error.conflict() {
+        Some(Conflict::NameTaken) => DocumentsError::NameTaken,
+        _ => internal(error),
+    }
+}
+
+/// The viewer as core's access decision takes it (the session check let only active users in).
+pub fn document_viewer(viewer: &CurrentUser) -> DocumentViewer {
+    DocumentViewer {
+        account: viewer.account_id,
+        user: viewer.user_id,
+        profile: viewer.profile,
+        active: true,
+    }
+}
+
+/// An item and the folders above it, with core's facts about it.
+pub struct Located {
+    /// The item.
+    pub item: ItemRecord,
+    /// The folders above it, its parent first and the root last.
+    pub above: Vec<ItemRecord>,
+    /// What core's access decision needs.
+    pub facts: ItemFacts,
+}
+
+impl Located {
+    /// The breadcrumbs to the item: the root first, its parent last.
+    fn crumbs(&self) -> Vec<Crumb> {
+        self.above.iter().rev().map(crumb).collect()
+    }
+}
+
+fn crumb(item: &ItemRecord) -> Crumb {
+    Crumb {
+        id: item.id,
+        name: item.name.clone(),
+    }
+}
+
+/// Reads `id` and its ancestry; `None` when there is no such item.
+pub async fn locate(db: impl Into<Db<'_>>, id: ItemId) -> Result<Option<Located>, StoreError> {
+    let mut chain = documents::ancestry(db, id).await?;
+    if chain.is_empty() {
+        return Ok(None);
+    }
+    let item = chain.remove(0);
+    let in_trash =
+        item.deleted_at.is_some() || chain.iter().any(|above| above.deleted_at.is_some());
+    let facts = ItemFacts {
+        account: item.account_id,
+        created_by: item.created_by,
+        in_trash,
+    };
+    Ok(Some(Located {
+        item,
+        above: chain,
+        facts,
+    }))
+}
+
+/// Reads `id` and checks that `viewer` may do `action` with it (and that it is of `kind`, when
+/// given): a missing item, one of another kind and one the viewer may not see all answer
+/// [`AccessError::NotFound`].
+pub async fn locate_for(
+    db: impl Into<Db<'_>>,
+    viewer: &DocumentViewer,
+    id: ItemId,
+    kind: Option<ItemKind>,
+    action: DocumentAction,
+) -> Result<Located, DocumentsError> {
+    let located = locate(db, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AccessError::NotFound)?;
+    // Whether it may be seen comes first, so a wrong kind tells nothing either.
+    decide(viewer, &located.facts, DocumentAction::Open)?;
+    if kind.is_some_and(|kind| kind != located.item.kind) {
+        return Err(AccessError::NotFound.into());
+    }
+    decide(viewer, &located.facts, action)?;
+    Ok(located)
+}
+
+/// A listing row.
+pub fn entry(item: &ItemRecord) -> ItemEntry {
+    ItemEntry {
+        id: item.id,
+        kind: item.kind,
+        name: item.name.clone(),
+        modified: item.updated_at,
+        size: item.file.as_ref().map(|file| file.size),
+        content_type: item.file.as_ref().map(|file| file.content_type.clone()),
+        versions: item.file.as_ref().map(|file| file.version_count),
+        thumbnail: false,
+    }
+}
+
+/// The account's root, made on first use by someone who may work with documents.
+async fn root_for(store: &Store, viewer: &DocumentViewer) -> Result<ItemId, DocumentsError> {
+    let facts = ItemFacts {
+        account: viewer.account,
+        created_by: viewer.user,
+        in_trash: false,
+    };
+    if role(viewer, &facts) == Role::None {
+        return Err(AccessError::NotFound.into());
+    }
+    if let Some(root) = documents::root_of(store, viewer.account)
+        .await
+        .map_err(internal)?
+    {
+        return Ok(root);
+    }
+    let mut tx = store.begin_write().await.map_err(internal)?;
+    let root = documents::ensure_root(&mut tx, viewer.account, viewer.user, now())
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(root)
+}
+
+/// Begins a write transaction that changes `account`'s tree, after any other such one.
+pub async fn begin_tree_change(store: &Store, account: AccountId) -> Result<Tx, StoreError> {
+    let mut tx = store.begin_write().await?;
+    tx.serialize_on(&format!("documents:{account}")).await?;
+    Ok(tx)
+}
+
+/// A free name in `folder` for `wanted` (uploads and restores never fail on a taken name).
+pub async fn free_name_in(
+    tx: &mut Tx,
+    folder: ItemId,
+    wanted: &ItemName,
+) -> Result<ItemName, StoreError> {
+    let stem_key = wanted
+        .sibling_key()
+        .rsplit_once('.')
+        .map_or_else(|| wanted.sibling_key(), |(stem, _)| stem.to_owned());
+    let taken = documents::sibling_keys_like(&mut *tx, folder, &stem_key).await?;
+    Ok(free_name(wanted, |key| {
+        taken.iter().any(|used| used == key)
+    }))
+}
+
+impl DocumentsService for StoreDocuments {
+    fn folder(
+        &self,
+        viewer: CurrentUser,
+        folder: Option<ItemId>,
+        sort: Sort,
+        after: Option<String>,
+    ) -> BoxFuture<'_, Result<FolderPage, DocumentsError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            let folder = match folder {
+                Some(folder) => folder,
+                None => root_for(&self.store, &viewer).await?,
+            };
+            let located = locate_for(
+                &self.store,
+                &viewer,
+                folder,
+                Some(ItemKind::Folder),
+                DocumentAction::Open,
+            )
+            .await?;
+            let after = match after.as_deref() {
+                Some(token) => {
+                    Some(ListingCursor::from_token(token).ok_or(DocumentsError::InvalidPageLink)?)
+                }
+                None => None,
+            };
+            let limit = i64::from(FOLDER_PAGE_SIZE);
+            let mut items =
+                documents::list_children(&self.store, folder, sort, after.as_ref(), limit + 1)
+                    .await
+                    .map_err(internal)?;
+            let next = (items.len() > FOLDER_PAGE_SIZE as usize).then(|| {
+                items.truncate(FOLDER_PAGE_SIZE as usize);
+                documents::cursor_of(&items.last().expect("a full page").item, sort).to_token()
+            });
+            Ok(FolderPage {
+                folder: crumb(&located.item),
+                crumbs: located.crumbs(),
+                items: items
+                    .iter()
+                    .map(|listed| ItemEntry {
+                        thumbnail: listed.thumbnail,
+                        ..entry(&listed.item)
+                    })
+                    .collect(),
+                sort,
+                next,
+                may_edit: decide(&viewer, &located.facts, DocumentAction::CreateIn).is_ok(),
+            })
+        })
+    }
+
+    fn file(
+        &self,
+        viewer: CurrentUser,
+        file: ItemId,
+    ) -> BoxFuture<'_, Result<FilePage, DocumentsError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            let located = locate_for(
+                &self.store,
+                &viewer,
+                file,
+                Some(ItemKind::File),
+                DocumentAction::Open,
+            )
+            .await?;
+            let versions = documents::versions(&self.store, file)
+                .await
+                .map_err(internal)?;
+            let preview = match versions.first() {
+                Some((current, _)) => {
+                    match previews::state_of(&self.store, current.id)
+                        .await
+                        .map_err(internal)?
+                    {
+                        None => Preview::None,
+                        Some(PreviewState::Pending) => Preview::Pending,
+                        Some(PreviewState::Failed) => Preview::Failed,
+                        Some(PreviewState::Ready { pages }) => Preview::Ready { views: pages },
+                    }
+                }
+                None => Preview::None,
+            };
+            let versions = versions
+                .into_iter()
+                .map(|(version, uploaded_by)| VersionEntry {
+                    number: version.number,
+                    size: version.size,
+                    content_type: version.content_type,
+                    uploaded_by,
+                    uploaded_at: version.created_at,
+                })
+                .collect();
+            Ok(FilePage {
+                file: entry(&located.item),
+                crumbs: located.crumbs(),
+                versions,
+                preview,
+                may_edit: decide(&viewer, &located.facts, DocumentAction::UploadVersion).is_ok(),
+            })
+        })
+    }
+
+    fn create_folder(
+        &self,
+        viewer: CurrentUser,
+        parent: ItemId,
+        name: ItemName,
+    ) -> BoxFuture<'_, Result<ItemId, DocumentsError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            let mut tx = begin_tree_change(&self.store, viewer.account)
+                .await
+                .map_err(internal)?;
+            let parent_folder = locate_for(
+                &mut tx,
+                &viewer,
+                parent,
+                Some(ItemKind::Folder),
+                DocumentAction::CreateIn,
+            )
+            .await?;
+            let id = ItemId::from_uuid(uuid::Uuid::new_v4());
+            let folder = NewItem {
+                id,
+                account_id: viewer.account,
+                parent_id: parent,
+                name: &name,
+                created_by: viewer.user,
+                file: None,
+            };
+            documents::insert(&mut tx, &folder, now())
+                .await
+                .map_err(name_taken_or_internal)?;
+            let entry = NewEntry {
+                account_id: parent_folder.item.account_id,
+                actor_user_id: Some(viewer.user),
+                event: AuditEvent::Document {
+                    item: id,
+                    item_kind: ItemKind::Folder,
+                    name,
+                    kind: DocumentAuditKind::FolderCreated {
+                        parent: parent_folder.item.name,
+                    },
+                },
+                created_at: now(),
+            };
+            audit::record(&mut tx, &entry).await.map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            Ok(id)
+        })
+    }
+
+    fn rename(
+        &self,
+        viewer: CurrentUser,
+        item: ItemId,
+        name: ItemName,
+    ) -> BoxFuture<'_, Result<(), DocumentsError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            let mut tx = begin_tree_change(&self.store, viewer.account)
+                .await
+                .map_err(internal)?;
+            let located = locate_for(&mut tx, &viewer, item, None, DocumentAction::Rename).await?;
+            check_not_root(place(&located.item))?;
+            if located.item.name == name {
+                return Ok(());
+            }
+            documents::rename(&mut tx, item, &name, now())
+                .await
+                .map_err(name_taken_or_internal)?;
+            let entry = NewEntry {
+                account_id: located.item.account_id,
+                actor_user_id: Some(viewer.user),
+                event: AuditEvent::Document {
+                    item,
+                    item_kind: located.item.kind,
+                    name,
+                    kind: DocumentAuditKind::Renamed {
+                        from: located.item.name,
+                    },
+                },
+                created_at: now(),
+            };
+            audit::record(&mut tx, &entry).await.map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            Ok(())
+        })
+    }
+
+    fn move_item(
+        &self,
+        viewer: CurrentUser,
+        item: ItemId,
+        target: ItemId,
+    ) -> BoxFuture<'_, Result<(), DocumentsError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            let mut tx = begin_tree_change(&self.store, viewer.account)
+                .await
+                .map_err(internal)?;
+            let moved = locate_for(&mut tx, &viewer, item, None, DocumentAction::Move).await?;
+            let into = locate_for(
+                &mut tx,
+                &viewer,
+                target,
+                Some(ItemKind::Folder),
+                DocumentAction::CreateIn,
+            )
+            .await?;
+            let target_ancestry: Vec<ItemId> = std::iter::once(into.item.id)
+                .chain(into.above.iter().map(|folder| folder.id))
+                .collect();
+            match moved.item.kind {
+                ItemKind::Folder => check_folder_move(place(&moved.item), &target_ancestry)?,
+                ItemKind::File => {}
+            }
+            if moved.item.parent_id == Some(target) {
+                return Ok(());
+            }
+            documents::move_to(&mut tx, item, target, now())
+                .await
+                .map_err(name_taken_or_internal)?;
+            let entry = NewEntry {
+                account_id: moved.item.account_id,
+                actor_user_id: Some(viewer.user),
+                event: AuditEvent::Document {
+                    item,
+                    item_kind: moved.item.kind,
+                    name: moved.item.name,
+                    kind: DocumentAuditKind::Moved { to: into.item.name },
+                },
+                created_at: now(),
+            };
+            audit::record(&mut tx, &entry).await.map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            Ok(())
+        })
+    }
+
+    fn delete(
+        &self,
+        viewer: CurrentUser,
+        item: ItemId,
+    ) -> BoxFuture<'_, Result<ItemId, DocumentsError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            let mut tx = begin_tree_change(&self.store, viewer.account)
+                .await
+                .map_err(internal)?;
+            let located = locate_for(&mut tx, &viewer, item, None, DocumentAction::Delete).await?;
+            check_not_root(place(&located.item))?;
+            let parent = located.item.parent_id.ok_or(MoveError::Root)?;
+            documents::trash(&mut tx, item, viewer.user, now())
+                .await
+                .map_err(internal)?;
+            let entry = NewEntry {
+                account_id: located.item.account_id,
+                actor_user_id: Some(viewer.user),
+                event: AuditEvent::Document {
+                    item,
+                    item_kind: located.item.kind,
+                    name: located.item.name,
+                    kind: DocumentAuditKind::Trashed,
+                },
+                created_at: now(),
+            };
+            audit::record(&mut tx, &entry).await.map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            Ok(parent)
+        })
+    }
+
+    fn trash(&self, viewer: CurrentUser) -> BoxFuture<'_, Result<TrashPage, DocumentsError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            root_for(&self.store, &viewer).await?;
+            let now = now();
+            let items = documents::list_trash(&self.store, viewer.account, TRASH_PAGE_SIZE)
+                .await
+                .map_err(internal)?;
+            let entries = items
+                .iter()
+                .map(|item| {
+                    let deleted_at = item.deleted_at.unwrap_or(Timestamp(now.0));
+                    TrashEntry {
+                        item: entry(item),
+                        deleted_at,
+                        days_left: days_until_purge(deleted_at, now),
+                    }
+                })
+                .collect();
+            Ok(TrashPage { entries })
+        })
+    }
+
+    fn restore(
+        &self,
+        viewer: CurrentUser,
+        item: ItemId,
+    ) -> BoxFuture<'_, Result<(), DocumentsError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            let mut tx = begin_tree_change(&self.store, viewer.account)
+                .await
+                .map_err(internal)?;
+            let located = locate_for(&mut tx, &viewer, item, None, DocumentAction::Restore).await?;
+            // Only what was deleted itself comes back; what is inside a deleted folder comes
+            // back with it.
+            if located.item.deleted_at.is_none() {
+                return Err(AccessError::NotInTrash.into());
+            }
+            // Back into its folder, unless that folder is in the trash (or is gone): then
+            // into the root.
+            let parent_is_live = located
+                .above
+                .iter()
+                .all(|folder| folder.deleted_at.is_none());
+            let root = located.above.last().map(|root| root.id);
+            let parent = match (located.item.parent_id, parent_is_live, root) {
+                (Some(parent), true, _) => parent,
+                (_, _, Some(root)) => root,
+                (_, _, None) => return Err(MoveError::Root.into()),
+            };
+            let name = free_name_in(&mut tx, parent, &located.item.name)
+                .await
+                .map_err(internal)?;
+            documents::restore(&mut tx, item, parent, &name, now())
+                .await
+                .map_err(name_taken_or_internal)?;
+            let was = (name != located.item.name).then_some(located.item.name);
+            let entry = NewEntry {
+                account_id: located.item.account_id,
+                actor_user_id: Some(viewer.user),
+                event: AuditEvent::Document {
+                    item,
+                    item_kind: located.item.kind,
+                    name,
+                    kind: DocumentAuditKind::Restored { was },
+                },
+                created_at: now(),
+            };
+            audit::record(&mut tx, &entry).await.map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            Ok(())
+        })
+    }
+}
+
+/// Where an item sits, as core's move rules take it.
+fn place(item: &ItemRecord) -> FolderPlace {
+    FolderPlace {
+        id: item.id,
+        parent: item.parent_id,
+    }
+}

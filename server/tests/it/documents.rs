@@ -1,0 +1,498 @@
+//! Documents through the real router on both engines (SPEC 3.1, issue 13): folders (create,
+//! rename, move, trash, restore) through their server functions, files uploaded and
+//! downloaded through the streaming routes, with the refusals that change nothing.
+
+use entente_app::api::auth::SignIn;
+use entente_app::api::documents::{
+    CreateFolder, DeleteItem, FilePage, FolderPage, MoveItem, OpenFile, OpenFolder, OpenTrash,
+    Preview, RenameItem, RestoreItem,
+};
+use entente_app::error::AppError;
+use entente_core::Profile;
+use entente_core::documents::ItemKind;
+use entente_server::config::BlobUrl;
+use entente_server::documents::http::Uploaded;
+use entente_server::store::Store;
+use reqwest::StatusCode;
+
+use crate::support::app::{TestApp, spawn_app_with};
+use crate::support::both_engines;
+use crate::support::calls::Refused;
+use crate::support::engines::fetch_count;
+use crate::support::fixtures::{PASSWORD, browser, session_cookie};
+
+/// A server whose blobs live in their own folder (returned, to look inside), with `limit` as
+/// the largest upload.
+async fn documents_app(store: Store, limit: u64) -> (TestApp, tempfile::TempDir) {
+    let blobs = tempfile::tempdir().expect("a folder for blobs");
+    let folder = blobs.path().to_path_buf();
+    let app = spawn_app_with(store, move |args| {
+        args.blobs.blob_url = Some(BlobUrl::Folder(folder));
+        args.blobs.max_upload_bytes = limit;
+    })
+    .await;
+    (app, blobs)
+}
+
+/// Every file under `folder`, as paths relative to it.
+fn files_under(folder: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path.strip_prefix(folder).unwrap().display().to_string());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+async fn open_folder(
+    app: &TestApp,
+    client: &reqwest::Client,
+    folder: Option<String>,
+) -> Result<FolderPage, Refused> {
+    app.call(
+        client,
+        OpenFolder {
+            folder,
+            sort: None,
+            order: None,
+            after: None,
+        },
+    )
+    .await
+}
+
+async fn create_folder(
+    app: &TestApp,
+    client: &reqwest::Client,
+    parent: &str,
+    name: &str,
+) -> Result<(), Refused> {
+    app.call(
+        client,
+        CreateFolder {
+            parent: parent.to_owned(),
+            name: name.to_owned(),
+        },
+    )
+    .await
+}
+
+/// The id of the item named `name` in a folder page.
+fn id_of(page: &FolderPage, name: &str) -> String {
+    page.items
+        .iter()
+        .find(|item| item.name.as_str() == name)
+        .unwrap_or_else(|| panic!("no {name} in {page:?}"))
+        .id
+        .to_string()
+}
+
+/// Uploads `files` (name, bytes) into `folder` as a script does (JSON answer).
+async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    field: &str,
+    target: &str,
+    files: &[(&str, Vec<u8>)],
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new().text(field.to_owned(), target.to_owned());
+    for (name, bytes) in files {
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
+        );
+    }
+    client
+        .post(app.url("/documents/upload"))
+        .header("origin", &app.address)
+        .header("accept", "application/json")
+        .multipart(form)
+        .send()
+        .await
+        .expect("the server answers")
+}
+
+async fn uploaded(response: reqwest::Response) -> Vec<Uploaded> {
+    let status = response.status();
+    let body = response.text().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// A real 64×48 PNG, which decodes.
+fn real_png() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::DynamicImage::new_rgb8(64, 48)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+/// Signs `email` in on a new browser and returns its session cookie as `name=value`.
+async fn session_pair(app: &TestApp, email: &str) -> String {
+    let sign_in = SignIn {
+        email: email.to_owned(),
+        password: PASSWORD.to_owned(),
+        next: None,
+    };
+    let (headers, answer) = app.call_with_headers(&browser(), sign_in).await;
+    answer.expect("sign in");
+    let line = session_cookie(&headers).expect("a session cookie");
+    line.split(';').next().unwrap().to_owned()
+}
+
+/// A tiny PNG (1×1, valid signature and header), whatever its name says.
+fn png() -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0".to_vec();
+    bytes.extend_from_slice(&[
+        0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xae, 0x42, 0x60, 0x82,
+    ]);
+    bytes
+}
+
+/// The rows of the documents tables, to prove a refusal wrote nothing.
+async fn document_rows(store: &Store) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in ["items", "file_versions", "blobs"] {
+        counts.push(fetch_count(store, &format!("SELECT COUNT(*) FROM {table}")).await);
+    }
+    counts
+}
+
+both_engines! {
+    async fn folders_are_created_renamed_moved_trashed_and_restored_with_unique_names_and_no_cycles(store: Store) {
+        let (app, _blobs) = documents_app(store, 1 << 20).await;
+        let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
+        let root = open_folder(&app, &acme.admin, None).await.expect("the root");
+        assert_eq!(root.folder.name.as_str(), "Documents");
+        assert!(root.crumbs.is_empty() && root.items.is_empty() && root.may_edit);
+        let root_id = root.folder.id.to_string();
+
+        create_folder(&app, &acme.admin, &root_id, "Proofs").await.expect("create");
+        create_folder(&app, &acme.admin, &root_id, "Archive").await.expect("create");
+        // Sibling names are unique without regard to case (a unique index decides).
+        let taken = create_folder(&app, &acme.admin, &root_id, "proofs").await.unwrap_err();
+        assert_eq!(taken.status, StatusCode::CONFLICT);
+        assert_eq!(taken.field("name"), "An item in this folder already has this name.");
+        // A name is a label, never a path.
+        let path = create_folder(&app, &acme.admin, &root_id, "../etc").await.unwrap_err();
+        assert_eq!(path.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(path.field("name"), "A name cannot contain / or \\.");
+
+        let root = open_folder(&app, &acme.admin, None).await.unwrap();
+        let names: Vec<&str> = root.items.iter().map(|item| item.name.as_str()).collect();
+        assert_eq!(names, ["Archive", "Proofs"], "folders by name");
+        let proofs = id_of(&root, "Proofs");
+        let archive = id_of(&root, "Archive");
+        create_folder(&app, &acme.admin, &proofs, "Spring").await.unwrap();
+        let inside = open_folder(&app, &acme.admin, Some(proofs.clone())).await.unwrap();
+        assert_eq!(inside.crumbs.iter().map(|crumb| crumb.name.as_str()).collect::<Vec<_>>(), ["Documents"]);
+        let spring = id_of(&inside, "Spring");
+
+        // A folder never moves into itself or its own subtree; the refusal changes nothing.
+        let before = document_rows(&app.store).await;
+        for target in [&proofs, &spring] {
+            let refused = app.call(&acme.admin, MoveItem { item: proofs.clone(), target: target.clone() }).await.unwrap_err();
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{refused:?}");
+        }
+        assert_eq!(document_rows(&app.store).await, before);
+        app.call(&acme.admin, MoveItem { item: proofs.clone(), target: archive.clone() }).await.expect("move");
+        let archive_page = open_folder(&app, &acme.admin, Some(archive.clone())).await.unwrap();
+        assert_eq!(id_of(&archive_page, "Proofs"), proofs);
+
+        app.call(&acme.admin, RenameItem { item: archive.clone(), name: "Old work".to_owned() }).await.expect("rename");
+        // Trash: the folder goes with everything in it; its children cannot be opened for change.
+        app.call(&acme.admin, DeleteItem { item: archive.clone() }).await.expect("delete");
+        let trash = app.call(&acme.admin, OpenTrash {}).await.unwrap();
+        assert_eq!(trash.entries.len(), 1, "only what was deleted itself is listed");
+        assert_eq!(trash.entries[0].item.name.as_str(), "Old work");
+        assert_eq!(trash.entries[0].days_left, 30);
+        let in_trash = create_folder(&app, &acme.admin, &proofs, "Late").await.unwrap_err();
+        assert_eq!(in_trash.status, StatusCode::CONFLICT, "{in_trash:?}");
+        // A new folder takes the name meanwhile; the restored one gets a free variant.
+        create_folder(&app, &acme.admin, &root_id, "Old work").await.unwrap();
+        app.call(&acme.admin, RestoreItem { item: archive.clone() }).await.expect("restore");
+        let root = open_folder(&app, &acme.admin, None).await.unwrap();
+        let names: Vec<&str> = root.items.iter().map(|item| item.name.as_str()).collect();
+        assert_eq!(names, ["Old work", "Old work (2)"]);
+        assert!(app.call(&acme.admin, OpenTrash {}).await.unwrap().entries.is_empty());
+        let not_in_trash = app.call(&acme.admin, RestoreItem { item: archive.clone() }).await.unwrap_err();
+        assert_eq!(not_in_trash.status, StatusCode::CONFLICT);
+
+        // The root itself is not renamed, moved or deleted.
+        let root_refused = app.call(&acme.admin, DeleteItem { item: root_id.clone() }).await.unwrap_err();
+        assert_eq!(root_refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    async fn files_upload_streamed_with_sniffed_types_clean_names_versions_ranges_and_etags(store: Store) {
+        let (app, blobs) = documents_app(store, 1 << 20).await;
+        let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
+        let root = open_folder(&app, &acme.admin, None).await.unwrap().folder.id.to_string();
+
+        let big: Vec<u8> = (0..300_000_u32).map(|n| (n % 251) as u8).collect();
+        let files = uploaded(
+            upload(&app, &acme.admin, "folder", &root, &[
+                ("report.txt", png()),
+                ("../../etc/passwd", b"root:x:0:0".to_vec()),
+                ("data.bin", big.clone()),
+                ("Report.TXT", b"second".to_vec()),
+            ])
+            .await,
+        )
+        .await;
+        let names: Vec<&str> = files.iter().map(|file| file.name.as_str()).collect();
+        assert_eq!(names, ["report.txt", "passwd", "data.bin", "Report (2).TXT"]);
+        assert_eq!(files[0].content_type, "image/png", "the bytes decide, not the name");
+        assert_eq!(files[1].content_type, "text/plain");
+        assert_eq!(files[2].content_type, "application/octet-stream");
+        assert_eq!(files[2].size, 300_000);
+        // Same bytes twice are stored once.
+        uploaded(upload(&app, &acme.admin, "folder", &root, &[("copy.bin", big.clone())]).await).await;
+        assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM blobs").await, 4);
+        let stored = files_under(blobs.path());
+        assert_eq!(stored.len(), 4, "{stored:?}");
+        assert!(stored.iter().all(|path| path.starts_with("blobs/")), "no staging leftovers: {stored:?}");
+
+        // A new version.
+        let data = files[2].id.to_string();
+        let second = uploaded(upload(&app, &acme.admin, "replace", &data, &[("whatever.name", b"v2".to_vec())]).await).await;
+        assert_eq!((second[0].version, second[0].name.as_str()), (2, "data.bin"));
+        let page: FilePage = app.call(&acme.admin, OpenFile { file: data.clone() }).await.unwrap();
+        assert_eq!(page.versions.iter().map(|version| version.number).collect::<Vec<_>>(), [2, 1]);
+        assert_eq!(page.file.size, Some(2));
+
+        // Downloads: the current version and an earlier one, whole or by range.
+        let current = acme.admin.get(app.url(&format!("/documents/download?file={data}"))).send().await.unwrap();
+        assert_eq!(current.status(), StatusCode::OK);
+        let disposition = current.headers()["content-disposition"].to_str().unwrap().to_owned();
+        assert_eq!(disposition, "attachment; filename=\"data.bin\"; filename*=UTF-8''data.bin");
+        assert_eq!(current.bytes().await.unwrap().as_ref(), b"v2");
+        let first = acme.admin.get(app.url(&format!("/documents/download?file={data}&version=1"))).send().await.unwrap();
+        let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+        assert_eq!(etag.len(), 66, "a strong ETag: the SHA-256 in quotes");
+        assert_eq!(first.headers()["accept-ranges"], "bytes");
+        assert!(first.headers().get("content-encoding").is_none());
+        assert_eq!(first.bytes().await.unwrap().as_ref(), big.as_slice());
+        let part = acme.admin
+            .get(app.url(&format!("/documents/download?file={data}&version=1")))
+            .header("range", "bytes=1000-1999")
+            .header("if-range", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+        assert_eq!(part.headers()["content-range"], "bytes 1000-1999/300000");
+        assert_eq!(part.bytes().await.unwrap().as_ref(), &big[1000..2000]);
+        let unchanged = acme.admin
+            .get(app.url(&format!("/documents/download?file={data}&version=1")))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+        let beyond = acme.admin
+            .get(app.url(&format!("/documents/download?file={data}&version=1")))
+            .header("range", "bytes=400000-")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+        let missing_version = acme.admin.get(app.url(&format!("/documents/download?file={data}&version=9"))).send().await.unwrap();
+        assert_eq!(missing_version.status(), StatusCode::NOT_FOUND);
+    }
+
+    async fn oversized_and_cut_off_uploads_leave_no_row_and_no_blob(store: Store) {
+        let (app, blobs) = documents_app(store, 100_000).await;
+        let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
+        let root = open_folder(&app, &acme.admin, None).await.unwrap().folder.id.to_string();
+        let before = document_rows(&app.store).await;
+
+        let too_big = upload(&app, &acme.admin, "folder", &root, &[("big.bin", vec![7; 150_000])]).await;
+        assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let body = too_big.text().await.unwrap();
+        assert!(body.contains("This file is larger than the 98 KB limit."), "{body}");
+        assert_eq!(document_rows(&app.store).await, before);
+        assert!(files_under(blobs.path()).iter().all(|path| !path.starts_with("blobs/")), "no blob");
+
+        // A body that stops midway: the connection closes before the part ends.
+        use tokio::io::AsyncWriteExt as _;
+        let cookie = session_pair(&app, "ada@acme.example").await;
+        let mut stream = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://")).await.unwrap();
+        let boundary = "XBOUNDARYX";
+        let head = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"folder\"\r\n\r\n{root}\r\n--{boundary}\r\n\
+             Content-Disposition: form-data; name=\"file\"; filename=\"cut.bin\"\r\n\r\n"
+        );
+        let request = format!(
+            "POST /documents/upload HTTP/1.1\r\nHost: {}\r\nCookie: {cookie}\r\nOrigin: {}\r\n\
+             Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 90000\r\n\r\n{head}",
+            app.address.trim_start_matches("http://"),
+            app.address,
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        stream.write_all(&[1_u8; 20_000]).await.unwrap();
+        drop(stream);
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert_eq!(document_rows(&app.store).await, before);
+        assert_eq!(files_under(blobs.path()), Vec::<String>::new(), "nothing staged stays");
+    }
+
+    async fn another_accounts_folders_and_files_answer_exactly_like_missing_ones(store: Store) {
+        let (app, _blobs) = documents_app(store, 1 << 20).await;
+        let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
+        let globex = app.sign_up("Globex Print", "gil@globex.example").await;
+        let root = open_folder(&app, &acme.admin, None).await.unwrap().folder.id.to_string();
+        let file = uploaded(upload(&app, &acme.admin, "folder", &root, &[("secret.txt", b"acme only".to_vec())]).await).await;
+        let file = file[0].id.to_string();
+        let missing = uuid::Uuid::new_v4().to_string();
+        for id in [&root, &missing] {
+            let refused = open_folder(&app, &globex.admin, Some(id.clone())).await.unwrap_err();
+            assert_eq!(refused.with_status(StatusCode::NOT_FOUND), AppError::NotFound);
+        }
+        for id in [&file, &missing] {
+            let refused = app.call(&globex.admin, OpenFile { file: id.clone() }).await.unwrap_err();
+            assert_eq!(refused.with_status(StatusCode::NOT_FOUND), AppError::NotFound);
+            let download = globex.admin.get(app.url(&format!("/documents/download?file={id}"))).send().await.unwrap();
+            assert_eq!(download.status(), StatusCode::NOT_FOUND);
+            assert!(!download.text().await.unwrap().contains("acme only"));
+        }
+        let before = document_rows(&app.store).await;
+        let into_acme = upload(&app, &globex.admin, "folder", &root, &[("x.txt", b"x".to_vec())]).await;
+        assert_eq!(into_acme.status(), StatusCode::NOT_FOUND);
+        let version = upload(&app, &globex.admin, "replace", &file, &[("x.txt", b"x".to_vec())]).await;
+        assert_eq!(version.status(), StatusCode::NOT_FOUND);
+        for refused in [
+            app.call(&globex.admin, RenameItem { item: file.clone(), name: "mine".to_owned() }).await.unwrap_err(),
+            app.call(&globex.admin, DeleteItem { item: file.clone() }).await.unwrap_err(),
+            app.call(&globex.admin, MoveItem { item: file.clone(), target: root.clone() }).await.unwrap_err(),
+        ] {
+            assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        }
+        assert_eq!(document_rows(&app.store).await, before);
+
+        // A Reviewer of Acme sees only what is shared with them: no Documents of its own.
+        let reviewer = app.invited_and_signed_in(&acme.admin, "rita@acme.example", Profile::Reviewer).await;
+        let refused = open_folder(&app, &reviewer, None).await.unwrap_err();
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        // Signed out: sign in first.
+        let anonymous = open_folder(&app, &browser(), None).await.unwrap_err();
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+        let page = open_folder(&app, &acme.admin, None).await.unwrap();
+        assert!(page.items.iter().all(|item| item.kind == ItemKind::File));
+    }
+}
+
+/// Waits (at most 30 s) until the file's current version's preview is no longer pending.
+async fn settled_preview(app: &TestApp, client: &reqwest::Client, file: &str) -> FilePage {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let page: FilePage = app
+            .call(
+                client,
+                OpenFile {
+                    file: file.to_owned(),
+                },
+            )
+            .await
+            .unwrap();
+        if page.preview != Preview::Pending || std::time::Instant::now() > deadline {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+mod background {
+    use super::*;
+
+    both_engines! {
+        async fn images_and_pdfs_get_previews_in_the_background_and_a_hostile_image_only_loses_its_preview(store: Store) {
+            let (app, _blobs) = documents_app(store, 8 << 20).await;
+            let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
+            let globex = app.sign_up("Globex Print", "gil@globex.example").await;
+            let root = open_folder(&app, &acme.admin, None).await.unwrap().folder.id.to_string();
+            let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+            bomb.extend_from_slice(&100_000_u32.to_be_bytes());
+            bomb.extend_from_slice(&100_000_u32.to_be_bytes());
+            bomb.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+            let files = uploaded(
+                upload(&app, &acme.admin, "folder", &root, &[
+                    ("catalogue.pdf", entente_server::previews::sample::pdf("Spring catalogue", 3)),
+                    ("logo.png", real_png()),
+                    ("bomb.png", bomb),
+                    ("notes.txt", b"just text".to_vec()),
+                ])
+                .await,
+            )
+            .await;
+            let [pdf, logo, bomb, notes] = [0, 1, 2, 3].map(|n| files[n].id.to_string());
+
+            let page = settled_preview(&app, &acme.admin, &pdf).await;
+            assert_eq!(page.preview, Preview::Ready { views: 3 });
+            let page = settled_preview(&app, &acme.admin, &logo).await;
+            assert_eq!(page.preview, Preview::Ready { views: 1 });
+            let page = settled_preview(&app, &acme.admin, &bomb).await;
+            assert_eq!(page.preview, Preview::Failed, "the bomb is refused before it is decoded");
+            let still = acme.admin.get(app.url(&format!("/documents/download?file={bomb}"))).send().await.unwrap();
+            assert_eq!(still.status(), StatusCode::OK, "a file without a preview still downloads");
+            let page = settled_preview(&app, &acme.admin, &notes).await;
+            assert_eq!(page.preview, Preview::None);
+
+            let image = acme.admin.get(app.url(&format!("/documents/preview?file={pdf}&version=1&n=2"))).send().await.unwrap();
+            assert_eq!(image.status(), StatusCode::OK);
+            assert_eq!(image.headers()["content-type"], "image/png");
+            let bytes = image.bytes().await.unwrap();
+            assert!(bytes.starts_with(b"\x89PNG"), "a PNG page image");
+            for (who, n) in [(&acme.admin, 4), (&globex.admin, 1)] {
+                let refused = who.get(app.url(&format!("/documents/preview?file={pdf}&version=1&n={n}"))).send().await.unwrap();
+                assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+            }
+            // The listing shows thumbnails of what has one.
+            let listing = open_folder(&app, &acme.admin, None).await.unwrap();
+            let with_thumbnails: Vec<&str> = listing.items.iter().filter(|item| item.thumbnail).map(|item| item.name.as_str()).collect();
+            assert_eq!(with_thumbnails, ["catalogue.pdf", "logo.png"]);
+        }
+
+        async fn the_trash_is_purged_after_thirty_days_with_blobs_no_version_uses(store: Store) {
+            let (app, blobs) = documents_app(store, 1 << 20).await;
+            let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
+            let root = open_folder(&app, &acme.admin, None).await.unwrap().folder.id.to_string();
+            create_folder(&app, &acme.admin, &root, "Old").await.unwrap();
+            let old = id_of(&open_folder(&app, &acme.admin, None).await.unwrap(), "Old");
+            uploaded(upload(&app, &acme.admin, "folder", &old, &[("only-here.bin", vec![1; 5000]), ("shared.bin", vec![2; 5000])]).await).await;
+            // The same bytes as shared.bin, in a file that stays.
+            uploaded(upload(&app, &acme.admin, "folder", &root, &[("kept.bin", vec![2; 5000])]).await).await;
+            app.call(&acme.admin, DeleteItem { item: old.clone() }).await.unwrap();
+            let store = app.store.clone();
+            let blob_store = entente_server::blobs::BlobStore::open(&entente_server::blobs::BlobLocation::Local(blobs.path().to_path_buf())).unwrap();
+            let now = entente_server::store::now();
+
+            // Not yet due: nothing goes.
+            let report = entente_server::documents::purge::purge(&store, &blob_store, now).await.unwrap();
+            assert_eq!((report.items, report.blobs), (0, 0));
+            crate::support::engines::execute_raw(&store, "UPDATE items SET deleted_at = deleted_at - 2592000 WHERE deleted_at IS NOT NULL").await.unwrap();
+            let report = entente_server::documents::purge::purge(&store, &blob_store, now).await.unwrap();
+            assert_eq!(report.items, 3, "the folder and its two files");
+            assert_eq!(report.blobs, 1, "only the bytes no other file uses");
+            assert_eq!(fetch_count(&store, "SELECT COUNT(*) FROM blobs").await, 1);
+            let stored = files_under(blobs.path());
+            assert_eq!(stored.iter().filter(|path| path.starts_with("blobs/")).count(), 1, "{stored:?}");
+            let kept = open_folder(&app, &acme.admin, None).await.unwrap();
+            let kept = id_of(&kept, "kept.bin");
+            let download = acme.admin.get(app.url(&format!("/documents/download?file={kept}"))).send().await.unwrap();
+            assert_eq!(download.bytes().await.unwrap().as_ref(), &[2; 5000][..]);
+            assert!(app.call(&acme.admin, OpenTrash {}).await.unwrap().entries.is_empty());
+        }
+    }
+}
