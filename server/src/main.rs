@@ -69,6 +69,11 @@ async fn seed_demo(args: &ServeArgs) -> anyhow::Result<()> {
     let store = startup::open_store(&args.database.database_url()).await?;
     let text = match seed::seed_demo(&store, &args.public_url()).await? {
         SeedOutcome::Seeded(logins) => {
+            let blobs = entente_server::blobs::BlobStore::open(
+                &args.blobs.location(&args.database.data_dir),
+            )?;
+            let files = seed::seed_demo_documents(&store, &blobs).await?;
+            tracing::info!(files, "demo documents seeded");
             let lines: String = logins.iter().map(|login| format!("  {login}\n")).collect();
             format!(
                 "Demo organizations created. Sign in at the address below with any of these:\n{lines}\

@@ -7,13 +7,16 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use entente_core::{AccountName, Email, PersonName, Profile, Timestamp};
+use entente_core::documents::{DocumentViewer, ItemName};
+use entente_core::{AccountName, Email, ItemId, PersonName, Profile, Timestamp};
 
 use crate::auth::hashing::hash_password;
 use crate::mail::links::Links;
 use crate::partners::Partners;
 use crate::store::accounts::{self, NewAccount};
 use crate::store::users::{self, NewUser};
+use crate::blobs::BlobStore;
+use crate::store::documents;
 use crate::store::{Store, StoreError};
 
 /// The password of every demo user (local demo only, documented on purpose).
@@ -262,4 +265,134 @@ async fn hash_demo_passwords() -> anyhow::Result<Vec<String>> {
         );
     }
     Ok(hashes)
+}
+
+/// Folders and files of the demo: Northwind Studio's campaign material (a catalogue PDF in two
+/// versions, a logo, a brief) and a contract, and Acme Print's label proof, so Documents,
+/// previews and versions have something to show on a first run. Seeded once, right after
+/// [`seed_demo`], through the same recording path as an upload.
+#[tracing::instrument(skip_all)]
+pub async fn seed_demo_documents(store: &Store, blobs: &BlobStore) -> anyhow::Result<usize> {
+    use crate::documents::http::{Destination, record};
+
+    let mut stored = 0;
+    for (admin_email, folders) in DEMO_DOCUMENTS {
+        let admin = users::find_user_by_email(store, &Email::parse(admin_email)?)
+            .await?
+            .with_context(|| format!("the demo user {admin_email}"))?;
+        let viewer = DocumentViewer {
+            account: admin.account_id,
+            user: admin.id,
+            profile: admin.profile,
+            active: true,
+        };
+        let now = Timestamp(crate::store::now_unix_seconds());
+        let mut tx = crate::documents::begin_tree_change(store, admin.account_id).await?;
+        let root = documents::ensure_root(&mut tx, admin.account_id, admin.id, now).await?;
+        tx.commit().await?;
+        for &(folder_name, files) in folders {
+            let folder = ItemId::from_uuid(uuid::Uuid::new_v4());
+            let name = ItemName::parse(folder_name)?;
+            let mut tx = crate::documents::begin_tree_change(store, admin.account_id).await?;
+            let new_folder = documents::NewItem {
+                id: folder,
+                account_id: admin.account_id,
+                parent_id: root,
+                name: &name,
+                created_by: admin.id,
+                file: None,
+            };
+            documents::insert(&mut tx, &new_folder, now).await?;
+            tx.commit().await?;
+            for file in files {
+                let mut destination = Destination::Folder(folder);
+                for bytes in (file.contents)() {
+                    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(
+                        bytes::Bytes::from(bytes),
+                    )]);
+                    let staged = blobs.stage(body, u64::MAX).await?;
+                    let (uploaded, _) = record(store, blobs, &viewer, destination, file.name, &staged)
+                        .await
+                        .map_err(|refusal| anyhow::anyhow!("storing {}: {refusal}", file.name))?;
+                    destination = Destination::NewVersionOf(uploaded.id);
+                    stored += 1;
+                }
+            }
+        }
+    }
+    Ok(stored)
+}
+
+/// One demo file: its name and its versions' bytes, oldest first.
+struct DemoFile {
+    name: &'static str,
+    contents: fn() -> Vec<Vec<u8>>,
+}
+
+type DemoFolders = &'static [(&'static str, &'static [DemoFile])];
+
+/// The demo's documents: per administrator's address, folders of files.
+const DEMO_DOCUMENTS: [(&str, DemoFolders); 2] = [
+    (
+        "admin@northwind.example",
+        &[
+            (
+                "Spring campaign",
+                &[
+                    DemoFile {
+                        name: "Spring catalogue.pdf",
+                        contents: || {
+                            vec![
+                                crate::previews::sample::pdf("Spring catalogue draft", 3),
+                                crate::previews::sample::pdf("Spring catalogue", 4),
+                            ]
+                        },
+                    },
+                    DemoFile {
+                        name: "Logo.png",
+                        contents: || vec![demo_image(640, 360)],
+                    },
+                    DemoFile {
+                        name: "Brief.txt",
+                        contents: || {
+                            vec![b"Spring campaign brief: catalogue, posters and labels, \
+                                   printed by Acme Print."
+                                .to_vec()]
+                        },
+                    },
+                ],
+            ),
+            (
+                "Contracts",
+                &[DemoFile {
+                    name: "Framework agreement.pdf",
+                    contents: || vec![crate::previews::sample::pdf("Framework agreement", 2)],
+                }],
+            ),
+        ],
+    ),
+    (
+        "admin@acme.example",
+        &[(
+            "Proofs",
+            &[DemoFile {
+                name: "Label mockup.png",
+                contents: || vec![demo_image(480, 480)],
+            }],
+        )],
+    ),
+];
+
+/// A colourful PNG of `width` × `height` for the demo.
+fn demo_image(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        let band = u8::try_from((x * 255) / width.max(1)).unwrap_or(255);
+        let fade = u8::try_from((y * 255) / height.max(1)).unwrap_or(255);
+        image::Rgb([band, 118, 255 - fade])
+    });
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
+        .expect("a PNG in memory");
+    bytes
 }

@@ -20,29 +20,36 @@ use entente_app::api::documents::{file_href, folder_href};
 use entente_app::api::session::CurrentUser;
 use entente_core::documents::audit::DocumentAuditKind;
 use entente_core::documents::{
-    AccessError, DocumentAction, ItemKind, ItemName, PreviewKind, UploadTooLarge, check_upload_size,
+    AccessError, DocumentAction, DocumentViewer, ItemKind, ItemName, PreviewKind, UploadTooLarge,
+    check_upload_size,
 };
 use entente_core::{ItemId, VersionId};
 use futures_util::TryStreamExt as _;
 use serde::{Deserialize, Serialize};
 
 use super::{begin_tree_change, document_viewer, free_name_in, locate_for};
-use crate::blobs::{BlobError, Staged};
+use crate::blobs::{BlobError, BlobStore, Staged};
 use crate::startup::AppState;
 use crate::store::audit::{self, AuditEvent, NewEntry};
 use crate::store::documents::{self, FileFacts, NewItem, NewVersion};
-use crate::store::now;
 use crate::store::previews;
+use crate::store::{Store, now};
 
 /// The path uploads are posted to (the body limit is raised on it alone).
 pub const UPLOAD_PATH: &str = "/documents/upload";
 
 /// What a refused upload or download answers: a status and one sentence, as a small page for
 /// a browser without JavaScript or as JSON for a script.
-struct Refusal {
+pub struct Refusal {
     status: StatusCode,
     message: String,
     back: Option<String>,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{} ({})", self.message, self.status)
+    }
 }
 
 impl Refusal {
@@ -140,9 +147,11 @@ pub struct Uploaded {
 }
 
 /// Where the parts go.
-#[derive(Clone, Copy)]
-enum Destination {
+#[derive(Debug, Clone, Copy)]
+pub enum Destination {
+    /// New files in this folder.
     Folder(ItemId),
+    /// A new version of this file.
     NewVersionOf(ItemId),
 }
 
@@ -256,8 +265,23 @@ async fn receive(
                     state.blobs.discard(&staged).await;
                     continue;
                 }
-                match record(state, viewer, destination, &sent_name, &staged).await {
-                    Ok(file) => uploaded.push(file),
+                let uploader = document_viewer(viewer);
+                let recorded = record(
+                    &state.store,
+                    &state.blobs,
+                    &uploader,
+                    destination,
+                    &sent_name,
+                    &staged,
+                )
+                .await;
+                match recorded {
+                    Ok((file, preview_queued)) => {
+                        if preview_queued {
+                            state.preview_wake.notify_one();
+                        }
+                        uploaded.push(file);
+                    }
                     Err(refusal) => {
                         state.blobs.discard(&staged).await;
                         return Err(refusal);
@@ -287,24 +311,28 @@ async fn receive(
 
 /// Records one staged file (a new file in a folder, or a new version), then puts its bytes at
 /// their content address.
-async fn record(
-    state: &AppState,
-    viewer: &CurrentUser,
+pub async fn record(
+    store: &Store,
+    blobs: &BlobStore,
+    document_viewer: &DocumentViewer,
     destination: Destination,
     sent_name: &str,
     staged: &Staged,
-) -> Result<Uploaded, Refusal> {
-    let document_viewer = document_viewer(viewer);
+) -> Result<(Uploaded, bool), Refusal> {
+    let viewer = Uploader {
+        account_id: document_viewer.account,
+        user_id: document_viewer.user,
+    };
     let content_type = sniff(&staged.head);
     let now = now();
-    let mut tx = begin_tree_change(&state.store, viewer.account_id)
+    let mut tx = begin_tree_change(store, viewer.account_id)
         .await
         .map_err(Refusal::internal)?;
     let (file_id, name) = match destination {
         Destination::Folder(folder) => {
             let into = locate_for(
                 &mut tx,
-                &document_viewer,
+                document_viewer,
                 folder,
                 Some(ItemKind::Folder),
                 DocumentAction::CreateIn,
@@ -355,7 +383,7 @@ async fn record(
         Destination::NewVersionOf(file) => {
             let located = locate_for(
                 &mut tx,
-                &document_viewer,
+                document_viewer,
                 file,
                 Some(ItemKind::File),
                 DocumentAction::UploadVersion,
@@ -405,26 +433,26 @@ async fn record(
             .await
             .map_err(Refusal::internal)?;
     }
-    // The bytes go to their address before the rows that point at them are visible; should
-    // the commit fail after this, the blob is an orphan the purge removes, never a row
-    // without bytes.
-    state
-        .blobs
-        .commit(staged)
-        .await
-        .map_err(Refusal::internal)?;
+    // The bytes go to their address before the rows that point at them are visible: should
+    // the commit fail after this, an object no row names stays in the store (never a row
+    // without bytes).
+    blobs.commit(staged).await.map_err(Refusal::internal)?;
     tx.commit().await.map_err(Refusal::internal)?;
-    if preview.is_some() {
-        state.preview_wake.notify_one();
-    }
     tracing::info!(file = %file_id, version = number, size = staged.size, "upload stored");
-    Ok(Uploaded {
+    let uploaded = Uploaded {
         id: file_id,
         name: name.to_string(),
         version: number,
         size: staged.size,
         content_type,
-    })
+    };
+    Ok((uploaded, preview.is_some()))
+}
+
+/// Who uploads: their account and themselves.
+struct Uploader {
+    account_id: entente_core::AccountId,
+    user_id: entente_core::UserId,
 }
 
 /// The query of a download.

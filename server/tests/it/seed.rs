@@ -49,6 +49,25 @@ both_engines! {
         assert!(matches!(log[0].event, AuditEvent::Partner { kind: AuditKind::RequestSent, .. }), "{:?}", log[0]);
     }
 
+    async fn the_demo_documents_are_stored_like_uploads_with_versions_and_preview_jobs(store: Store) {
+        seed::seed_demo(&store, &demo_url()).await.unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let blobs = entente_server::blobs::BlobStore::open(&entente_server::blobs::BlobLocation::Local(folder.path().to_path_buf())).unwrap();
+        let stored = seed::seed_demo_documents(&store, &blobs).await.unwrap();
+        assert_eq!(stored, 6, "five files, one of them in two versions");
+        let count = |sql: &'static str| crate::support::engines::fetch_count(&store, sql);
+        assert_eq!(count("SELECT COUNT(*) FROM items WHERE kind = 'folder'").await, 5, "two roots, three folders");
+        assert_eq!(count("SELECT COUNT(*) FROM items WHERE kind = 'file'").await, 5);
+        assert_eq!(count("SELECT CAST(MAX(version_count) AS BIGINT) FROM items").await, 2);
+        assert_eq!(count("SELECT COUNT(*) FROM preview_jobs").await, 5, "PDFs and images, every version");
+        assert_eq!(count("SELECT COUNT(*) FROM file_versions").await, 6);
+        // Each blob is in the store, where downloads read it.
+        let shas: Vec<String> = crate::support::engines::fetch_texts(&store, "SELECT sha256 FROM blobs").await;
+        for sha in shas {
+            assert!(blobs.exists(&sha).await.unwrap(), "{sha}");
+        }
+    }
+
     async fn demo_logins_lists_the_six_demo_users(store: Store) {
         assert_eq!(seed::demo_logins(&store).await.unwrap(), vec![]);
         let SeedOutcome::Seeded(seeded) = seed::seed_demo(&store, &demo_url()).await.unwrap() else {
