@@ -11,12 +11,12 @@ use entente_core::documents::{DocumentViewer, ItemName};
 use entente_core::{AccountName, Email, ItemId, PersonName, Profile, Timestamp};
 
 use crate::auth::hashing::hash_password;
+use crate::blobs::BlobStore;
 use crate::mail::links::Links;
 use crate::partners::Partners;
 use crate::store::accounts::{self, NewAccount};
-use crate::store::users::{self, NewUser};
-use crate::blobs::BlobStore;
 use crate::store::documents;
+use crate::store::users::{self, NewUser};
 use crate::store::{Store, StoreError};
 
 /// The password of every demo user (local demo only, documented on purpose).
@@ -311,9 +311,12 @@ pub async fn seed_demo_documents(store: &Store, blobs: &BlobStore) -> anyhow::Re
                         bytes::Bytes::from(bytes),
                     )]);
                     let staged = blobs.stage(body, u64::MAX).await?;
-                    let (uploaded, _) = record(store, blobs, &viewer, destination, file.name, &staged)
-                        .await
-                        .map_err(|refusal| anyhow::anyhow!("storing {}: {refusal}", file.name))?;
+                    let (uploaded, _) =
+                        record(store, blobs, &viewer, destination, file.name, &staged)
+                            .await
+                            .map_err(|refusal| {
+                                anyhow::anyhow!("storing {}: {refusal}", file.name)
+                            })?;
                     destination = Destination::NewVersionOf(uploaded.id);
                     stored += 1;
                 }
@@ -355,9 +358,11 @@ const DEMO_DOCUMENTS: [(&str, DemoFolders); 2] = [
                     DemoFile {
                         name: "Brief.txt",
                         contents: || {
-                            vec![b"Spring campaign brief: catalogue, posters and labels, \
+                            vec![
+                                b"Spring campaign brief: catalogue, posters and labels, \
                                    printed by Acme Print."
-                                .to_vec()]
+                                    .to_vec(),
+                            ]
                         },
                     },
                 ],
@@ -392,7 +397,10 @@ fn demo_image(width: u32, height: u32) -> Vec<u8> {
     });
     let mut bytes = Vec::new();
     image::DynamicImage::ImageRgb8(image)
-        .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
         .expect("a PNG in memory");
     bytes
 }

@@ -437,7 +437,14 @@ fn FileView(page: FilePage, stored: RwSignal<usize>) -> impl IntoView {
         <h1 id="file-heading">{name}</h1>
         <p class="muted" data-test="file-facts">{facts}</p>
         <p>
-            <a class="button" href=download_href(file.id, None) data-test="download-current">
+            // `rel=external`: a download, which the router must leave to the browser.
+            <a
+                class="button"
+                href=download_href(file.id, None)
+                rel="external"
+                download=""
+                data-test="download-current"
+            >
                 "Download"
             </a>
         </p>
@@ -486,7 +493,11 @@ fn FileView(page: FilePage, stored: RwSignal<usize>) -> impl IntoView {
                                 <td>{version.uploaded_by.to_string()}</td>
                                 <td>{human_size(version.size)}</td>
                                 <td>
-                                    <a href=download_href(file.id, Some(version.number))>
+                                    <a
+                                        href=download_href(file.id, Some(version.number))
+                                        rel="external"
+                                        download=""
+                                    >
                                         {format!("Download version {}", version.number)}
                                     </a>
                                 </td>
