@@ -198,11 +198,24 @@ fn soak() -> Result<()> {
         .dir(&root),
         "soak:",
     )?;
+    // The concurrent partner history of the regular suite, at sixty rounds instead of eight.
+    let history = tools::run_step_collecting(
+        Step::new(
+            "Soak: many administrators on both sides act on the same pairs, 60 rounds, both engines",
+            "cargo",
+        )
+        .args(["test", "-p", "entente-server", "--test", "it", "partner_history", "--"])
+        .args(["--test-threads=1", "--nocapture"])
+        .env("ENTENTE_SOAK_ROUNDS", "60")
+        .env("ENTENTE_REQUIRE_POSTGRES", "1")
+        .dir(&root),
+        "partner history:",
+    )?;
     println!(
         "
 Figures:"
     );
-    for line in figures {
+    for line in figures.into_iter().chain(history) {
         println!("  {line}");
     }
     println!(

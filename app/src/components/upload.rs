@@ -29,8 +29,34 @@ pub struct UploadRow {
     pub state: UploadState,
 }
 
+/// The uploads of a page and what they stored: owned by the page, so the progress rows stay
+/// while the list the page shows is refreshed (which draws this form again).
+#[derive(Debug, Clone, Copy)]
+pub struct Uploads {
+    /// The files being sent or sent, with where each stands.
+    pub rows: RwSignal<Vec<UploadRow>>,
+    /// How many files were stored, for the page's resources to follow.
+    pub stored: RwSignal<usize>,
+}
+
+impl Uploads {
+    /// No upload yet.
+    pub fn new() -> Self {
+        Self {
+            rows: RwSignal::new(Vec::new()),
+            stored: RwSignal::new(0),
+        }
+    }
+}
+
+impl Default for Uploads {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The form: `field` is `folder` (new files there) or `replace` (a new version of that file);
-/// `stored` counts the files stored, for the page to refresh on.
+/// `uploads` is the page's, which its resources follow.
 #[component]
 pub fn UploadForm(
     field: &'static str,
@@ -38,9 +64,9 @@ pub fn UploadForm(
     label: &'static str,
     button: &'static str,
     multiple: bool,
-    stored: RwSignal<usize>,
+    uploads: Uploads,
 ) -> impl IntoView {
-    let rows = RwSignal::new(Vec::<UploadRow>::new());
+    let Uploads { rows, stored } = uploads;
     let dragging = RwSignal::new(false);
     let input_id = format!("upload-{field}");
     #[cfg(feature = "hydrate")]

@@ -23,7 +23,7 @@ use crate::components::error_view::ErrorList;
 use crate::components::form::{FormError, last_error};
 use crate::components::format::format_unix_utc;
 use crate::components::pager::{Pager, page_href};
-use crate::components::upload::UploadForm;
+use crate::components::upload::{UploadForm, Uploads};
 use crate::error::AppError;
 
 /// The actions every Documents page shares, so any change refreshes what is shown.
@@ -34,8 +34,8 @@ struct Changes {
     moved: ServerAction<MoveItem>,
     delete: ServerAction<DeleteItem>,
     restore: ServerAction<RestoreItem>,
-    /// Files stored by the uploads of this page (with JavaScript).
-    stored: RwSignal<usize>,
+    /// The uploads of this page (with JavaScript) and how many files they stored.
+    uploads: Uploads,
 }
 
 impl Changes {
@@ -46,7 +46,7 @@ impl Changes {
             moved: ServerAction::new(),
             delete: ServerAction::new(),
             restore: ServerAction::new(),
-            stored: RwSignal::new(0),
+            uploads: Uploads::new(),
         }
     }
 
@@ -58,7 +58,7 @@ impl Changes {
             self.moved.version().get(),
             self.delete.version().get(),
             self.restore.version().get(),
-            self.stored.get(),
+            self.uploads.stored.get(),
         )
     }
 }
@@ -180,7 +180,7 @@ fn FolderView(page: FolderPage, changes: Changes) -> impl IntoView {
                         label="Upload files"
                         button="Upload"
                         multiple=true
-                        stored=changes.stored
+                        uploads=changes.uploads
                     />
                 }
             })}
@@ -403,9 +403,9 @@ fn ItemActions(
 pub fn FileDocumentPage() -> impl IntoView {
     let query = use_query_map();
     let file = Memo::new(move |_| query.read().get("file").unwrap_or_default());
-    let stored = RwSignal::new(0_usize);
+    let uploads = Uploads::new();
     let page = Resource::new(
-        move || (file.get(), stored.get()),
+        move || (file.get(), uploads.stored.get()),
         |(file, _)| open_file(file),
     );
     view! {
@@ -415,7 +415,7 @@ pub fn FileDocumentPage() -> impl IntoView {
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                     {move || Suspend::new(async move {
                         let page = page.await?;
-                        Ok::<_, AppError>(view! { <FileView page stored /> })
+                        Ok::<_, AppError>(view! { <FileView page uploads /> })
                     })}
                 </ErrorBoundary>
             </Transition>
@@ -424,7 +424,7 @@ pub fn FileDocumentPage() -> impl IntoView {
 }
 
 #[component]
-fn FileView(page: FilePage, stored: RwSignal<usize>) -> impl IntoView {
+fn FileView(page: FilePage, uploads: Uploads) -> impl IntoView {
     let file = page.file.clone();
     let name = file.name.to_string();
     let facts = format!(
@@ -464,7 +464,7 @@ fn FileView(page: FilePage, stored: RwSignal<usize>) -> impl IntoView {
                         label="Upload a new version"
                         button="Upload new version"
                         multiple=false
-                        stored
+                        uploads
                     />
                 }
             })}

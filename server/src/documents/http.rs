@@ -27,10 +27,9 @@ use entente_core::{ItemId, VersionId};
 use futures_util::TryStreamExt as _;
 use serde::{Deserialize, Serialize};
 
-use super::{begin_tree_change, document_viewer, free_name_in, locate_for};
+use super::{begin_tree_change, document_viewer, free_name_in, locate_for, record_change};
 use crate::blobs::{BlobError, BlobStore, Staged};
 use crate::startup::AppState;
-use crate::store::audit::{self, AuditEvent, NewEntry};
 use crate::store::documents::{self, FileFacts, NewItem, NewVersion};
 use crate::store::previews;
 use crate::store::{Store, now};
@@ -362,22 +361,18 @@ pub async fn record(
             )
             .await
             .map_err(Refusal::internal)?;
-            let entry = NewEntry {
-                account_id: viewer.account_id,
-                actor_user_id: Some(viewer.user_id),
-                event: AuditEvent::Document {
-                    item: id,
-                    item_kind: ItemKind::File,
-                    name: name.clone(),
-                    kind: DocumentAuditKind::Uploaded {
-                        folder: into.item.name,
-                    },
+            record_change(
+                &mut tx,
+                viewer.account_id,
+                viewer.user_id,
+                ((id, ItemKind::File), name.clone()),
+                DocumentAuditKind::Uploaded {
+                    folder: into.item.name,
                 },
-                created_at: now,
-            };
-            audit::record(&mut tx, &entry)
-                .await
-                .map_err(Refusal::internal)?;
+                now,
+            )
+            .await
+            .map_err(Refusal::internal)?;
             (id, name)
         }
         Destination::NewVersionOf(file) => {
@@ -412,20 +407,16 @@ pub async fn record(
         .await
         .map_err(Refusal::internal)?;
     if let Destination::NewVersionOf(_) = destination {
-        let entry = NewEntry {
-            account_id: viewer.account_id,
-            actor_user_id: Some(viewer.user_id),
-            event: AuditEvent::Document {
-                item: file_id,
-                item_kind: ItemKind::File,
-                name: name.clone(),
-                kind: DocumentAuditKind::VersionUploaded { number },
-            },
-            created_at: now,
-        };
-        audit::record(&mut tx, &entry)
-            .await
-            .map_err(Refusal::internal)?;
+        record_change(
+            &mut tx,
+            viewer.account_id,
+            viewer.user_id,
+            ((file_id, ItemKind::File), name.clone()),
+            DocumentAuditKind::VersionUploaded { number },
+            now,
+        )
+        .await
+        .map_err(Refusal::internal)?;
     }
     let preview = PreviewKind::for_content_type(&content_type);
     if let Some(kind) = preview {

@@ -333,20 +333,18 @@ impl DocumentsService for StoreDocuments {
             documents::insert(&mut tx, &folder, now())
                 .await
                 .map_err(name_taken_or_internal)?;
-            let entry = NewEntry {
-                account_id: parent_folder.item.account_id,
-                actor_user_id: Some(viewer.user),
-                event: AuditEvent::Document {
-                    item: id,
-                    item_kind: ItemKind::Folder,
-                    name,
-                    kind: DocumentAuditKind::FolderCreated {
-                        parent: parent_folder.item.name,
-                    },
+            record_change(
+                &mut tx,
+                parent_folder.item.account_id,
+                viewer.user,
+                ((id, ItemKind::Folder), name),
+                DocumentAuditKind::FolderCreated {
+                    parent: parent_folder.item.name,
                 },
-                created_at: now(),
-            };
-            audit::record(&mut tx, &entry).await.map_err(internal)?;
+                now(),
+            )
+            .await
+            .map_err(internal)?;
             tx.commit().await.map_err(internal)?;
             Ok(id)
         })
@@ -371,20 +369,18 @@ impl DocumentsService for StoreDocuments {
             documents::rename(&mut tx, item, &name, now())
                 .await
                 .map_err(name_taken_or_internal)?;
-            let entry = NewEntry {
-                account_id: located.item.account_id,
-                actor_user_id: Some(viewer.user),
-                event: AuditEvent::Document {
-                    item,
-                    item_kind: located.item.kind,
-                    name,
-                    kind: DocumentAuditKind::Renamed {
-                        from: located.item.name,
-                    },
+            record_change(
+                &mut tx,
+                located.item.account_id,
+                viewer.user,
+                ((item, located.item.kind), name),
+                DocumentAuditKind::Renamed {
+                    from: located.item.name,
                 },
-                created_at: now(),
-            };
-            audit::record(&mut tx, &entry).await.map_err(internal)?;
+                now(),
+            )
+            .await
+            .map_err(internal)?;
             tx.commit().await.map_err(internal)?;
             Ok(())
         })
@@ -423,18 +419,16 @@ impl DocumentsService for StoreDocuments {
             documents::move_to(&mut tx, item, target, now())
                 .await
                 .map_err(name_taken_or_internal)?;
-            let entry = NewEntry {
-                account_id: moved.item.account_id,
-                actor_user_id: Some(viewer.user),
-                event: AuditEvent::Document {
-                    item,
-                    item_kind: moved.item.kind,
-                    name: moved.item.name,
-                    kind: DocumentAuditKind::Moved { to: into.item.name },
-                },
-                created_at: now(),
-            };
-            audit::record(&mut tx, &entry).await.map_err(internal)?;
+            record_change(
+                &mut tx,
+                moved.item.account_id,
+                viewer.user,
+                ((item, moved.item.kind), moved.item.name),
+                DocumentAuditKind::Moved { to: into.item.name },
+                now(),
+            )
+            .await
+            .map_err(internal)?;
             tx.commit().await.map_err(internal)?;
             Ok(())
         })
@@ -456,18 +450,16 @@ impl DocumentsService for StoreDocuments {
             documents::trash(&mut tx, item, viewer.user, now())
                 .await
                 .map_err(internal)?;
-            let entry = NewEntry {
-                account_id: located.item.account_id,
-                actor_user_id: Some(viewer.user),
-                event: AuditEvent::Document {
-                    item,
-                    item_kind: located.item.kind,
-                    name: located.item.name,
-                    kind: DocumentAuditKind::Trashed,
-                },
-                created_at: now(),
-            };
-            audit::record(&mut tx, &entry).await.map_err(internal)?;
+            record_change(
+                &mut tx,
+                located.item.account_id,
+                viewer.user,
+                ((item, located.item.kind), located.item.name),
+                DocumentAuditKind::Trashed,
+                now(),
+            )
+            .await
+            .map_err(internal)?;
             tx.commit().await.map_err(internal)?;
             Ok(parent)
         })
@@ -531,22 +523,44 @@ impl DocumentsService for StoreDocuments {
                 .await
                 .map_err(name_taken_or_internal)?;
             let was = (name != located.item.name).then_some(located.item.name);
-            let entry = NewEntry {
-                account_id: located.item.account_id,
-                actor_user_id: Some(viewer.user),
-                event: AuditEvent::Document {
-                    item,
-                    item_kind: located.item.kind,
-                    name,
-                    kind: DocumentAuditKind::Restored { was },
-                },
-                created_at: now(),
-            };
-            audit::record(&mut tx, &entry).await.map_err(internal)?;
+            record_change(
+                &mut tx,
+                located.item.account_id,
+                viewer.user,
+                ((item, located.item.kind), name),
+                DocumentAuditKind::Restored { was },
+                now(),
+            )
+            .await
+            .map_err(internal)?;
             tx.commit().await.map_err(internal)?;
             Ok(())
         })
     }
+}
+
+/// Records a document change in `account`'s audit log, in the change's own transaction: by
+/// `actor`, on the item (id and kind) under `name`, as `change` says.
+pub async fn record_change(
+    tx: &mut Tx,
+    account: AccountId,
+    actor: entente_core::UserId,
+    ((item, item_kind), name): ((ItemId, ItemKind), ItemName),
+    change: DocumentAuditKind,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let entry = NewEntry {
+        account_id: account,
+        actor_user_id: Some(actor),
+        event: AuditEvent::Document {
+            item,
+            item_kind,
+            name,
+            kind: change,
+        },
+        created_at: at,
+    };
+    audit::record(tx, &entry).await.map(|_| ())
 }
 
 /// Where an item sits, as core's move rules take it.

@@ -6,7 +6,10 @@
 //! PostgreSQL the columns have trigram GIN indexes, which serve `LIKE '%…%'` directly. A
 //! search shorter than three characters cannot use a trigram index on either engine and is a
 //! `LIKE` scan, as before. Either way the match is case-insensitive (Unicode) and the text is
-//! taken literally.
+//! taken literally. The text is never lowercased here: Rust and the database lowercase some
+//! letters differently ("İ", a final "Σ"), and the stored side is lowercased by the database,
+//! so the database lowercases the search too (`lower($n)` on PostgreSQL; FTS5 folds both the
+//! index and the query alike on SQLite).
 
 use super::Engine;
 
@@ -25,7 +28,7 @@ pub(crate) enum TextSearch {
 impl TextSearch {
     /// The search for `text` on `engine`, or `None` when the text is blank.
     pub(crate) fn new(engine: Engine, text: &str) -> Option<TextSearch> {
-        let text = text.trim().to_lowercase();
+        let text = text.trim();
         if text.is_empty() {
             return None;
         }
@@ -33,7 +36,7 @@ impl TextSearch {
             Engine::Sqlite if text.chars().count() >= TRIGRAM => {
                 TextSearch::Match(format!("\"{}\"", text.replace('"', "\"\"")))
             }
-            Engine::Sqlite | Engine::Postgres => TextSearch::Like(like_pattern(&text)),
+            Engine::Sqlite | Engine::Postgres => TextSearch::Like(like_pattern(text)),
         })
     }
 
@@ -66,7 +69,9 @@ impl TextSearch {
             TextSearch::Like(_) => {
                 let terms: Vec<String> = columns
                     .iter()
-                    .map(|column| format!("{alias}.{column} LIKE ${placeholder} ESCAPE '\\'"))
+                    .map(|column| {
+                        format!("{alias}.{column} LIKE lower(${placeholder}) ESCAPE '\\'")
+                    })
                     .collect();
                 format!("({})", terms.join(" OR "))
             }
@@ -95,14 +100,14 @@ mod tests {
     #[test]
     fn a_search_is_taken_literally_in_any_case_through_the_index_when_it_can() {
         let like = |text| TextSearch::new(Engine::Postgres, text);
-        assert_eq!(like(" Ünited "), Some(TextSearch::Like("%ünited%".into())));
+        assert_eq!(like(" Ünited "), Some(TextSearch::Like("%Ünited%".into())));
         assert_eq!(
             like("50%_a\\b"),
             Some(TextSearch::Like("%50\\%\\_a\\\\b%".into()))
         );
         assert_eq!(like("   "), None);
         let sqlite = |text| TextSearch::new(Engine::Sqlite, text);
-        assert_eq!(sqlite("Ann"), Some(TextSearch::Match("\"ann\"".into())));
+        assert_eq!(sqlite("Ann"), Some(TextSearch::Match("\"Ann\"".into())));
         assert_eq!(
             sqlite("a\"b c"),
             Some(TextSearch::Match("\"a\"\"b c\"".into()))
@@ -122,7 +127,7 @@ mod tests {
             like("ann")
                 .unwrap()
                 .condition("users", "u", &["name_sort", "email"], 3),
-            "(u.name_sort LIKE $3 ESCAPE '\\' OR u.email LIKE $3 ESCAPE '\\')"
+            "(u.name_sort LIKE lower($3) ESCAPE '\\' OR u.email LIKE lower($3) ESCAPE '\\')"
         );
     }
 }
