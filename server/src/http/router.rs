@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use axum::Router;
 use axum::http::HeaderName;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use entente_app::{App, shell};
 use leptos::prelude::provide_context;
@@ -66,7 +67,12 @@ pub fn build(state: AppState) -> Router {
     let site_root = std::path::PathBuf::from(&*state.leptos_options.site_root);
     Router::new()
         .route("/healthz", get(health::healthz))
-        .route(documents::http::UPLOAD_PATH, post(documents::http::upload))
+        // Uploads are bounded by `ENTENTE_MAX_UPLOAD_BYTES` (`limits::bound_body` and the blob
+        // store), not by axum's 2 MB default for multipart bodies.
+        .route(
+            documents::http::UPLOAD_PATH,
+            post(documents::http::upload).layer(DefaultBodyLimit::disable()),
+        )
         .route("/documents/download", get(documents::http::download))
         .route("/documents/preview", get(documents::http::preview))
         .nest_service(
