@@ -5,8 +5,8 @@
 use std::sync::OnceLock;
 
 use axum::Router;
-use axum::http::HeaderName;
 use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderName;
 use axum::routing::{get, post};
 use entente_app::{App, shell};
 use leptos::prelude::provide_context;
