@@ -10,6 +10,9 @@ const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAACgAAAAeCAIAAADRv8uKAAAI0ElEQVR
 
 test.describe("documents", () => {
   test("a folder is made, files uploaded with previews and versions, then trashed and restored", async ({ page }, testInfo) => {
+    // Many steps, and a preview made in the background on a loaded machine: more than the
+    // default 30 s (a clean-clone run used 30.8 s).
+    test.setTimeout(90_000);
     const javaScript = hasJavaScript(testInfo.project.name);
     const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e9)}-${testInfo.project.name}`;
     const consoleErrors: string[] = [];
