@@ -23,13 +23,14 @@ use crate::components::layout::Layout;
 use crate::pages::{
     activity::ActivityPage,
     contacts::ContactsPage,
-    documents::{DocumentsPage, FileDocumentPage, TrashPage},
+    documents::{DocumentsPage, FileDocumentPage, MoveDocumentPage, TrashPage},
     forgot_password::ForgotPasswordPage,
     home::HomePage,
     mailbox::MailboxPage,
     not_found::NotFoundPage,
     partners::PartnersPage,
     set_password::SetPasswordPage,
+    sharing::{SharedByUsPage, SharedWithUsPage},
     sign_in::SignInPage,
     sign_up::SignUpPage,
     users::UsersPage,
@@ -89,10 +90,21 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("documents"), StaticSegment("move"))
+                        view=MoveDocumentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("documents"), StaticSegment("trash"))
                         view=TrashPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=StaticSegment("shared-with-us")
+                        view=SharedWithUsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("shared-by-us") view=SharedByUsPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("mailbox") view=MailboxPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("settings"), StaticSegment("activity"))

@@ -86,6 +86,10 @@ uuid_newtype!(
     /// Identifies one version of a file (SPEC 3.1).
     VersionId
 );
+uuid_newtype!(
+    /// Identifies one share of an item with a partner account or one of its people (SPEC 3.3).
+    ShareId
+);
 
 /// A moment in time as whole seconds since the Unix epoch, supplied by the caller (core has no clock).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -78,6 +78,8 @@ async fn seed_demo(args: &ServeArgs) -> anyhow::Result<()> {
             format!(
                 "Demo organizations created. Sign in at the address below with any of these:\n{lines}\
                  {} has invited {} to partner: sign in as {} and open Account settings → Partners.\n\
+                 Northwind Studio and Harbor Press are partners and share folders: sign in as \
+                 admin@harbor.example and open Shared with us.\n\
                  Print the logins again with `entente-server demo-logins`.\n",
                 seed::DEMO_INVITATION.from_organization,
                 seed::DEMO_INVITATION.to_organization,

@@ -35,7 +35,7 @@ struct DemoOrganization {
     users: [DemoUser; 3],
 }
 
-const DEMO_ORGANIZATIONS: [DemoOrganization; 2] = [
+const DEMO_ORGANIZATIONS: [DemoOrganization; 3] = [
     DemoOrganization {
         name: "Northwind Studio",
         users: [
@@ -76,7 +76,31 @@ const DEMO_ORGANIZATIONS: [DemoOrganization; 2] = [
             },
         ],
     },
+    DemoOrganization {
+        name: "Harbor Press",
+        users: [
+            DemoUser {
+                name: "Hana Ito",
+                email: "admin@harbor.example",
+                profile: Profile::Administrator,
+            },
+            DemoUser {
+                name: "Ravi Shah",
+                email: "manager@harbor.example",
+                profile: Profile::Manager,
+            },
+            DemoUser {
+                name: "Lena Vogel",
+                email: "reviewer@harbor.example",
+                profile: Profile::Reviewer,
+            },
+        ],
+    },
 ];
+
+/// The demo's partnership, already accepted, so sharing has someone to share with: Northwind
+/// Studio invited Harbor Press, which accepted.
+pub const DEMO_PARTNERS: (&str, &str) = ("admin@northwind.example", "admin@harbor.example");
 
 /// The partner invitation the demo starts with, so the Partners tab has something to answer.
 pub struct DemoInvitation {
@@ -200,10 +224,32 @@ pub async fn seed_demo(store: &Store, public_url: &url::Url) -> anyhow::Result<S
     tx.commit().await?;
     let inviting_admin = inviting_admin.context("the inviting demo organization is declared")?;
     let to = Email::parse(DEMO_INVITATION.to_email).context("the demo address is valid")?;
-    Partners::new(store.clone(), links, Arc::new(tokio::sync::Notify::new()))
+    let partners = Partners::new(store.clone(), links, Arc::new(tokio::sync::Notify::new()));
+    partners
         .send(inviting_admin, &to, now)
         .await
         .context("sending the demo partner invitation")?;
+    let (inviter, invited) = DEMO_PARTNERS;
+    let inviter = users::find_user_by_email(store, &Email::parse(inviter)?)
+        .await?
+        .context("the demo partner's administrator")?;
+    let invited_email = Email::parse(invited)?;
+    let invited = users::find_user_by_email(store, &invited_email)
+        .await?
+        .context("the demo partner's administrator")?;
+    let request = partners
+        .send(inviter.id, &invited_email, now)
+        .await
+        .context("sending the demo partnership's invitation")?;
+    partners
+        .act(
+            invited.id,
+            entente_core::partnership::Action::Accept,
+            request.id(),
+            now,
+        )
+        .await
+        .context("accepting the demo partnership")?;
     tracing::info!(users = logins.len(), "demo data seeded");
     Ok(SeedOutcome::Seeded(logins))
 }
@@ -323,7 +369,82 @@ pub async fn seed_demo_documents(store: &Store, blobs: &BlobStore) -> anyhow::Re
             }
         }
     }
+    seed_demo_shares(store).await?;
     Ok(stored)
+}
+
+/// The demo's shares: Northwind Studio shares its spring campaign with Harbor Press as a
+/// whole (Reviewer, downloads on), and Harbor Press its press kit with Nora of Northwind only
+/// (Viewer, no downloads). Made through core's check, as the share form makes them.
+async fn seed_demo_shares(store: &Store) -> anyhow::Result<()> {
+    use entente_core::documents::{NewShare, ShareRecipient, ShareRole, check_new_share};
+
+    use crate::store::shares::{self, NewShareRow};
+
+    let northwind = users::find_user_by_email(store, &Email::parse("admin@northwind.example")?)
+        .await?
+        .context("Northwind's administrator")?;
+    let harbor = users::find_user_by_email(store, &Email::parse("admin@harbor.example")?)
+        .await?
+        .context("Harbor's administrator")?;
+    let plan = [
+        (
+            &northwind,
+            "Spring campaign",
+            ShareRecipient::Account(harbor.account_id),
+            ShareRole::Reviewer,
+            true,
+        ),
+        (
+            &harbor,
+            "Press kit",
+            ShareRecipient::Person {
+                account: northwind.account_id,
+                user: northwind.id,
+            },
+            ShareRole::Viewer,
+            false,
+        ),
+    ];
+    for (owner, folder, recipient, role, downloads) in plan {
+        let viewer = DocumentViewer {
+            account: owner.account_id,
+            user: owner.id,
+            profile: owner.profile,
+            active: true,
+        };
+        let mut tx = crate::documents::begin_tree_change(store, owner.account_id).await?;
+        let root = documents::root_of(&mut tx, owner.account_id)
+            .await?
+            .context("the demo root")?;
+        let item = documents::child_named(&mut tx, root, &ItemName::parse(folder)?)
+            .await?
+            .with_context(|| format!("the demo folder {folder}"))?;
+        let located = crate::documents::locate(&mut tx, item, &viewer)
+            .await?
+            .context("the demo folder")?;
+        check_new_share(
+            &viewer,
+            &located.facts,
+            false,
+            &NewShare {
+                recipient,
+                partners_now: true,
+                recipient_active: true,
+            },
+        )?;
+        let share = NewShareRow {
+            item_id: item,
+            account_id: owner.account_id,
+            recipient,
+            role,
+            downloads,
+            created_by: owner.id,
+        };
+        shares::put(&mut tx, &share, Timestamp(crate::store::now_unix_seconds())).await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// One demo file: its name and its versions' bytes, oldest first.
@@ -335,7 +456,7 @@ struct DemoFile {
 type DemoFolders = &'static [(&'static str, &'static [DemoFile])];
 
 /// The demo's documents: per administrator's address, folders of files.
-const DEMO_DOCUMENTS: [(&str, DemoFolders); 2] = [
+const DEMO_DOCUMENTS: [(&str, DemoFolders); 3] = [
     (
         "admin@northwind.example",
         &[
@@ -383,6 +504,16 @@ const DEMO_DOCUMENTS: [(&str, DemoFolders); 2] = [
             &[DemoFile {
                 name: "Label mockup.png",
                 contents: || vec![demo_image(480, 480)],
+            }],
+        )],
+    ),
+    (
+        "admin@harbor.example",
+        &[(
+            "Press kit",
+            &[DemoFile {
+                name: "Press release.pdf",
+                contents: || vec![crate::previews::sample::pdf("Harbor Press release", 2)],
             }],
         )],
     ),

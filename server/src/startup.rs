@@ -96,6 +96,11 @@ impl AppState {
             )),
             contacts: Arc::new(StoreContacts::new(store.clone())),
             documents: Arc::new(StoreDocuments::new(store.clone())),
+            sharing: Arc::new(crate::documents::sharing::StoreSharing::new(
+                store.clone(),
+                links.clone(),
+                Arc::clone(&mail_wake),
+            )),
             partners: Arc::new(Partners::new(store.clone(), links, Arc::clone(&mail_wake))),
             activity: Arc::new(StoreActivity::new(store.clone())),
             mailbox,

@@ -12,5 +12,6 @@ pub mod partners;
 #[cfg(feature = "ssr")]
 pub mod services;
 pub mod session;
+pub mod sharing;
 pub mod status;
 pub mod users;

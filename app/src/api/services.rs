@@ -16,6 +16,7 @@ use crate::api::contacts::port::ContactsService;
 use crate::api::documents::port::DocumentsService;
 use crate::api::mailbox::port::MailboxService;
 use crate::api::partners::port::PartnersService;
+use crate::api::sharing::port::SharingService;
 use crate::api::status::port::Backend;
 use crate::api::users::port::UsersService;
 use crate::error::AppError;
@@ -39,6 +40,9 @@ pub struct Services {
     pub contacts: Arc<dyn ContactsService>,
     /// The Documents pages: folders, files and their versions, the trash.
     pub documents: Arc<dyn DocumentsService>,
+    /// Sharing with partners: an item's sharing panel, sharing and revoking, "Shared with
+    /// us" and "Shared by us".
+    pub sharing: Arc<dyn SharingService>,
     /// The Partners tab: listing, sending, accepting, rejecting and deleting requests.
     pub partners: Arc<dyn PartnersService>,
     /// The Activity page: the account's audit trail.

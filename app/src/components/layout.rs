@@ -20,8 +20,7 @@ struct NavItem {
     shown_to: fn(Option<Profile>) -> bool,
 }
 
-/// The main navigation. Only pages that exist are listed: Shared with us joins here in the
-/// change that builds it; Account settings is added by [`AccountSettingsNav`] for
+/// The main navigation. Account settings is added by [`AccountSettingsNav`] for
 /// administrators only.
 const NAV_ITEMS: &[NavItem] = &[
     NavItem {
@@ -32,6 +31,16 @@ const NAV_ITEMS: &[NavItem] = &[
     NavItem {
         path: "/documents",
         label: "Documents",
+        shown_to: |profile| profile.is_some_and(Profile::works_with_documents),
+    },
+    NavItem {
+        path: "/shared-with-us",
+        label: "Shared with us",
+        shown_to: |profile| profile.is_some(),
+    },
+    NavItem {
+        path: "/shared-by-us",
+        label: "Shared by us",
         shown_to: |profile| profile.is_some_and(Profile::works_with_documents),
     },
     NavItem {

@@ -1,6 +1,6 @@
 //! The Documents pages (SPEC 3.1): a folder (`/documents?folder=…`, the account's root without
-//! it), a file with its versions (`/documents/file?file=…`), and the trash
-//! (`/documents/trash`).
+//! it), a file with its versions (`/documents/file?file=…`), "Move to…"
+//! (`/documents/move?item=…&folder=…`) and the trash (`/documents/trash`).
 //!
 //! Everything works without JavaScript: sorting and paging are links, every change is a form
 //! post that comes back to the page, uploads are a plain multipart form. With JavaScript the
@@ -15,9 +15,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::documents::{
-    CreateFolder, Crumb, DeleteItem, FilePage, FolderPage, ItemEntry, MoveItem, Preview,
-    RenameItem, RestoreItem, TrashEntry, download_href, file_href, folder_href, open_file,
-    open_folder, open_trash, preview_href,
+    CreateFolder, Crumb, DeleteItem, FilePage, FolderPage, ItemEntry, MoveItem, MovePage, Preview,
+    RenameItem, RestoreItem, TrashEntry, download_href, file_href, folder_href, move_href,
+    open_file, open_folder, open_move, open_trash, preview_href,
 };
 use crate::components::error_view::ErrorList;
 use crate::components::form::{FormError, last_error};
@@ -25,6 +25,7 @@ use crate::components::format::format_unix_utc;
 use crate::components::pager::{Pager, page_href};
 use crate::components::upload::{UploadForm, Uploads};
 use crate::error::AppError;
+use crate::pages::sharing::SharingSection;
 
 /// The actions every Documents page shares, so any change refreshes what is shown.
 #[derive(Clone, Copy)]
@@ -112,12 +113,21 @@ pub fn DocumentsPage() -> impl IntoView {
     }
 }
 
-/// The breadcrumbs from the root to the current item.
+/// The breadcrumbs from the root to the current item; for an item seen through a share, from
+/// "Shared with us" and the highest folder shared with the viewer.
 #[component]
-fn Breadcrumbs(crumbs: Vec<Crumb>, current: String) -> impl IntoView {
+fn Breadcrumbs(crumbs: Vec<Crumb>, current: String, shared: bool) -> impl IntoView {
     view! {
         <nav class="breadcrumbs" aria-label="Folders above">
             <ol>
+                {shared
+                    .then(|| {
+                        view! {
+                            <li>
+                                <A href="/shared-with-us">"Shared with us"</A>
+                            </li>
+                        }
+                    })}
                 {crumbs
                     .into_iter()
                     .map(|crumb| {
@@ -162,12 +172,20 @@ fn FolderView(page: FolderPage, changes: Changes) -> impl IntoView {
     });
     let heading = page.folder.name.to_string();
     let empty = page.items.is_empty();
+    let shared = page.shared_by.is_some();
+    let folder_item = page.folder.id;
     view! {
-        <Breadcrumbs crumbs=page.crumbs.clone() current=heading.clone() />
+        <Breadcrumbs crumbs=page.crumbs.clone() current=heading.clone() shared />
         <h1 id="documents-heading">{heading}</h1>
-        <p class="muted">
-            <A href="/documents/trash">"Trash"</A>
-        </p>
+        <SharedBanner owner=page.shared_by.clone() />
+        {(!shared)
+            .then(|| {
+                view! {
+                    <p class="muted">
+                        <A href="/documents/trash">"Trash"</A>
+                    </p>
+                }
+            })}
         <FormError error=change_error />
         {page
             .may_edit
@@ -253,7 +271,20 @@ fn FolderView(page: FolderPage, changes: Changes) -> impl IntoView {
                     }}
                 }
             })}
+        {(!shared).then(|| view! { <SharingSection item=folder_item /> })}
     }
+}
+
+/// Says whose item this is when the viewer sees it through a share.
+#[component]
+fn SharedBanner(owner: Option<String>) -> impl IntoView {
+    owner.map(|owner| {
+        view! {
+            <p class="shared-banner" data-test="shared-banner">
+                {format!("Shared with you by {owner}")}
+            </p>
+        }
+    })
 }
 
 /// Where an item can be moved from here without JavaScript: into a folder beside it, or up
@@ -310,7 +341,6 @@ fn ItemRow(
     targets: Vec<(String, String)>,
     changes: Changes,
 ) -> impl IntoView {
-    let id = item.id.to_string();
     let name = item.name.to_string();
     let icon = match item.kind {
         ItemKind::Folder => "📁",
@@ -345,7 +375,7 @@ fn ItemRow(
             <td>{format_unix_utc(item.modified.0)}</td>
             <td>{item.size_text()}</td>
             <td class="actions">
-                {may_edit.then(|| view! { <ItemActions id name targets changes /> })}
+                {may_edit.then(|| view! { <ItemActions item=item.id name targets changes /> })}
             </td>
         </tr>
     }
@@ -354,11 +384,12 @@ fn ItemRow(
 /// Rename, move and delete for one item, folded away until asked for.
 #[component]
 fn ItemActions(
-    id: String,
+    item: ItemId,
     name: String,
     targets: Vec<(String, String)>,
     changes: Changes,
 ) -> impl IntoView {
+    let id = item.to_string();
     let move_form = (!targets.is_empty()).then(|| {
         let options = targets
             .into_iter()
@@ -388,6 +419,9 @@ fn ItemActions(
                 </button>
             </ActionForm>
             {move_form}
+            <p>
+                <A href=move_href(item, None)>"Move to another folder…"</A>
+            </p>
             <ActionForm action=changes.delete attr:class="inline-form">
                 <input type="hidden" name="item" value=id />
                 <button type="submit" class="button danger" aria-label=delete_label>
@@ -432,22 +466,46 @@ fn FileView(page: FilePage, uploads: Uploads) -> impl IntoView {
         file.size.map(human_size).unwrap_or_default(),
         file.content_type.clone().unwrap_or_default()
     );
+    let shared = page.shared_by.is_some();
+    let may_download = page.may_download;
     view! {
-        <Breadcrumbs crumbs=page.crumbs.clone() current=name.clone() />
+        <Breadcrumbs crumbs=page.crumbs.clone() current=name.clone() shared />
         <h1 id="file-heading">{name}</h1>
+        <SharedBanner owner=page.shared_by.clone() />
         <p class="muted" data-test="file-facts">{facts}</p>
-        <p>
-            // `rel=external`: a download, which the router must leave to the browser.
-            <a
-                class="button"
-                href=download_href(file.id, None)
-                rel="external"
-                download=""
-                data-test="download-current"
-            >
-                "Download"
-            </a>
-        </p>
+        {if may_download {
+            view! {
+                <p>
+                    // `rel=external`: a download, which the router must leave to the browser.
+                    <a
+                        class="button"
+                        href=download_href(file.id, None)
+                        rel="external"
+                        download=""
+                        data-test="download-current"
+                    >
+                        "Download"
+                    </a>
+                </p>
+            }
+                .into_any()
+        } else {
+            view! {
+                <p class="muted" data-test="downloads-off">
+                    "The owner has turned downloads off for this file: you can open its preview."
+                </p>
+            }
+                .into_any()
+        }}
+        {page
+            .may_edit
+            .then(|| {
+                view! {
+                    <p>
+                        <A href=move_href(file.id, None)>"Move to another folder…"</A>
+                    </p>
+                }
+            })}
         <PreviewPanel
             file=file.id
             version=page.versions.first().map_or(1, |version| version.number)
@@ -493,13 +551,18 @@ fn FileView(page: FilePage, uploads: Uploads) -> impl IntoView {
                                 <td>{version.uploaded_by.to_string()}</td>
                                 <td>{human_size(version.size)}</td>
                                 <td>
-                                    <a
-                                        href=download_href(file.id, Some(version.number))
-                                        rel="external"
-                                        download=""
-                                    >
-                                        {format!("Download version {}", version.number)}
-                                    </a>
+                                    {may_download
+                                        .then(|| {
+                                            view! {
+                                                <a
+                                                    href=download_href(file.id, Some(version.number))
+                                                    rel="external"
+                                                    download=""
+                                                >
+                                                    {format!("Download version {}", version.number)}
+                                                </a>
+                                            }
+                                        })}
                                 </td>
                             </tr>
                         }
@@ -510,6 +573,7 @@ fn FileView(page: FilePage, uploads: Uploads) -> impl IntoView {
         <p>
             <A href=file_href(file.id)>"Refresh"</A>
         </p>
+        {(!shared).then(|| view! { <SharingSection item=file.id /> })}
     }
 }
 
@@ -637,4 +701,115 @@ fn TrashList(entries: Vec<TrashEntry>, changes: Changes) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+/// "Move to…": browse the account's folders from the item's own folder, down into subfolders
+/// and up through the breadcrumbs, and move the item into the folder shown. Every step is a
+/// link and the move a plain form, so it works without JavaScript; each page reads one
+/// folder's subfolders, so it costs the same in a tree of any size.
+#[component]
+pub fn MoveDocumentPage() -> impl IntoView {
+    let query = use_query_map();
+    let item = Memo::new(move |_| query.read().get("item").unwrap_or_default());
+    let folder = Memo::new(move |_| query.read().get("folder"));
+    let after = Memo::new(move |_| query.read().get("after"));
+    let moved = ServerAction::<MoveItem>::new();
+    let page = Resource::new(
+        move || (item.get(), folder.get(), after.get()),
+        |(item, folder, after)| open_move(item, folder, after),
+    );
+    view! {
+        <Title text="Move" />
+        <section class="card" aria-labelledby="move-heading">
+            <Transition fallback=|| view! { <p>"Loading folders…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
+                    {move || Suspend::new(async move {
+                        let page = page.await?;
+                        Ok::<_, AppError>(view! { <MoveView page moved /> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn MoveView(page: MovePage, moved: ServerAction<MoveItem>) -> impl IntoView {
+    let item = page.item.id;
+    let name = page.item.name.to_string();
+    let here = page.folder.name.to_string();
+    let error = last_error(moved);
+    let next_page = page.next.as_deref().map(|token| {
+        page_href(
+            "/documents/move",
+            &[
+                ("item", Some(&item.to_string())),
+                ("folder", Some(&page.folder.id.to_string())),
+                ("after", Some(token)),
+            ],
+        )
+    });
+    let back = page
+        .current_parent
+        .map_or_else(|| "/documents".to_owned(), folder_href);
+    view! {
+        <h1 id="move-heading">{format!("Move {name}")}</h1>
+        <p class="muted">
+            "Open the folder to move it into, then press “Move here”. "
+            <A href=back>"Cancel"</A>
+        </p>
+        <nav class="breadcrumbs" aria-label="Folders above">
+            <ol>
+                {page
+                    .crumbs
+                    .into_iter()
+                    .map(|crumb| {
+                        view! {
+                            <li>
+                                <A href=move_href(item, Some(crumb.id))>{crumb.name.to_string()}</A>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+                <li aria-current="page">{here.clone()}</li>
+            </ol>
+        </nav>
+        {match page.refusal {
+            Some(refusal) => view! { <p class="muted" data-test="move-refusal">{refusal}</p> }.into_any(),
+            None => view! {
+                <ActionForm action=moved attr:class="inline-form">
+                    <input type="hidden" name="item" value=item.to_string() />
+                    <input type="hidden" name="target" value=page.folder.id.to_string() />
+                    <input type="hidden" name="open" value="folder" />
+                    <button type="submit" class="button" data-test="move-here">
+                        {format!("Move here ({here})")}
+                    </button>
+                </ActionForm>
+            }
+            .into_any(),
+        }}
+        <FormError error />
+        {if page.subfolders.is_empty() {
+            view! { <p class="muted" data-test="move-no-subfolders">"No folders inside this one."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="folder-picker" data-test="move-subfolders">
+                    {page
+                        .subfolders
+                        .into_iter()
+                        .map(|folder| {
+                            view! {
+                                <li>
+                                    <span class="item-icon" aria-hidden="true">"📁"</span>
+                                    <A href=move_href(item, Some(folder.id))>{folder.name.to_string()}</A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any()
+        }}
+        <Pager label="Folder pages" first_page=None next_page />
+    }
 }

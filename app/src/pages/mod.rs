@@ -9,6 +9,7 @@ pub mod mailbox;
 pub mod not_found;
 pub mod partners;
 pub mod set_password;
+pub mod sharing;
 pub mod sign_in;
 pub mod sign_up;
 pub mod users;

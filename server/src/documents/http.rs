@@ -80,9 +80,9 @@ impl Refusal {
         use entente_app::api::documents::port::DocumentsError;
         match error {
             DocumentsError::Access(AccessError::NotFound) => Self::not_found(),
-            DocumentsError::Access(AccessError::NotAllowed) => {
-                Self::new(StatusCode::FORBIDDEN, AccessError::NotAllowed.to_string())
-            }
+            DocumentsError::Access(
+                refused @ (AccessError::NotAllowed | AccessError::NoDownloads),
+            ) => Self::new(StatusCode::FORBIDDEN, refused.to_string()),
             DocumentsError::Access(refused) => Self::new(StatusCode::CONFLICT, refused.to_string()),
             DocumentsError::Internal(cause) => Self::internal(cause),
             other => Self::new(StatusCode::UNPROCESSABLE_ENTITY, other.to_string()),
@@ -424,11 +424,16 @@ pub async fn record(
             .await
             .map_err(Refusal::internal)?;
     }
-    // The bytes go to their address before the rows that point at them are visible: should
-    // the commit fail after this, an object no row names stays in the store (never a row
-    // without bytes).
+    // The bytes go to their address before the rows that point at them are visible (never a
+    // row without bytes); should the commit fail after this, they are removed again unless
+    // another upload recorded the same bytes meanwhile.
     blobs.commit(staged).await.map_err(Refusal::internal)?;
-    tx.commit().await.map_err(Refusal::internal)?;
+    if let Err(error) = tx.commit().await {
+        if let Err(cleanup) = super::purge::forget_unrecorded(store, blobs, &staged.sha256).await {
+            tracing::warn!(sha256 = %staged.sha256, %cleanup, "an unrecorded blob stays in the store");
+        }
+        return Err(Refusal::internal(error));
+    }
     tracing::info!(file = %file_id, version = number, size = staged.size, "upload stored");
     let uploaded = Uploaded {
         id: file_id,

@@ -8,25 +8,30 @@
 
 pub mod http;
 pub mod purge;
+pub mod sharing;
 
 use entente_app::api::documents::port::{DocumentsError, DocumentsService};
 use entente_app::api::documents::{
-    Crumb, FOLDER_PAGE_SIZE, FilePage, FolderPage, ItemEntry, Preview, TrashEntry, TrashPage,
-    VersionEntry,
+    Crumb, FOLDER_PAGE_SIZE, FilePage, FolderPage, ItemEntry, MovePage, Preview, TrashEntry,
+    TrashPage, VersionEntry,
 };
 use entente_app::api::services::BoxFuture;
 use entente_app::api::session::CurrentUser;
+use entente_core::documents::access::reaches;
 use entente_core::documents::audit::DocumentAuditKind;
 use entente_core::documents::{
     AccessError, DocumentAction, DocumentViewer, FolderPlace, ItemFacts, ItemKind, ItemName,
-    MoveError, Role, Sort, check_folder_move, check_not_root, decide, free_name, role,
-    trash::days_until_purge,
+    MoveError, Role, ShareFact, Sort, Standing, check_folder_move, check_not_root, decide,
+    free_name, role, trash::days_until_purge,
 };
+use entente_core::partnership::PartnerRequest;
 use entente_core::{AccountId, ItemId, Timestamp};
 
 use crate::store::audit::{self, AuditEvent, NewEntry};
 use crate::store::documents::{self, ItemRecord, ListingCursor, NewItem};
+use crate::store::partner_requests;
 use crate::store::previews::{self, PreviewState};
+use crate::store::shares::{self, ShareRecord};
 use crate::store::{Conflict, Db, Store, StoreError, Tx, now};
 
 /// How many items of the trash one page shows.
@@ -82,34 +87,114 @@ impl Located {
     fn crumbs(&self) -> Vec<Crumb> {
         self.above.iter().rev().map(crumb).collect()
     }
+
+    /// The breadcrumbs `viewer` may follow: all of them on the owner side; for a recipient,
+    /// from the highest folder a share that reaches them is on (what is above it does not
+    /// exist for them).
+    fn crumbs_for(&self, viewer: &DocumentViewer) -> Vec<Crumb> {
+        if role(viewer, &self.facts) == Role::OwnerSide {
+            return self.crumbs();
+        }
+        let reaching: Vec<ItemId> = self
+            .facts
+            .shares
+            .iter()
+            .filter(|share| reaches(share, viewer, self.facts.standing))
+            .map(|share| share.on)
+            .collect();
+        let top = self
+            .above
+            .iter()
+            .rposition(|folder| reaching.contains(&folder.id));
+        match top {
+            Some(top) => self.above[..=top].iter().rev().map(crumb).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The owner organization's name when `viewer` sees the item through a share.
+    async fn shared_by(
+        &self,
+        store: &Store,
+        viewer: &DocumentViewer,
+    ) -> Result<Option<String>, StoreError> {
+        if role(viewer, &self.facts) == Role::OwnerSide {
+            return Ok(None);
+        }
+        let names = shares::account_names(store, &[self.item.account_id]).await?;
+        Ok(names.into_iter().next().map(|(_, name)| name.to_string()))
+    }
 }
 
-fn crumb(item: &ItemRecord) -> Crumb {
+pub(crate) fn crumb(item: &ItemRecord) -> Crumb {
     Crumb {
         id: item.id,
         name: item.name.clone(),
     }
 }
 
-/// Reads `id` and its ancestry; `None` when there is no such item.
-pub async fn locate(db: impl Into<Db<'_>>, id: ItemId) -> Result<Option<Located>, StoreError> {
-    let mut chain = documents::ancestry(db, id).await?;
+/// Reads `id` and its ancestry, and what `viewer`'s access to it depends on; `None` when there
+/// is no such item. The owner account's own people need the ancestry only (one query); anyone
+/// else also the shares on it (one query for the whole ancestry) and, when there are any,
+/// their standing with the owner (two).
+pub async fn locate(
+    db: impl Into<Db<'_>>,
+    id: ItemId,
+    viewer: &DocumentViewer,
+) -> Result<Option<Located>, StoreError> {
+    let mut db = db.into();
+    let mut chain = documents::ancestry(db.reborrow(), id).await?;
     if chain.is_empty() {
         return Ok(None);
     }
     let item = chain.remove(0);
     let in_trash =
         item.deleted_at.is_some() || chain.iter().any(|above| above.deleted_at.is_some());
-    let facts = ItemFacts {
-        account: item.account_id,
-        created_by: item.created_by,
-        in_trash,
-    };
+    let mut facts = ItemFacts::unshared(item.account_id, item.created_by, in_trash);
+    if viewer.account != item.account_id {
+        let ids: Vec<ItemId> = std::iter::once(item.id)
+            .chain(chain.iter().map(|above| above.id))
+            .collect();
+        facts.shares = shares::on_items(db.reborrow(), &ids)
+            .await?
+            .iter()
+            .map(|listed| share_fact(&listed.share))
+            .collect();
+        if !facts.shares.is_empty() {
+            facts.standing = standing(db, item.account_id, viewer).await?;
+        }
+    }
     Ok(Some(Located {
         item,
         above: chain,
         facts,
     }))
+}
+
+/// A stored share as core's access decision takes it.
+pub fn share_fact(share: &ShareRecord) -> ShareFact {
+    ShareFact {
+        id: share.id,
+        on: share.item_id,
+        recipient: share.recipient,
+        role: share.role,
+        downloads: share.downloads,
+    }
+}
+
+/// `viewer`'s standing with the account `owner`: partners now (core reads the requests between
+/// them), and a member in its contacts.
+pub async fn standing(
+    db: impl Into<Db<'_>>,
+    owner: AccountId,
+    viewer: &DocumentViewer,
+) -> Result<Standing, StoreError> {
+    let mut db = db.into();
+    let requests = partner_requests::between(db.reborrow(), owner, viewer.account).await?;
+    Ok(Standing {
+        partners_now: requests.iter().any(PartnerRequest::is_partnership),
+        member: shares::is_member(db, owner, viewer.user).await?,
+    })
 }
 
 /// Reads `id` and checks that `viewer` may do `action` with it (and that it is of `kind`, when
@@ -122,7 +207,7 @@ pub async fn locate_for(
     kind: Option<ItemKind>,
     action: DocumentAction,
 ) -> Result<Located, DocumentsError> {
-    let located = locate(db, id)
+    let located = locate(db, id, viewer)
         .await
         .map_err(internal)?
         .ok_or(AccessError::NotFound)?;
@@ -151,11 +236,7 @@ pub fn entry(item: &ItemRecord) -> ItemEntry {
 
 /// The account's root, made on first use by someone who may work with documents.
 async fn root_for(store: &Store, viewer: &DocumentViewer) -> Result<ItemId, DocumentsError> {
-    let facts = ItemFacts {
-        account: viewer.account,
-        created_by: viewer.user,
-        in_trash: false,
-    };
+    let facts = ItemFacts::unshared(viewer.account, viewer.user, false);
     if role(viewer, &facts) == Role::None {
         return Err(AccessError::NotFound.into());
     }
@@ -196,6 +277,49 @@ pub async fn free_name_in(
     }))
 }
 
+/// One page of `folder`'s items in `sort` order from the page token `after`, and the next
+/// page's token when there is more.
+async fn children_page(
+    store: &Store,
+    folder: ItemId,
+    sort: Sort,
+    after: Option<String>,
+) -> Result<(Vec<documents::Listed>, Option<String>), DocumentsError> {
+    let after = match after.as_deref() {
+        Some(token) => {
+            Some(ListingCursor::from_token(token).ok_or(DocumentsError::InvalidPageLink)?)
+        }
+        None => None,
+    };
+    let limit = i64::from(FOLDER_PAGE_SIZE);
+    let mut items = documents::list_children(store, folder, sort, after.as_ref(), limit + 1)
+        .await
+        .map_err(internal)?;
+    let next = (items.len() > FOLDER_PAGE_SIZE as usize).then(|| {
+        items.truncate(FOLDER_PAGE_SIZE as usize);
+        documents::cursor_of(&items.last().expect("a full page").item, sort).to_token()
+    });
+    Ok((items, next))
+}
+
+/// Why `moved` cannot go into `into`, in words, or `None` when it can (the same checks as
+/// [`DocumentsService::move_item`], asked before the person presses "Move here").
+fn move_refusal(viewer: &DocumentViewer, moved: &Located, into: &Located) -> Option<String> {
+    if let Err(refused) = decide(viewer, &into.facts, DocumentAction::CreateIn) {
+        return Some(refused.to_string());
+    }
+    if moved.item.kind == ItemKind::Folder {
+        let target_ancestry: Vec<ItemId> = std::iter::once(into.item.id)
+            .chain(into.above.iter().map(|folder| folder.id))
+            .collect();
+        if let Err(refused) = check_folder_move(place(&moved.item), &target_ancestry) {
+            return Some(refused.to_string());
+        }
+    }
+    (moved.item.parent_id == Some(into.item.id))
+        .then(|| format!("{} is already in this folder.", moved.item.name))
+}
+
 impl DocumentsService for StoreDocuments {
     fn folder(
         &self,
@@ -218,24 +342,14 @@ impl DocumentsService for StoreDocuments {
                 DocumentAction::Open,
             )
             .await?;
-            let after = match after.as_deref() {
-                Some(token) => {
-                    Some(ListingCursor::from_token(token).ok_or(DocumentsError::InvalidPageLink)?)
-                }
-                None => None,
-            };
-            let limit = i64::from(FOLDER_PAGE_SIZE);
-            let mut items =
-                documents::list_children(&self.store, folder, sort, after.as_ref(), limit + 1)
-                    .await
-                    .map_err(internal)?;
-            let next = (items.len() > FOLDER_PAGE_SIZE as usize).then(|| {
-                items.truncate(FOLDER_PAGE_SIZE as usize);
-                documents::cursor_of(&items.last().expect("a full page").item, sort).to_token()
-            });
+            let (items, next) = children_page(&self.store, folder, sort, after).await?;
             Ok(FolderPage {
+                shared_by: located
+                    .shared_by(&self.store, &viewer)
+                    .await
+                    .map_err(internal)?,
                 folder: crumb(&located.item),
-                crumbs: located.crumbs(),
+                crumbs: located.crumbs_for(&viewer),
                 items: items
                     .iter()
                     .map(|listed| ItemEntry {
@@ -293,8 +407,13 @@ impl DocumentsService for StoreDocuments {
                 })
                 .collect();
             Ok(FilePage {
+                shared_by: located
+                    .shared_by(&self.store, &viewer)
+                    .await
+                    .map_err(internal)?,
+                may_download: decide(&viewer, &located.facts, DocumentAction::Download).is_ok(),
                 file: entry(&located.item),
-                crumbs: located.crumbs(),
+                crumbs: located.crumbs_for(&viewer),
                 versions,
                 preview,
                 may_edit: decide(&viewer, &located.facts, DocumentAction::UploadVersion).is_ok(),
@@ -383,6 +502,52 @@ impl DocumentsService for StoreDocuments {
             .map_err(internal)?;
             tx.commit().await.map_err(internal)?;
             Ok(())
+        })
+    }
+
+    fn move_destination(
+        &self,
+        viewer: CurrentUser,
+        item: ItemId,
+        folder: Option<ItemId>,
+        after: Option<String>,
+    ) -> BoxFuture<'_, Result<MovePage, DocumentsError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            let moved = locate_for(&self.store, &viewer, item, None, DocumentAction::Move).await?;
+            let folder = match folder.or(moved.item.parent_id) {
+                Some(folder) => folder,
+                None => root_for(&self.store, &viewer).await?,
+            };
+            let into = locate_for(
+                &self.store,
+                &viewer,
+                folder,
+                Some(ItemKind::Folder),
+                DocumentAction::Open,
+            )
+            .await?;
+            let (items, next) = children_page(&self.store, folder, Sort::default(), after).await?;
+            // Folders come first in every order: the page's folders are its first rows, and
+            // a page that reaches the files is the last page of subfolders.
+            let all_folders = items
+                .iter()
+                .all(|listed| listed.item.kind == ItemKind::Folder);
+            let subfolders = items
+                .iter()
+                .take_while(|listed| listed.item.kind == ItemKind::Folder)
+                .filter(|listed| listed.item.id != item)
+                .map(|listed| crumb(&listed.item))
+                .collect();
+            Ok(MovePage {
+                refusal: move_refusal(&viewer, &moved, &into),
+                item: entry(&moved.item),
+                current_parent: moved.item.parent_id,
+                folder: crumb(&into.item),
+                crumbs: into.crumbs(),
+                subfolders,
+                next: next.filter(|_| all_folders),
+            })
         })
     }
 

@@ -112,3 +112,21 @@ async fn remove_blob(store: &Store, blobs: &BlobStore, sha256: &str) -> Result<b
     tx.commit().await?;
     Ok(true)
 }
+
+/// Removes the bytes of `sha256` from the blob store if no row records them: what an upload
+/// whose database commit failed after its bytes were stored leaves behind. Under the blob's
+/// lock, so an upload of the same bytes that commits meanwhile keeps them. `true` if they went.
+pub async fn forget_unrecorded(
+    store: &Store,
+    blobs: &BlobStore,
+    sha256: &str,
+) -> Result<bool, PurgeError> {
+    let mut tx = store.begin_write().await?;
+    tx.serialize_on(&format!("blob:{sha256}")).await?;
+    if documents::blob_recorded(&mut tx, sha256).await? {
+        return Ok(false);
+    }
+    blobs.delete(sha256).await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -18,6 +18,8 @@ pub struct Links {
     partners_tab: Url,
     set_password: Url,
     verify_email: Url,
+    folder: Url,
+    file: Url,
 }
 
 impl Links {
@@ -39,6 +41,8 @@ impl Links {
             partners_tab: join("/settings/partners")?,
             set_password: join("/set-password")?,
             verify_email: join("/verify-email")?,
+            folder: join("/documents")?,
+            file: join("/documents/file")?,
         })
     }
 
@@ -55,6 +59,19 @@ impl Links {
     /// The page that confirms an address with the token `secret`.
     pub fn verify_email(&self, secret: &str) -> Url {
         with_token(&self.verify_email, secret)
+    }
+}
+
+impl Links {
+    /// The page of a shared folder or file.
+    pub fn item(&self, kind: entente_core::documents::ItemKind, id: entente_core::ItemId) -> Url {
+        let (page, name) = match kind {
+            entente_core::documents::ItemKind::Folder => (&self.folder, "folder"),
+            entente_core::documents::ItemKind::File => (&self.file, "file"),
+        };
+        let mut link = page.clone();
+        link.query_pairs_mut().append_pair(name, &id.to_string());
+        link
     }
 }
 

@@ -53,17 +53,21 @@ pub enum EmailKind {
     PartnerAccepted,
     /// A new organization's Administrator confirms their address (against impersonation).
     EmailVerification,
+    /// A partner shared a file, proof or folder with the recipient or their organization
+    /// (SPEC 3.3): one email per share.
+    ItemShared,
 }
 
 impl EmailKind {
     /// Every kind, in the order above.
-    pub const ALL: [EmailKind; 6] = [
+    pub const ALL: [EmailKind; 7] = [
         EmailKind::UserInvitation,
         EmailKind::PasswordReset,
         EmailKind::PartnerInvitation,
         EmailKind::PartnerRejected,
         EmailKind::PartnerAccepted,
         EmailKind::EmailVerification,
+        EmailKind::ItemShared,
     ];
 
     /// The value stored in the database (allowed by the `email_outbox_kind_check` constraint).
@@ -75,6 +79,7 @@ impl EmailKind {
             EmailKind::PartnerRejected => "partner_rejected",
             EmailKind::PartnerAccepted => "partner_accepted",
             EmailKind::EmailVerification => "email_verification",
+            EmailKind::ItemShared => "item_shared",
         }
     }
 

@@ -62,6 +62,12 @@ email_templates!(
     { name, account_name }
 );
 
+email_templates!(
+    ItemSharedHtml = "email/item_shared.html",
+    ItemSharedText = "email/item_shared.txt",
+    { owner_account, sharing_user, item_name, with_whom, role }
+);
+
 /// Renders a template whose only inputs are strings; such a render cannot fail.
 fn render(template: &impl Template) -> String {
     template
@@ -219,6 +225,45 @@ pub fn partner_accepted(to: &str, recipient_account: &str, link: &url::Url) -> O
     }
 }
 
+/// Tells a partner's person that `owner_account` shared `item_name` with them (`with_whom`:
+/// "you" or "your organization") as `role`, with the link to open it.
+pub fn item_shared(
+    to: &str,
+    owner_account: &str,
+    sharing_user: &str,
+    item_name: &str,
+    with_whom: &str,
+    role: &str,
+    link: &url::Url,
+) -> OutgoingEmail {
+    let subject = one_line(format!(
+        "{owner_account} shared {item_name} with {with_whom}"
+    ));
+    let link = link.as_str();
+    OutgoingEmail {
+        to: to.to_owned(),
+        kind: EmailKind::ItemShared,
+        text_body: render(&ItemSharedText {
+            link,
+            owner_account,
+            sharing_user,
+            item_name,
+            with_whom,
+            role,
+        }),
+        html_body: render(&ItemSharedHtml {
+            subject: &subject,
+            link,
+            owner_account,
+            sharing_user,
+            item_name,
+            with_whom,
+            role,
+        }),
+        subject,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +298,18 @@ mod tests {
             (
                 email_verification("a@b.example", "Ann", "Acme", &link()),
                 EmailKind::EmailVerification,
+            ),
+            (
+                item_shared(
+                    "a@b.example",
+                    "Acme",
+                    "Ann",
+                    "Brief.pdf",
+                    "you",
+                    "Viewer",
+                    &link(),
+                ),
+                EmailKind::ItemShared,
             ),
         ];
         for (email, kind) in emails {

@@ -37,7 +37,7 @@ const ITEMS_CONSTRAINTS: &[Constraint] = &[
 pub const ROOT_NAME: &str = "Documents";
 
 /// The columns every item read selects, in [`ItemRecord::decode`]'s order.
-const ITEM_COLUMNS: &str = "id, account_id, parent_id, kind, name, created_by, created_at, \
+pub(crate) const ITEM_COLUMNS: &str = "id, account_id, parent_id, kind, name, created_by, created_at, \
      updated_at, deleted_at, size, content_type, version_count";
 
 /// A folder or a file as stored.
@@ -76,7 +76,7 @@ pub struct FileFacts {
     pub version_count: u32,
 }
 
-type ItemRow = (
+pub(crate) type ItemRow = (
     String,
     String,
     Option<String>,
@@ -92,7 +92,7 @@ type ItemRow = (
 );
 
 impl ItemRecord {
-    fn decode(row: ItemRow) -> Result<Self, StoreError> {
+    pub(crate) fn decode(row: ItemRow) -> Result<Self, StoreError> {
         let (
             id,
             account_id,
@@ -179,6 +179,24 @@ pub async fn root_of(
             .bind(account_id.to_string())
             .fetch_optional(conn)
             .await
+    })?;
+    found.map(|id| decode::id(&id, "items.id")).transpose()
+}
+
+/// The live item named `name` in `folder` (compared as siblings are), if there is one.
+pub async fn child_named(
+    db: impl Into<Db<'_>>,
+    folder: ItemId,
+    name: &ItemName,
+) -> Result<Option<ItemId>, StoreError> {
+    let found: Option<String> = on_db!(db, |conn| {
+        sqlx::query_scalar(
+            "SELECT id FROM items WHERE parent_id = $1 AND name_key = $2 AND deleted_at IS NULL",
+        )
+        .bind(folder.to_string())
+        .bind(name.sibling_key())
+        .fetch_optional(conn)
+        .await
     })?;
     found.map(|id| decode::id(&id, "items.id")).transpose()
 }
@@ -833,7 +851,7 @@ pub async fn subtree_if_due(
 }
 
 /// A quoted list of ids for `IN (…)`: ids are UUIDs the database gave back, never client text.
-fn id_list(ids: &[ItemId]) -> String {
+pub(crate) fn id_list(ids: &[ItemId]) -> String {
     ids.iter()
         .map(|id| format!("'{id}'"))
         .collect::<Vec<_>>()
@@ -864,6 +882,7 @@ pub async fn delete_for_good(
              (SELECT id FROM file_versions WHERE file_id IN ({list}))"
         ),
         format!("DELETE FROM file_versions WHERE file_id IN ({list})"),
+        format!("DELETE FROM shares WHERE item_id IN ({list})"),
         format!("DELETE FROM items WHERE id IN ({list})"),
     ] {
         on_tx!(tx, |conn| sqlx::query(&statement)
@@ -911,4 +930,16 @@ pub async fn delete_blob_if_unused(tx: &mut Tx, sha256: &str) -> Result<bool, St
         .map(|done| done.rows_affected())
     })?;
     Ok(removed > 0)
+}
+
+/// Whether the blob `sha256` has its row (some version recorded it, or did and the purge has
+/// not removed it yet).
+pub async fn blob_recorded(tx: &mut Tx, sha256: &str) -> Result<bool, StoreError> {
+    let found: Option<String> = on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT sha256 FROM blobs WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(conn)
+            .await
+    })?;
+    Ok(found.is_some())
 }

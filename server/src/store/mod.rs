@@ -103,6 +103,7 @@ pub mod partner_requests;
 pub mod password_tokens;
 pub mod previews;
 pub(crate) mod search;
+pub mod shares;
 pub mod sign_in_failures;
 pub mod users;
 
@@ -260,6 +261,15 @@ enum DbInner<'a> {
 }
 
 impl Db<'_> {
+    /// The same pool or transaction for one more read, so a function that asks several
+    /// questions can take one `impl Into<Db>`.
+    pub fn reborrow(&mut self) -> Db<'_> {
+        match &mut self.0 {
+            DbInner::Pool(pool) => Db(DbInner::Pool(pool)),
+            DbInner::Tx(inner) => Db(DbInner::Tx(inner)),
+        }
+    }
+
     /// The engine this read runs on, for the few queries written per engine.
     pub fn engine(&self) -> Engine {
         match &self.0 {

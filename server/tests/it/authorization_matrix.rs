@@ -13,7 +13,6 @@ use std::collections::BTreeSet;
 
 use entente_app::api::contacts::{AddContact, ListContacts};
 use entente_app::api::documents::{CreateFolder, DeleteItem, OpenFolder};
-use entente_app::api::partners::{ListPartners, SendPartnerRequest};
 use entente_app::api::users::AddUser;
 use entente_core::Profile;
 use entente_server::http::router::page_paths;
@@ -80,6 +79,10 @@ enum Rule {
     /// Anyone signed in whose profile works with documents (all but Reviewer), on their own
     /// account's documents (SPEC 3.1); a Reviewer finds nothing, as for a missing id.
     Documents,
+    /// An Administrator, Billing Administrator or Manager of the owner account, on any of its
+    /// items (SPEC 3.3); a Standard user is refused what another user created, a Reviewer
+    /// finds nothing.
+    Share,
     /// Nobody without an id in the address (a file's page): not found, or sign in first.
     NeedsAnId,
     /// Nobody: the developers' mailbox, which is off unless `ENTENTE_DEV_MAILBOX` turns it on
@@ -96,6 +99,10 @@ impl Rule {
             (_, None) => false,
             (Rule::SignedIn, Some(_)) => true,
             (Rule::AccountSettings, Some(profile)) => profile.can_manage_users(),
+            (Rule::Share, Some(profile)) => matches!(
+                profile,
+                Profile::Administrator | Profile::BillingAdministrator | Profile::Manager
+            ),
         }
     }
 }
@@ -112,6 +119,8 @@ enum Object {
     File,
     /// A folder of A's documents in its trash.
     TrashedFolder,
+    /// A share of a folder of A's with its current partner.
+    Share,
 }
 
 /// One row of the table: who may call the function, on which object, with which arguments.
@@ -123,8 +132,8 @@ struct Entry {
 }
 
 /// Fresh names and addresses for calls that add something, so allowed calls never collide,
-/// and A's root folder (where a move goes).
-struct Unique(String, String);
+/// A's root folder (where a move goes) and A's current partner's account (whom a share names).
+struct Unique(String, String, String);
 
 impl Unique {
     fn email(&self, domain: &str) -> String {
@@ -294,6 +303,11 @@ fn entry(path: &str) -> Option<Entry> {
             object: Some(Object::Folder),
             fields: |id, unique| vec![("item", id.into()), ("target", unique.1.clone())],
         },
+        "documents/move_destination" => Entry {
+            rule: Documents,
+            object: Some(Object::Folder),
+            fields: |id, unique| vec![("item", id.into()), ("folder", unique.1.clone())],
+        },
         "documents/delete" => Entry {
             rule: Documents,
             object: Some(Object::Folder),
@@ -303,6 +317,38 @@ fn entry(path: &str) -> Option<Entry> {
             rule: Documents,
             object: Some(Object::TrashedFolder),
             fields: |id, _| vec![("item", id.into())],
+        },
+        // Sharing (SPEC 3.3).
+        "sharing/panel" => Entry {
+            rule: Documents,
+            object: Some(Object::Folder),
+            fields: |id, _| vec![("item", id.into())],
+        },
+        "sharing/share" => Entry {
+            rule: Share,
+            object: Some(Object::Folder),
+            fields: |id, unique| {
+                vec![
+                    ("item", id.into()),
+                    ("recipient", format!("account:{}", unique.2)),
+                    ("role", "viewer".into()),
+                ]
+            },
+        },
+        "sharing/revoke" => Entry {
+            rule: Share,
+            object: Some(Object::Share),
+            fields: |id, _| vec![("share", id.into())],
+        },
+        "sharing/between" => Entry {
+            rule: AccountSettings,
+            object: Some(Object::PartnerRequest),
+            fields: |id, _| vec![("request", id.into())],
+        },
+        "sharing/with_us" | "sharing/by_us" => Entry {
+            rule: SignedIn,
+            object: None,
+            fields: none,
         },
         "partners/act" => Entry {
             rule: AccountSettings,
@@ -321,9 +367,9 @@ fn page_rule(path: &str) -> Option<Rule> {
             Some(Rule::Anyone)
         }
         "/mailbox" => Some(Rule::MailboxOff),
-        "/contacts" => Some(Rule::SignedIn),
+        "/contacts" | "/shared-with-us" | "/shared-by-us" => Some(Rule::SignedIn),
         "/documents" | "/documents/trash" => Some(Rule::Documents),
-        "/documents/file" => Some(Rule::NeedsAnId),
+        "/documents/file" | "/documents/move" => Some(Rule::NeedsAnId),
         "/settings/partners" | "/settings/users" | "/settings/activity" => {
             Some(Rule::AccountSettings)
         }
@@ -343,42 +389,13 @@ struct World {
     folder: String,
     file: String,
     trashed: String,
+    /// A share of A's with its current partner.
+    share: String,
+    /// A's current partner's account.
+    partner: String,
 }
 
 const MARKER: &str = "Zanzibar Marker";
-
-async fn request_id_between(app: &TestApp, client: &reqwest::Client, organization: &str) -> String {
-    let list = ListPartners {
-        status: None,
-        q: None,
-        after: None,
-    };
-    let list = app.call(client, list).await.expect("the Partners tab");
-    list.rows
-        .iter()
-        .find(|row| row.other_organization == organization)
-        .unwrap_or_else(|| panic!("no request with {organization}: {list:?}"))
-        .request
-        .id()
-        .to_string()
-}
-
-/// Sends an invitation from `from` to `to`'s Administrator and returns the request's id.
-async fn invite(app: &TestApp, from: &Organization, to: &Organization) -> String {
-    let send = SendPartnerRequest {
-        email: to.admin_email.clone(),
-    };
-    app.call(&from.admin, send).await.expect("invite");
-    request_id_between(app, &from.admin, &to.name).await
-}
-
-async fn act(app: &TestApp, client: &reqwest::Client, action: &str, request: &str) {
-    let act = entente_app::api::partners::ActOnPartnerRequest {
-        action: action.to_owned(),
-        request_id: request.to_owned(),
-    };
-    app.call(client, act).await.expect("the action");
-}
 
 /// A fresh object of A of `kind`, for a call that is allowed to change it.
 async fn fresh_object(app: &TestApp, world: &World, kind: Object, n: usize) -> String {
@@ -409,9 +426,24 @@ async fn fresh_object(app: &TestApp, world: &World, kind: Object, n: usize) -> S
             let other = app
                 .sign_up(&format!("Quince {n}"), &format!("quinn{n}@quince.example"))
                 .await;
-            invite(app, &world.acme, &other).await
+            app.invite(&world.acme, &other).await
         }
         Object::Folder => new_folder(app, world, &format!("{MARKER} Folder {n}")).await,
+        Object::Share => {
+            let folder = new_folder(app, world, &format!("{MARKER} Shared {n}")).await;
+            let share = entente_app::api::sharing::ShareItem {
+                item: folder.clone(),
+                recipient: format!("account:{}", world.partner),
+                role: "viewer".to_owned(),
+                downloads: None,
+            };
+            app.call(admin, share).await.expect("share");
+            let panel = entente_app::api::sharing::OpenSharingPanel { item: folder };
+            let panel = app.call(admin, panel).await.expect("the panel");
+            panel.expect("the owner's panel").entries[0]
+                .share
+                .to_string()
+        }
         Object::TrashedFolder => {
             let folder = new_folder(app, world, &format!("{MARKER} Trashed {n}")).await;
             let delete = DeleteItem {
@@ -421,24 +453,13 @@ async fn fresh_object(app: &TestApp, world: &World, kind: Object, n: usize) -> S
             folder
         }
         Object::File => {
-            let form = reqwest::multipart::Form::new()
-                .text("folder", world.root.clone())
-                .part(
-                    "file",
-                    reqwest::multipart::Part::bytes(MARKER.as_bytes().to_vec())
-                        .file_name(format!("{MARKER} {n}.txt")),
-                );
-            let answer = admin
-                .post(app.url("/documents/upload"))
-                .header("origin", &app.address)
-                .header("accept", "application/json")
-                .multipart(form)
-                .send()
-                .await
-                .expect("upload");
-            let uploaded: Vec<entente_server::documents::http::Uploaded> =
-                answer.json().await.expect("the new file");
-            uploaded[0].id.to_string()
+            let name = format!("{MARKER} {n}.txt");
+            let answer = app
+                .upload(admin, "folder", &world.root, &[(&name, MARKER.as_bytes())])
+                .await;
+            crate::support::app::uploaded(answer).await[0]
+                .id
+                .to_string()
         }
     }
 }
@@ -497,6 +518,7 @@ async fn build_world(app: &TestApp) -> World {
             .await;
         clients.push((Actor::Own(profile), client));
     }
+    let mut partner = String::new();
     let others = [
         ("Pine Print", "pine", Actor::Partner as fn(bool) -> Actor),
         ("Fir Forms", "fir", Actor::FormerPartner),
@@ -511,11 +533,14 @@ async fn build_world(app: &TestApp) -> World {
                 Profile::Standard,
             )
             .await;
+        if domain == "pine" {
+            partner = other.account_id.to_string();
+        }
         if domain != "umber" {
-            let request = invite(app, &acme, &other).await;
-            act(app, &other.admin, "accept", &request).await;
+            let request = app.invite(&acme, &other).await;
+            app.act(&other.admin, "accept", &request).await;
             if domain == "fir" {
-                act(app, &acme.admin, "delete", &request).await;
+                app.act(&acme.admin, "delete", &request).await;
             }
         }
         clients.push((actor(true), other.admin.clone()));
@@ -537,6 +562,8 @@ async fn build_world(app: &TestApp) -> World {
         folder: String::new(),
         file: String::new(),
         trashed: String::new(),
+        share: String::new(),
+        partner: String::new(),
     };
     let open = OpenFolder {
         folder: None,
@@ -553,7 +580,9 @@ async fn build_world(app: &TestApp) -> World {
         .to_string();
     world.folder = fresh_object(app, &world, Object::Folder, 0).await;
     world.file = fresh_object(app, &world, Object::File, 0).await;
+    world.partner = partner;
     world.trashed = fresh_object(app, &world, Object::TrashedFolder, 0).await;
+    world.share = fresh_object(app, &world, Object::Share, 0).await;
     world.user = fresh_object(app, &world, Object::User, 0).await;
     world.contact = fresh_object(app, &world, Object::Contact, 0).await;
     world.request = fresh_object(app, &world, Object::PartnerRequest, 0).await;
@@ -571,6 +600,7 @@ async fn stored_state(store: &Store) -> Vec<Vec<String>> {
         "SELECT CAST(id AS TEXT) || name FROM accounts ORDER BY 1",
         "SELECT CAST(COUNT(*) AS TEXT) FROM email_outbox",
         "SELECT CAST(COUNT(*) AS TEXT) FROM audit_log",
+        "SELECT CAST(id AS TEXT) || role || CAST(downloads AS TEXT) FROM shares ORDER BY 1",
     ] {
         state.push(fetch_texts(store, sql).await);
     }
@@ -612,7 +642,7 @@ both_engines! {
                     continue;
                 }
                 fresh += 1;
-                let unique = Unique(format!("matrix{fresh}"), world.root.clone());
+                let unique = Unique(format!("matrix{fresh}"), world.root.clone(), world.partner.clone());
                 let allowed = entry.rule.allows(*actor)
                     && (entry.object.is_none() || matches!(actor, Actor::Own(_)));
                 let object = match entry.object {
@@ -623,6 +653,7 @@ both_engines! {
                     Some(Object::Folder) => world.folder.clone(),
                     Some(Object::File) => world.file.clone(),
                     Some(Object::TrashedFolder) => world.trashed.clone(),
+                    Some(Object::Share) => world.share.clone(),
                     None => Uuid::new_v4().to_string(),
                 };
                 let before = stored_state(&app.store).await;
@@ -648,6 +679,8 @@ both_engines! {
                 let expected = match actor.profile() {
                     None => StatusCode::UNAUTHORIZED,
                     Some(profile) if entry.rule == Rule::AccountSettings && !profile.can_manage_users() => StatusCode::FORBIDDEN,
+                    // A Standard user sees A's items, and is refused sharing another's.
+                    Some(Profile::Standard) if entry.rule == Rule::Share && matches!(actor, Actor::Own(_)) => StatusCode::FORBIDDEN,
                     Some(_) => StatusCode::NOT_FOUND,
                 };
                 assert_eq!(status, expected, "denied: {cell}");

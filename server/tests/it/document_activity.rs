@@ -13,13 +13,12 @@ use entente_core::Profile;
 use entente_core::documents::ItemName;
 use entente_core::documents::audit::DocumentAuditKind;
 use entente_server::config::BlobUrl;
-use entente_server::documents::http::Uploaded;
 use entente_server::store::Store;
 use entente_server::store::audit::{self, AuditEvent};
 use reqwest::StatusCode;
 
 use crate::migrations::migrate_until;
-use crate::support::app::{TestApp, spawn_app_with};
+use crate::support::app::{TestApp, spawn_app_with, uploaded};
 use crate::support::both_engines;
 use crate::support::engines::{execute_raw, fetch_count};
 
@@ -68,36 +67,6 @@ async fn id_in(
 
 /// Posts `files` (name, bytes) to the upload route as a script does: into a folder
 /// (`field` "folder") or as a new version of a file (`field` "replace").
-async fn upload(
-    app: &TestApp,
-    client: &reqwest::Client,
-    field: &str,
-    target: &str,
-    files: &[(&str, &[u8])],
-) -> reqwest::Response {
-    let mut form = reqwest::multipart::Form::new().text(field.to_owned(), target.to_owned());
-    for (name, bytes) in files {
-        form = form.part(
-            "file",
-            reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
-        );
-    }
-    client
-        .post(app.url("/documents/upload"))
-        .header("origin", &app.address)
-        .header("accept", "application/json")
-        .multipart(form)
-        .send()
-        .await
-        .expect("the server answers")
-}
-
-async fn uploaded(response: reqwest::Response) -> Vec<Uploaded> {
-    let status = response.status();
-    let body = response.text().await.unwrap();
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    serde_json::from_str(&body).unwrap()
-}
 
 /// The first page of `client`'s Activity page.
 async fn activity(app: &TestApp, client: &reqwest::Client) -> Vec<ActivityEntry> {
@@ -184,11 +153,11 @@ both_engines! {
         let archive = id_in(&app, admin, None, "Archive").await;
         let brochure: String;
         one_entry!(
-            brochure = uploaded(upload(&app, admin, "folder", &proofs, &[("Brochure.pdf", b"%PDF-1.7\n")]).await).await[0].id.to_string(),
+            brochure = uploaded(app.upload(admin, "folder", &proofs, &[("Brochure.pdf", b"%PDF-1.7\n")]).await).await[0].id.to_string(),
             document("Brochure.pdf", DocumentAuditKind::Uploaded { folder: name("Proofs") })
         );
         one_entry!(
-            uploaded(upload(&app, admin, "replace", &brochure, &[("whatever.pdf", b"%PDF-1.7\nv2")]).await).await,
+            uploaded(app.upload(admin, "replace", &brochure, &[("whatever.pdf", b"%PDF-1.7\nv2")]).await).await,
             document("Brochure.pdf", DocumentAuditKind::VersionUploaded { number: 2 })
         );
         one_entry!(
@@ -196,7 +165,7 @@ both_engines! {
             document("Brochure final.pdf", DocumentAuditKind::Renamed { from: name("Brochure.pdf") })
         );
         one_entry!(
-            app.call(admin, MoveItem { item: brochure.clone(), target: archive.clone() }).await.expect("move"),
+            app.call(admin, MoveItem { item: brochure.clone(), target: archive.clone(), open: None }).await.expect("move"),
             document("Brochure final.pdf", DocumentAuditKind::Moved { to: name("Archive") })
         );
         one_entry!(
@@ -222,7 +191,7 @@ both_engines! {
         );
 
         // Several files in one upload: one entry each.
-        uploaded(upload(&app, admin, "folder", &root, &[("a.txt", b"a"), ("b.txt", b"b")]).await).await;
+        uploaded(app.upload(admin, "folder", &root, &[("a.txt", b"a"), ("b.txt", b"b")]).await).await;
         let mut new: Vec<ActivityEvent> = added(&log, activity(&app, admin).await).into_iter().map(|entry| entry.what).collect();
         new.sort_by_key(|event| format!("{event:?}"));
         let into_root = || DocumentAuditKind::Uploaded { folder: name("Documents") };
@@ -271,7 +240,7 @@ both_engines! {
         let archive = id_in(&app, admin, None, "Archive").await;
         app.call(admin, create(&proofs, "Spring")).await.expect("create");
         let spring = id_in(&app, admin, Some(&proofs), "Spring").await;
-        let file = uploaded(upload(&app, admin, "folder", &root, &[("Brochure.pdf", b"%PDF-1.7\n")]).await).await[0].id.to_string();
+        let file = uploaded(app.upload(admin, "folder", &root, &[("Brochure.pdf", b"%PDF-1.7\n")]).await).await[0].id.to_string();
         let rows = audit_rows(&app).await;
 
         let refusals = [
@@ -279,25 +248,25 @@ both_engines! {
             app.call(admin, create(&root, "../etc")).await.unwrap_err().status,
             app.call(admin, RenameItem { item: archive.clone(), name: "PROOFS".to_owned() }).await.unwrap_err().status,
             app.call(admin, RenameItem { item: root.clone(), name: "Mine".to_owned() }).await.unwrap_err().status,
-            app.call(admin, MoveItem { item: proofs.clone(), target: spring.clone() }).await.unwrap_err().status,
-            app.call(admin, MoveItem { item: file.clone(), target: file.clone() }).await.unwrap_err().status,
+            app.call(admin, MoveItem { item: proofs.clone(), target: spring.clone(), open: None }).await.unwrap_err().status,
+            app.call(admin, MoveItem { item: file.clone(), target: file.clone(), open: None }).await.unwrap_err().status,
             app.call(admin, DeleteItem { item: root.clone() }).await.unwrap_err().status,
             app.call(admin, RestoreItem { item: archive.clone() }).await.unwrap_err().status,
-            upload(&app, admin, "folder", &root, &[("big.bin", &[7; 150_000])]).await.status(),
-            upload(&app, admin, "replace", &proofs, &[("x.pdf", b"x")]).await.status(),
-            upload(&app, admin, "folder", &uuid::Uuid::new_v4().to_string(), &[("x.pdf", b"x")]).await.status(),
+            app.upload(admin, "folder", &root, &[("big.bin", &[7; 150_000])]).await.status(),
+            app.upload(admin, "replace", &proofs, &[("x.pdf", b"x")]).await.status(),
+            app.upload(admin, "folder", &uuid::Uuid::new_v4().to_string(), &[("x.pdf", b"x")]).await.status(),
         ];
         assert!(refusals.iter().all(|status| status.is_client_error()), "{refusals:?}");
         // A Reviewer has no Documents of its own to change.
         let reviewer = app.invited_and_signed_in(admin, "rita@acme.example", Profile::Reviewer).await;
         assert_eq!(audit_rows(&app).await, rows, "adding a user is no document entry");
         assert_eq!(app.call(&reviewer, create(&root, "Rita's")).await.unwrap_err().status, StatusCode::NOT_FOUND);
-        assert_eq!(upload(&app, &reviewer, "replace", &file, &[("x.pdf", b"x")]).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.upload(&reviewer, "replace", &file, &[("x.pdf", b"x")]).await.status(), StatusCode::NOT_FOUND);
         assert_eq!(audit_rows(&app).await, rows, "a refused change is no entry");
 
         // Renaming to the same name and moving into the folder it is in change nothing.
         app.call(admin, RenameItem { item: proofs.clone(), name: "Proofs".to_owned() }).await.expect("the same name");
-        app.call(admin, MoveItem { item: spring.clone(), target: proofs.clone() }).await.expect("the same folder");
+        app.call(admin, MoveItem { item: spring.clone(), target: proofs.clone(), open: None }).await.expect("the same folder");
         assert_eq!(audit_rows(&app).await, rows, "no change, no entry");
     }
 
@@ -308,14 +277,14 @@ both_engines! {
         let root = open_folder(&app, &acme.admin, None).await.folder.id.to_string();
         app.call(&acme.admin, CreateFolder { parent: root.clone(), name: "Proofs".to_owned() }).await.expect("create");
         let proofs = id_in(&app, &acme.admin, None, "Proofs").await;
-        let file = uploaded(upload(&app, &acme.admin, "folder", &proofs, &[("secret.txt", b"acme only")]).await).await[0].id.to_string();
+        let file = uploaded(app.upload(&acme.admin, "folder", &proofs, &[("secret.txt", b"acme only")]).await).await[0].id.to_string();
         app.call(&acme.admin, DeleteItem { item: proofs.clone() }).await.expect("delete");
         assert_eq!(activity(&app, &acme.admin).await.len(), 3);
 
         // Globex's attempts on Acme's items are refused like missing ones and recorded nowhere.
         let rows = audit_rows(&app).await;
-        assert_eq!(upload(&app, &globex.admin, "folder", &root, &[("x.txt", b"x")]).await.status(), StatusCode::NOT_FOUND);
-        assert_eq!(upload(&app, &globex.admin, "replace", &file, &[("x.txt", b"x")]).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.upload(&globex.admin, "folder", &root, &[("x.txt", b"x")]).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.upload(&globex.admin, "replace", &file, &[("x.txt", b"x")]).await.status(), StatusCode::NOT_FOUND);
         for refused in [
             app.call(&globex.admin, CreateFolder { parent: root.clone(), name: "Mine".to_owned() }).await.unwrap_err(),
             app.call(&globex.admin, RenameItem { item: file.clone(), name: "mine".to_owned() }).await.unwrap_err(),

@@ -4,18 +4,17 @@
 
 use entente_app::api::auth::SignIn;
 use entente_app::api::documents::{
-    CreateFolder, DeleteItem, FilePage, FolderPage, MoveItem, OpenFile, OpenFolder, OpenTrash,
-    Preview, RenameItem, RestoreItem,
+    CreateFolder, DeleteItem, FilePage, FolderPage, MoveItem, MovePage, OpenFile, OpenFolder,
+    OpenMove, OpenTrash, Preview, RenameItem, RestoreItem, folder_href, move_href,
 };
 use entente_app::error::AppError;
 use entente_core::Profile;
 use entente_core::documents::ItemKind;
 use entente_server::config::BlobUrl;
-use entente_server::documents::http::Uploaded;
 use entente_server::store::Store;
 use reqwest::StatusCode;
 
-use crate::support::app::{TestApp, spawn_app_with};
+use crate::support::app::{TestApp, spawn_app_with, uploaded};
 use crate::support::both_engines;
 use crate::support::calls::Refused;
 use crate::support::engines::fetch_count;
@@ -95,38 +94,6 @@ fn id_of(page: &FolderPage, name: &str) -> String {
         .to_string()
 }
 
-/// Uploads `files` (name, bytes) into `folder` as a script does (JSON answer).
-async fn upload(
-    app: &TestApp,
-    client: &reqwest::Client,
-    field: &str,
-    target: &str,
-    files: &[(&str, Vec<u8>)],
-) -> reqwest::Response {
-    let mut form = reqwest::multipart::Form::new().text(field.to_owned(), target.to_owned());
-    for (name, bytes) in files {
-        form = form.part(
-            "file",
-            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
-        );
-    }
-    client
-        .post(app.url("/documents/upload"))
-        .header("origin", &app.address)
-        .header("accept", "application/json")
-        .multipart(form)
-        .send()
-        .await
-        .expect("the server answers")
-}
-
-async fn uploaded(response: reqwest::Response) -> Vec<Uploaded> {
-    let status = response.status();
-    let body = response.text().await.unwrap();
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    serde_json::from_str(&body).unwrap()
-}
-
 /// A real 64×48 PNG, which decodes.
 fn real_png() -> Vec<u8> {
     let mut bytes = Vec::new();
@@ -203,11 +170,11 @@ both_engines! {
         // A folder never moves into itself or its own subtree; the refusal changes nothing.
         let before = document_rows(&app.store).await;
         for target in [&proofs, &spring] {
-            let refused = app.call(&acme.admin, MoveItem { item: proofs.clone(), target: target.clone() }).await.unwrap_err();
+            let refused = app.call(&acme.admin, MoveItem { item: proofs.clone(), target: target.clone(), open: None }).await.unwrap_err();
             assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{refused:?}");
         }
         assert_eq!(document_rows(&app.store).await, before);
-        app.call(&acme.admin, MoveItem { item: proofs.clone(), target: archive.clone() }).await.expect("move");
+        app.call(&acme.admin, MoveItem { item: proofs.clone(), target: archive.clone(), open: None }).await.expect("move");
         let archive_page = open_folder(&app, &acme.admin, Some(archive.clone())).await.unwrap();
         assert_eq!(id_of(&archive_page, "Proofs"), proofs);
 
@@ -235,6 +202,71 @@ both_engines! {
         assert_eq!(root_refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 
+    async fn move_to_browses_any_folder_says_why_one_cannot_take_the_item_and_opens_the_target(store: Store) {
+        let (app, _blobs) = documents_app(store, 1 << 20).await;
+        let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
+        let root = open_folder(&app, &acme.admin, None).await.unwrap().folder.id.to_string();
+        for name in ["Proofs", "Archive"] {
+            create_folder(&app, &acme.admin, &root, name).await.unwrap();
+        }
+        let top = open_folder(&app, &acme.admin, None).await.unwrap();
+        let (proofs, archive) = (id_of(&top, "Proofs"), id_of(&top, "Archive"));
+        create_folder(&app, &acme.admin, &proofs, "Spring").await.unwrap();
+        create_folder(&app, &acme.admin, &archive, "2025").await.unwrap();
+        let spring = id_of(&open_folder(&app, &acme.admin, Some(proofs.clone())).await.unwrap(), "Spring");
+        let year = id_of(&open_folder(&app, &acme.admin, Some(archive.clone())).await.unwrap(), "2025");
+        let open_move = |folder: Option<&String>| OpenMove {
+            item: proofs.clone(),
+            folder: folder.cloned(),
+            after: None,
+        };
+        let names = |page: &MovePage| -> Vec<String> {
+            page.subfolders.iter().map(|folder| folder.name.to_string()).collect()
+        };
+        let crumbs = |page: &MovePage| -> Vec<String> {
+            page.crumbs.iter().map(|folder| folder.name.to_string()).collect()
+        };
+
+        // It starts where the item is; the item itself is not offered as a way down.
+        let start = app.call(&acme.admin, open_move(None)).await.expect("the move page");
+        assert_eq!(start.folder.id.to_string(), root);
+        assert_eq!(start.refusal.as_deref(), Some("Proofs is already in this folder."));
+        assert_eq!(names(&start), ["Archive"]);
+        // Its own subtree can be looked at, and core's rule says why it cannot go there.
+        let own = app.call(&acme.admin, open_move(Some(&spring))).await.unwrap();
+        assert_eq!(crumbs(&own), ["Documents", "Proofs"]);
+        assert_eq!(own.refusal.as_deref(), Some("A folder cannot be moved into one of its own subfolders."));
+        // Any folder deeper elsewhere takes it.
+        let deep = app.call(&acme.admin, open_move(Some(&year))).await.unwrap();
+        assert_eq!((crumbs(&deep), deep.refusal.clone(), names(&deep)), (vec!["Documents".to_owned(), "Archive".to_owned()], None, vec![]));
+
+        // "Move here" without JavaScript: a form post that opens the folder it moved into.
+        let response = app
+            .post_html_form(
+                &acme.admin,
+                "/api/documents/move",
+                &[("item", proofs.as_str()), ("target", year.as_str()), ("open", "folder")],
+                &move_href(proofs.parse().unwrap(), Some(year.parse().unwrap())),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::FOUND);
+        assert_eq!(response.headers()["location"], folder_href(year.parse().unwrap()).as_str());
+        assert_eq!(id_of(&open_folder(&app, &acme.admin, Some(year.clone())).await.unwrap(), "Proofs"), proofs);
+        let (status, html) = app.page(&acme.admin, &move_href(proofs.parse().unwrap(), None)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Proofs is already in this folder."), "{html}");
+
+        // Another account's item, or a folder of another account: like a missing id.
+        let globex = app.sign_up("Globex", "gil@globex.example").await;
+        let theirs = open_folder(&app, &globex.admin, None).await.unwrap().folder.id.to_string();
+        let refused = app.call(&globex.admin, open_move(None)).await.unwrap_err();
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        let refused = app.call(&acme.admin, open_move(Some(&theirs))).await.unwrap_err();
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        let (status, _) = app.page(&globex.admin, &move_href(proofs.parse().unwrap(), None)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
     async fn files_upload_streamed_with_sniffed_types_clean_names_versions_ranges_and_etags(store: Store) {
         let (app, blobs) = documents_app(store, 8 << 20).await;
         let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
@@ -243,11 +275,11 @@ both_engines! {
         // Larger than axum's 2 MB default for multipart bodies, which the upload route lifts.
         let big: Vec<u8> = (0..3_000_000_u32).map(|n| (n % 251) as u8).collect();
         let files = uploaded(
-            upload(&app, &acme.admin, "folder", &root, &[
-                ("report.txt", png()),
-                ("../../etc/passwd", b"root:x:0:0".to_vec()),
-                ("data.bin", big.clone()),
-                ("Report.TXT", b"second".to_vec()),
+            app.upload(&acme.admin, "folder", &root, &[
+                ("report.txt", &png()),
+                ("../../etc/passwd", b"root:x:0:0"),
+                ("data.bin", &big),
+                ("Report.TXT", b"second"),
             ])
             .await,
         )
@@ -259,7 +291,7 @@ both_engines! {
         assert_eq!(files[2].content_type, "application/octet-stream");
         assert_eq!(files[2].size, 3_000_000);
         // Same bytes twice are stored once.
-        uploaded(upload(&app, &acme.admin, "folder", &root, &[("copy.bin", big.clone())]).await).await;
+        uploaded(app.upload(&acme.admin, "folder", &root, &[("copy.bin", &big)]).await).await;
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM blobs").await, 4);
         let stored = files_under(blobs.path());
         assert_eq!(stored.len(), 4, "{stored:?}");
@@ -267,7 +299,7 @@ both_engines! {
 
         // A new version.
         let data = files[2].id.to_string();
-        let second = uploaded(upload(&app, &acme.admin, "replace", &data, &[("whatever.name", b"v2".to_vec())]).await).await;
+        let second = uploaded(app.upload(&acme.admin, "replace", &data, &[("whatever.name", b"v2")]).await).await;
         assert_eq!((second[0].version, second[0].name.as_str()), (2, "data.bin"));
         let page: FilePage = app.call(&acme.admin, OpenFile { file: data.clone() }).await.unwrap();
         assert_eq!(page.versions.iter().map(|version| version.number).collect::<Vec<_>>(), [2, 1]);
@@ -319,7 +351,7 @@ both_engines! {
         let root = open_folder(&app, &acme.admin, None).await.unwrap().folder.id.to_string();
         let before = document_rows(&app.store).await;
 
-        let too_big = upload(&app, &acme.admin, "folder", &root, &[("big.bin", vec![7; 150_000])]).await;
+        let too_big = app.upload(&acme.admin, "folder", &root, &[("big.bin", &vec![7; 150_000])]).await;
         assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
         let body = too_big.text().await.unwrap();
         assert!(body.contains("This file is larger than the 98 KB limit."), "{body}");
@@ -354,7 +386,7 @@ both_engines! {
         let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
         let globex = app.sign_up("Globex Print", "gil@globex.example").await;
         let root = open_folder(&app, &acme.admin, None).await.unwrap().folder.id.to_string();
-        let file = uploaded(upload(&app, &acme.admin, "folder", &root, &[("secret.txt", b"acme only".to_vec())]).await).await;
+        let file = uploaded(app.upload(&acme.admin, "folder", &root, &[("secret.txt", b"acme only")]).await).await;
         let file = file[0].id.to_string();
         let missing = uuid::Uuid::new_v4().to_string();
         for id in [&root, &missing] {
@@ -369,14 +401,14 @@ both_engines! {
             assert!(!download.text().await.unwrap().contains("acme only"));
         }
         let before = document_rows(&app.store).await;
-        let into_acme = upload(&app, &globex.admin, "folder", &root, &[("x.txt", b"x".to_vec())]).await;
+        let into_acme = app.upload(&globex.admin, "folder", &root, &[("x.txt", b"x")]).await;
         assert_eq!(into_acme.status(), StatusCode::NOT_FOUND);
-        let version = upload(&app, &globex.admin, "replace", &file, &[("x.txt", b"x".to_vec())]).await;
+        let version = app.upload(&globex.admin, "replace", &file, &[("x.txt", b"x")]).await;
         assert_eq!(version.status(), StatusCode::NOT_FOUND);
         for refused in [
             app.call(&globex.admin, RenameItem { item: file.clone(), name: "mine".to_owned() }).await.unwrap_err(),
             app.call(&globex.admin, DeleteItem { item: file.clone() }).await.unwrap_err(),
-            app.call(&globex.admin, MoveItem { item: file.clone(), target: root.clone() }).await.unwrap_err(),
+            app.call(&globex.admin, MoveItem { item: file.clone(), target: root.clone(), open: None }).await.unwrap_err(),
         ] {
             assert_eq!(refused.status, StatusCode::NOT_FOUND);
         }
@@ -428,11 +460,11 @@ mod background {
             bomb.extend_from_slice(&100_000_u32.to_be_bytes());
             bomb.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
             let files = uploaded(
-                upload(&app, &acme.admin, "folder", &root, &[
-                    ("catalogue.pdf", entente_server::previews::sample::pdf("Spring catalogue", 3)),
-                    ("logo.png", real_png()),
-                    ("bomb.png", bomb),
-                    ("notes.txt", b"just text".to_vec()),
+                app.upload(&acme.admin, "folder", &root, &[
+                    ("catalogue.pdf", &entente_server::previews::sample::pdf("Spring catalogue", 3)),
+                    ("logo.png", &real_png()),
+                    ("bomb.png", &bomb),
+                    ("notes.txt", b"just text"),
                 ])
                 .await,
             )
@@ -465,15 +497,72 @@ mod background {
             assert_eq!(with_thumbnails, ["catalogue.pdf", "logo.png"]);
         }
 
+        async fn a_preview_job_left_by_a_stopped_instance_waits_for_its_lease_then_the_next_instance_makes_it(store: Store) {
+            use entente_server::store::previews::{LEASE_SECONDS, claim};
+            use crate::support::engines::execute_raw;
+            let blobs = tempfile::tempdir().expect("a folder for blobs");
+            let on_folder = |folder: std::path::PathBuf| {
+                move |args: &mut entente_server::config::ServeArgs| args.blobs.blob_url = Some(BlobUrl::Folder(folder))
+            };
+            let app = spawn_app_with(store.clone(), on_folder(blobs.path().to_path_buf())).await;
+            let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
+            let root = open_folder(&app, &acme.admin, None).await.unwrap().folder.id.to_string();
+            let logo = uploaded(app.upload(&acme.admin, "folder", &root, &[("logo.png", &real_png())]).await).await[0].id.to_string();
+            assert_eq!(settled_preview(&app, &acme.admin, &logo).await.preview, Preview::Ready { views: 1 });
+
+            // As a worker leaves the job it held when its instance stopped: claimed, unfinished.
+            let now = entente_server::store::now().0;
+            execute_raw(&store, &format!(
+                "UPDATE preview_jobs SET state = 'pending', pages = NULL, attempts = 1, lease_until = {}",
+                now + LEASE_SECONDS
+            )).await.unwrap();
+            // While its lease runs nobody takes it again, and the page says it is being made.
+            assert_eq!(claim(&store, entente_server::store::now()).await.unwrap(), None);
+            let page = app.call(&acme.admin, OpenFile { file: logo.clone() }).await.unwrap();
+            assert_eq!(page.preview, Preview::Pending);
+            // The lease has run out: the next instance's worker takes the job when it starts.
+            execute_raw(&store, &format!("UPDATE preview_jobs SET lease_until = {}", now - 1)).await.unwrap();
+            let next = spawn_app_with(store.clone(), on_folder(blobs.path().to_path_buf())).await;
+            assert_eq!(settled_preview(&next, &acme.admin, &logo).await.preview, Preview::Ready { views: 1 });
+            assert_eq!(fetch_count(&store, "SELECT CAST(attempts AS BIGINT) FROM preview_jobs").await, 2, "taken once more");
+        }
+
+        async fn bytes_stored_by_an_upload_whose_commit_failed_are_removed_unless_a_row_records_them(store: Store) {
+            use entente_server::blobs::{BlobLocation, BlobStore};
+            use entente_server::documents::purge::forget_unrecorded;
+            let (app, blobs) = documents_app(store, 1 << 20).await;
+            let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
+            let root = open_folder(&app, &acme.admin, None).await.unwrap().folder.id.to_string();
+            uploaded(app.upload(&acme.admin, "folder", &root, &[("kept.bin", &[3; 100])]).await).await;
+            let blob_store = BlobStore::open(&BlobLocation::Local(blobs.path().to_path_buf())).unwrap();
+            let stage = |bytes: &'static [u8]| {
+                let body = futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(bytes))]);
+                blob_store.stage(body, 1 << 20)
+            };
+            // Bytes put at their address by an upload whose rows never committed.
+            let lost = stage(b"no row names these bytes").await.unwrap();
+            blob_store.commit(&lost).await.unwrap();
+            assert!(blob_store.exists(&lost.sha256).await.unwrap());
+            assert!(forget_unrecorded(&app.store, &blob_store, &lost.sha256).await.unwrap());
+            assert!(!blob_store.exists(&lost.sha256).await.unwrap());
+            // The same bytes as a recorded file (another upload committed them): they stay.
+            let again = stage(&[3; 100]).await.unwrap();
+            blob_store.commit(&again).await.unwrap();
+            assert!(!forget_unrecorded(&app.store, &blob_store, &again.sha256).await.unwrap());
+            let kept = id_of(&open_folder(&app, &acme.admin, None).await.unwrap(), "kept.bin");
+            let download = acme.admin.get(app.url(&format!("/documents/download?file={kept}"))).send().await.unwrap();
+            assert_eq!(download.bytes().await.unwrap().as_ref(), &[3; 100][..]);
+        }
+
         async fn the_trash_is_purged_after_thirty_days_with_blobs_no_version_uses(store: Store) {
             let (app, blobs) = documents_app(store, 1 << 20).await;
             let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
             let root = open_folder(&app, &acme.admin, None).await.unwrap().folder.id.to_string();
             create_folder(&app, &acme.admin, &root, "Old").await.unwrap();
             let old = id_of(&open_folder(&app, &acme.admin, None).await.unwrap(), "Old");
-            uploaded(upload(&app, &acme.admin, "folder", &old, &[("only-here.bin", vec![1; 5000]), ("shared.bin", vec![2; 5000])]).await).await;
+            uploaded(app.upload(&acme.admin, "folder", &old, &[("only-here.bin", &vec![1; 5000]), ("shared.bin", &vec![2; 5000])]).await).await;
             // The same bytes as shared.bin, in a file that stays.
-            uploaded(upload(&app, &acme.admin, "folder", &root, &[("kept.bin", vec![2; 5000])]).await).await;
+            uploaded(app.upload(&acme.admin, "folder", &root, &[("kept.bin", &vec![2; 5000])]).await).await;
             app.call(&acme.admin, DeleteItem { item: old.clone() }).await.unwrap();
             let store = app.store.clone();
             let blob_store = entente_server::blobs::BlobStore::open(&entente_server::blobs::BlobLocation::Local(blobs.path().to_path_buf())).unwrap();
@@ -494,6 +583,78 @@ mod background {
             let download = acme.admin.get(app.url(&format!("/documents/download?file={kept}"))).send().await.unwrap();
             assert_eq!(download.bytes().await.unwrap().as_ref(), &[2; 5000][..]);
             assert!(app.call(&acme.admin, OpenTrash {}).await.unwrap().entries.is_empty());
+        }
+    }
+}
+
+/// The document routes on S3-compatible storage (moto): what the local store does above,
+/// through the same upload, download, preview and purge code.
+mod on_s3 {
+    use super::*;
+    use crate::support::app::spawn_app_on_blobs;
+    use crate::support::moto::Moto;
+
+    const BUCKET: &str = "entente-documents";
+
+    /// Whether moto's bucket holds the blob of `bytes` under the store's prefix `app`.
+    async fn holds(moto: &Moto, bytes: &[u8]) -> bool {
+        use sha2::Digest as _;
+        let sha = hex::encode(sha2::Sha256::digest(bytes));
+        let listing = moto.get(&format!("{BUCKET}?list-type=2&prefix=app/")).await;
+        listing.contains(&format!("<Key>app/blobs/{}/{sha}</Key>", &sha[..2]))
+    }
+
+    both_engines! {
+        async fn files_upload_download_with_ranges_get_versions_previews_and_are_purged_on_s3(store: Store) {
+            let Some((moto, location)) = Moto::with_bucket("documents on S3", BUCKET, "app").await else {
+                return;
+            };
+            let blob_store = entente_server::blobs::BlobStore::open(&location).expect("the S3 store");
+            let app = spawn_app_on_blobs(store, blob_store.clone()).await;
+            let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
+            let root = open_folder(&app, &acme.admin, None).await.unwrap().folder.id.to_string();
+            // Larger than one part of a multipart upload to S3 (5 MiB).
+            let big: Vec<u8> = (0..6_000_000_u32).map(|n| (n % 253) as u8).collect();
+            let files = uploaded(app.upload(&acme.admin, "folder", &root, &[("logo.png", &real_png()), ("big.bin", &big)]).await).await;
+            let (logo, data) = (files[0].id.to_string(), files[1].id.to_string());
+            assert!(holds(&moto, &big).await, "the blob is in the bucket under its SHA-256");
+
+            let download = acme.admin.get(app.url(&format!("/documents/download?file={data}"))).send().await.unwrap();
+            assert_eq!(download.status(), StatusCode::OK);
+            let etag = download.headers()["etag"].to_str().unwrap().to_owned();
+            assert_eq!(download.bytes().await.unwrap().as_ref(), big.as_slice());
+            let part = acme.admin
+                .get(app.url(&format!("/documents/download?file={data}")))
+                .header("range", "bytes=5999990-")
+                .header("if-range", &etag)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+            assert_eq!(part.bytes().await.unwrap().as_ref(), &big[5_999_990..]);
+
+            // A new version; the first stays downloadable.
+            uploaded(app.upload(&acme.admin, "replace", &data, &[("big.bin", b"second version")]).await).await;
+            let first = acme.admin.get(app.url(&format!("/documents/download?file={data}&version=1"))).send().await.unwrap();
+            assert_eq!(first.bytes().await.unwrap().len(), big.len());
+            let current = acme.admin.get(app.url(&format!("/documents/download?file={data}"))).send().await.unwrap();
+            assert_eq!(current.bytes().await.unwrap().as_ref(), b"second version");
+
+            // The preview job reads the image from the bucket and writes its views there.
+            let page = settled_preview(&app, &acme.admin, &logo).await;
+            assert_eq!(page.preview, Preview::Ready { views: 1 });
+            let thumbnail = acme.admin.get(app.url(&format!("/documents/preview?file={logo}&version=1&n=0"))).send().await.unwrap();
+            assert_eq!(thumbnail.status(), StatusCode::OK);
+            assert!(thumbnail.bytes().await.unwrap().starts_with(b"\x89PNG"));
+
+            // Thirty days in the trash: the rows and the bucket's blobs go.
+            app.call(&acme.admin, DeleteItem { item: data.clone() }).await.unwrap();
+            crate::support::engines::execute_raw(&app.store, "UPDATE items SET deleted_at = deleted_at - 2592000 WHERE deleted_at IS NOT NULL").await.unwrap();
+            let report = entente_server::documents::purge::purge(&app.store, &blob_store, entente_server::store::now()).await.unwrap();
+            assert_eq!((report.items, report.blobs), (1, 2), "the file and both versions' bytes");
+            assert!(!holds(&moto, &big).await, "the blob left the bucket");
+            let gone = acme.admin.get(app.url(&format!("/documents/download?file={data}&version=1"))).send().await.unwrap();
+            assert_eq!(gone.status(), StatusCode::NOT_FOUND);
         }
     }
 }

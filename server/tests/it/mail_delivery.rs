@@ -16,6 +16,7 @@ use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::process::{Child, Command};
 
 use crate::support::both_engines;
+use crate::support::moto::free_port;
 
 /// A fixed clock for the outbox: unix seconds in late 2026.
 const NOW: i64 = 1_795_000_000;
@@ -24,12 +25,6 @@ const FROM: &str = "Entente <no-reply@entente.test>";
 /// The Python that has aiosmtpd: `ENTENTE_TEST_PYTHON`, else Debian's own.
 fn python() -> String {
     std::env::var("ENTENTE_TEST_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".to_owned())
-}
-
-/// A loopback port nobody listens on (it was free a moment ago).
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().unwrap().port()
 }
 
 /// One message as the SMTP server received it.

@@ -30,6 +30,7 @@ mod retry;
 mod security_headers;
 mod seed;
 mod sessions;
+mod sharing;
 mod sign_in_throttle;
 mod storage;
 mod users;

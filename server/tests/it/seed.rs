@@ -19,11 +19,11 @@ both_engines! {
         let SeedOutcome::Seeded(seeded) = seed::seed_demo(&store, &demo_url()).await.unwrap() else {
             panic!("an empty database is seeded");
         };
-        assert_eq!(seeded.len(), 6);
-        assert_eq!(accounts::count_accounts(&store).await.unwrap(), 2);
+        assert_eq!(seeded.len(), 9);
+        assert_eq!(accounts::count_accounts(&store).await.unwrap(), 3);
 
         assert_eq!(seed::seed_demo(&store, &demo_url()).await.unwrap(), SeedOutcome::AlreadySeeded);
-        assert_eq!(accounts::count_accounts(&store).await.unwrap(), 2);
+        assert_eq!(accounts::count_accounts(&store).await.unwrap(), 3);
 
         let billing = users::find_user_by_email(&store, &Email::parse("billing@acme.example").unwrap())
             .await
@@ -41,12 +41,21 @@ both_engines! {
         let awaiting = tab::count_awaiting_approval(&store, northwind.account_id).await.unwrap();
         assert_eq!(awaiting, 1);
         let emails = outbox::list_recent(&store, 10).await.unwrap();
-        assert_eq!(emails.len(), 1);
-        assert_eq!(emails[0].recipient, seed::DEMO_INVITATION.to_email);
-        assert!(emails[0].text_body.contains("http://127.0.0.1:3000/settings/partners"), "{}", emails[0].text_body);
+        let invitation = emails
+            .iter()
+            .find(|email| email.recipient == seed::DEMO_INVITATION.to_email && email.subject.contains("Acme Print"))
+            .expect("Acme Print's invitation");
+        assert!(invitation.text_body.contains("http://127.0.0.1:3000/settings/partners"), "{}", invitation.text_body);
         let log = audit::list(&store, northwind.account_id, None, 10).await.unwrap();
-        assert_eq!(log.len(), 1);
-        assert!(matches!(log[0].event, AuditEvent::Partner { kind: AuditKind::RequestSent, .. }), "{:?}", log[0]);
+        assert!(
+            log.iter().any(|entry| matches!(entry.event, AuditEvent::Partner { kind: AuditKind::RequestSent, .. })),
+            "{log:?}"
+        );
+        // And Northwind Studio and Harbor Press are partners already, so sharing has someone
+        // to share with: each sees the other's people as members.
+        let harbor = users::find_user_by_email(&store, &Email::parse("admin@harbor.example").unwrap()).await.unwrap().unwrap();
+        let partners = entente_server::store::partner_requests::current_partners(&store, northwind.account_id).await.unwrap();
+        assert_eq!(partners, [harbor.account_id]);
     }
 
     async fn the_demo_documents_are_stored_like_uploads_with_versions_and_preview_jobs(store: Store) {
@@ -54,13 +63,16 @@ both_engines! {
         let folder = tempfile::tempdir().unwrap();
         let blobs = entente_server::blobs::BlobStore::open(&entente_server::blobs::BlobLocation::Local(folder.path().to_path_buf())).unwrap();
         let stored = seed::seed_demo_documents(&store, &blobs).await.unwrap();
-        assert_eq!(stored, 6, "five files, one of them in two versions");
+        assert_eq!(stored, 7, "six files, one of them in two versions");
         let count = |sql: &'static str| crate::support::engines::fetch_count(&store, sql);
-        assert_eq!(count("SELECT COUNT(*) FROM items WHERE kind = 'folder'").await, 5, "two roots, three folders");
-        assert_eq!(count("SELECT COUNT(*) FROM items WHERE kind = 'file'").await, 5);
+        assert_eq!(count("SELECT COUNT(*) FROM items WHERE kind = 'folder'").await, 7, "three roots, four folders");
+        assert_eq!(count("SELECT COUNT(*) FROM items WHERE kind = 'file'").await, 6);
         assert_eq!(count("SELECT CAST(MAX(version_count) AS BIGINT) FROM items").await, 2);
-        assert_eq!(count("SELECT COUNT(*) FROM preview_jobs").await, 5, "PDFs and images, every version");
-        assert_eq!(count("SELECT COUNT(*) FROM file_versions").await, 6);
+        assert_eq!(count("SELECT COUNT(*) FROM preview_jobs").await, 6, "PDFs and images, every version");
+        assert_eq!(count("SELECT COUNT(*) FROM file_versions").await, 7);
+        // Two shares between the demo partners, one each way.
+        assert_eq!(count("SELECT COUNT(*) FROM shares").await, 2);
+        assert_eq!(count("SELECT COUNT(*) FROM shares WHERE recipient_user_id IS NULL AND role = 'reviewer'").await, 1);
         // Each blob is in the store, where downloads read it.
         let shas: Vec<String> = crate::support::engines::fetch_texts(&store, "SELECT sha256 FROM blobs").await;
         for sha in shas {
@@ -68,7 +80,7 @@ both_engines! {
         }
     }
 
-    async fn demo_logins_lists_the_six_demo_users(store: Store) {
+    async fn demo_logins_lists_the_nine_demo_users(store: Store) {
         assert_eq!(seed::demo_logins(&store).await.unwrap(), vec![]);
         let SeedOutcome::Seeded(seeded) = seed::seed_demo(&store, &demo_url()).await.unwrap() else {
             panic!("an empty database is seeded");
@@ -86,6 +98,9 @@ both_engines! {
                 "admin@acme.example",
                 "billing@acme.example",
                 "standard@acme.example",
+                "admin@harbor.example",
+                "manager@harbor.example",
+                "reviewer@harbor.example",
             ]
         );
         let first = logins[0].to_string();

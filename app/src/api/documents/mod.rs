@@ -119,6 +119,8 @@ pub struct FolderPage {
     pub next: Option<String>,
     /// Whether the viewer may create, upload, rename, move and delete here.
     pub may_edit: bool,
+    /// The owner organization, when the viewer sees the folder through a share (SPEC 3.3).
+    pub shared_by: Option<String>,
 }
 
 /// One version of a file.
@@ -149,6 +151,39 @@ pub struct FilePage {
     pub preview: Preview,
     /// Whether the viewer may upload a new version, rename, move and delete it.
     pub may_edit: bool,
+    /// Whether the viewer may download it (a share can turn downloads off).
+    pub may_download: bool,
+    /// The owner organization, when the viewer sees the file through a share (SPEC 3.3).
+    pub shared_by: Option<String>,
+}
+
+/// The "Move to…" page: the item being moved, the folder being looked at, and its subfolders
+/// to go further down, one keyset page at a time, so any folder of the tree can be reached
+/// without JavaScript and without reading the whole tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovePage {
+    /// The item to move.
+    pub item: ItemEntry,
+    /// The folder the item is in now.
+    pub current_parent: Option<ItemId>,
+    /// The folder being looked at as a destination.
+    pub folder: Crumb,
+    /// The folders above it, the root first.
+    pub crumbs: Vec<Crumb>,
+    /// Its subfolders, by name (the item itself left out).
+    pub subfolders: Vec<Crumb>,
+    /// The token of the next page of subfolders, or `None` on the last page.
+    pub next: Option<String>,
+    /// Why the item cannot go into `folder`, or `None` when "Move here" works.
+    pub refusal: Option<String>,
+}
+
+/// The "Move to…" page of `item`, looking at `folder` (the item's own folder without it).
+pub fn move_href(item: ItemId, folder: Option<ItemId>) -> String {
+    match folder {
+        Some(folder) => format!("/documents/move?item={item}&folder={folder}"),
+        None => format!("/documents/move?item={item}"),
+    }
 }
 
 /// One item in the trash.
@@ -195,7 +230,9 @@ fn documents_error(error: port::DocumentsError) -> AppError {
     use self::port::DocumentsError;
     match error {
         DocumentsError::Access(AccessError::NotFound) => AppError::NotFound,
-        DocumentsError::Access(AccessError::NotAllowed) => AppError::Forbidden,
+        DocumentsError::Access(AccessError::NotAllowed | AccessError::NoDownloads) => {
+            AppError::Forbidden
+        }
         DocumentsError::Access(refused @ (AccessError::InTrash | AccessError::NotInTrash)) => {
             AppError::Conflict(refused.to_string())
         }
@@ -268,9 +305,32 @@ pub async fn rename_item(item: String, name: String) -> Result<(), AppError> {
         .map_err(documents_error)
 }
 
-/// Moves a folder or file into the folder `target`.
+/// The "Move to…" page: `item`, looking at `folder` (the item's own folder when empty), its
+/// subfolders from `after` on.
+#[server(endpoint = "documents/move_destination")]
+pub async fn open_move(
+    item: String,
+    folder: Option<String>,
+    after: Option<String>,
+) -> Result<MovePage, AppError> {
+    let viewer = viewer()?;
+    let item = item_id(&item)?;
+    let folder = match folder.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(item_id(text)?),
+    };
+    let after = after.filter(|token| !token.trim().is_empty());
+    crate::api::services::services()?
+        .documents
+        .move_destination(viewer, item, folder, after)
+        .await
+        .map_err(documents_error)
+}
+
+/// Moves a folder or file into the folder `target`. With `open` set (the "Move to…" page),
+/// the browser then opens `target`; otherwise it stays where the form was.
 #[server(endpoint = "documents/move")]
-pub async fn move_item(item: String, target: String) -> Result<(), AppError> {
+pub async fn move_item(item: String, target: String, open: Option<String>) -> Result<(), AppError> {
     let viewer = viewer()?;
     let item = item_id(&item)?;
     let target = item_id(&target)?;
@@ -278,7 +338,11 @@ pub async fn move_item(item: String, target: String) -> Result<(), AppError> {
         .documents
         .move_item(viewer, item, target)
         .await
-        .map_err(documents_error)
+        .map_err(documents_error)?;
+    if open.is_some() {
+        leptos_axum::redirect(&folder_href(target));
+    }
+    Ok(())
 }
 
 /// Moves a folder or file to the trash; without JavaScript the browser goes back to the

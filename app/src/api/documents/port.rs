@@ -3,7 +3,7 @@
 use entente_core::ItemId;
 use entente_core::documents::{AccessError, ItemName, MoveError, Sort};
 
-use crate::api::documents::{FilePage, FolderPage, TrashPage};
+use crate::api::documents::{FilePage, FolderPage, MovePage, TrashPage};
 use crate::api::services::BoxFuture;
 use crate::api::session::CurrentUser;
 
@@ -61,6 +61,16 @@ pub trait DocumentsService: Send + Sync + 'static {
         item: ItemId,
         name: ItemName,
     ) -> BoxFuture<'_, Result<(), DocumentsError>>;
+
+    /// The "Move to…" page: `item`, looking at `folder` (the item's own folder when `None`),
+    /// one page of its subfolders.
+    fn move_destination(
+        &self,
+        viewer: CurrentUser,
+        item: ItemId,
+        folder: Option<ItemId>,
+        after: Option<String>,
+    ) -> BoxFuture<'_, Result<MovePage, DocumentsError>>;
 
     /// Moves a folder or file into `target`.
     fn move_item(

@@ -3,6 +3,7 @@
 //! afterwards, whether the partnership ends, who is emailed, whether the address stays
 //! blocked) are core's; this module only words them.
 
+use crate::api::sharing::{StaysSharedLine, open_stays_shared};
 use entente_core::partnership::{Action, Preview, RowLabel, Side, preview};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -41,6 +42,8 @@ pub(super) struct ConfirmationView {
     pub(super) looks_like: Option<String>,
     /// Who sent the request: the address to check against a look-alike.
     pub(super) sent_by_email: String,
+    /// Whether the change ends a partnership (then it also shows what stays shared).
+    pub(super) partnership_ends: bool,
 }
 
 impl ConfirmationView {
@@ -61,6 +64,7 @@ impl ConfirmationView {
             for_them,
             looks_like: row.looks_like.clone(),
             sent_by_email: row.sent_by_email.clone(),
+            partnership_ends: seen.partnership_ends,
         })
     }
 }
@@ -229,6 +233,9 @@ pub(super) fn Confirmation(
                 <strong>"For them: "</strong>
                 {confirm.for_them}
             </p>
+            {confirm
+                .partnership_ends
+                .then(|| view! { <StaysSharedPanel request=confirm.request_id.clone() /> })}
             <div class="form-actions">
                 <ActionForm action=act attr:class="inline-form">
                     <input type="hidden" name="action" value=confirm.action.as_str() />
@@ -242,6 +249,79 @@ pub(super) fn Confirmation(
                 </A>
             </div>
         </section>
+    }
+}
+
+/// What stays shared in each direction after the partnership ends, counted and listed.
+#[component]
+fn StaysSharedPanel(request: String) -> impl IntoView {
+    let shared = Resource::new(move || request.clone(), open_stays_shared);
+    view! {
+        <Transition fallback=|| view! { <p>"Reading what is shared…"</p> }>
+            {move || Suspend::new(async move {
+                shared
+                    .await
+                    .ok()
+                    .map(|shared| {
+                        let other = shared.other.clone();
+                        view! {
+                            <div class="stays-shared" data-test="stays-shared">
+                                <StaysSharedList
+                                    heading=format!("Stays shared by your organization with {other}")
+                                    lines=shared.ours
+                                    total=shared.ours_total
+                                />
+                                <StaysSharedList
+                                    heading=format!("Stays shared by {other} with your organization")
+                                    lines=shared.theirs
+                                    total=shared.theirs_total
+                                />
+                                <p class="muted">
+                                    "Shares stay after a partnership ends, for the people who were members then; you can still revoke yours under Shared by us. Nothing new can be shared until you partner again."
+                                </p>
+                            </div>
+                        }
+                    })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn StaysSharedList(heading: String, lines: Vec<StaysSharedLine>, total: u64) -> impl IntoView {
+    let count = match total {
+        0 => "nothing".to_owned(),
+        1 => "1 item".to_owned(),
+        n => format!("{n} items"),
+    };
+    let more = (total > lines.len() as u64).then(|| {
+        view! { <li class="muted">{format!("and {} more", total - lines.len() as u64)}</li> }
+    });
+    view! {
+        <h3>{format!("{heading}: {count}")}</h3>
+        {(!lines.is_empty())
+            .then(|| {
+                view! {
+                    <ul>
+                        {lines
+                            .into_iter()
+                            .map(|line| {
+                                let icon = match line.kind {
+                                    entente_core::documents::ItemKind::Folder => "📁",
+                                    entente_core::documents::ItemKind::File => "📄",
+                                };
+                                view! {
+                                    <li>
+                                        <span aria-hidden="true">{icon}</span>
+                                        {format!(" {} — with {} as {}", line.name, line.with, line.role.label())}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                        {more}
+                    </ul>
+                }
+            })}
     }
 }
 

@@ -1,20 +1,18 @@
 //! The blob tests' harness: a store on a temporary folder or on moto with a fresh bucket, what
 //! it left behind read independently of the store, and request bodies that end, fail or stall.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::pin::Pin;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use bytes::Bytes;
-use entente_server::blobs::{BlobError, BlobLocation, BlobStore, S3Credentials, Staged};
+use entente_server::blobs::{BlobError, BlobLocation, BlobStore, Staged};
 use futures::{Stream, TryStreamExt as _};
 use sha2::{Digest as _, Sha256};
-use tokio::io::{AsyncBufReadExt as _, BufReader};
-use tokio::process::{Child, Command};
+
+use crate::support::moto::Moto;
 
 const BUCKET: &str = "entente-test";
 const PREFIX: &str = "tenants/one";
@@ -44,36 +42,7 @@ impl Harness {
     /// Starts moto with a fresh bucket, or says why not and returns `None` (a skip) unless
     /// `ENTENTE_REQUIRE_S3=1`.
     pub(super) async fn s3(test: &str) -> Option<Harness> {
-        let Some(program) = moto_server() else {
-            let required = std::env::var("ENTENTE_REQUIRE_S3").is_ok_and(|value| value == "1");
-            assert!(
-                !required,
-                "ENTENTE_REQUIRE_S3=1 but moto_server was not found: set ENTENTE_TEST_MOTO or \
-                 run `cargo xtask test`, which installs it"
-            );
-            println!(
-                "skipping the S3 variant of {test}: moto_server not found (set ENTENTE_TEST_MOTO)"
-            );
-            return None;
-        };
-        let moto = Moto::start(&program).await;
-        let created = reqwest::Client::new()
-            .put(moto.url(BUCKET))
-            .send()
-            .await
-            .expect("create the bucket");
-        assert!(created.status().is_success(), "{created:?}");
-        let location = BlobLocation::S3 {
-            bucket: BUCKET.to_owned(),
-            prefix: PREFIX.to_owned(),
-            endpoint: Some(moto.url("")),
-            region: "us-east-1".to_owned(),
-            allow_http: true,
-            credentials: Some(S3Credentials {
-                access_key_id: "testing".to_owned(),
-                secret_access_key: "testing".to_owned(),
-            }),
-        };
+        let (moto, location) = Moto::with_bucket(test, BUCKET, PREFIX).await?;
         Some(Harness {
             store: BlobStore::open(&location).expect("open the S3 store"),
             backend: Backend::S3(moto),
@@ -118,76 +87,6 @@ impl Harness {
         let chunks: Vec<Bytes> = stream.try_collect().await.expect("read every chunk");
         chunks.concat()
     }
-}
-
-/// The moto server this test starts, killed when dropped.
-struct Moto {
-    _child: Child,
-    port: u16,
-}
-
-impl Moto {
-    /// Starts `program` on a free loopback port and waits (at most 30 s) until it listens.
-    pub(super) async fn start(program: &Path) -> Moto {
-        let port = free_port();
-        let mut child = Command::new(program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|error| panic!("start {}: {error}", program.display()));
-        let stderr = child.stderr.take().expect("piped stderr");
-        let mut lines = BufReader::new(stderr).lines();
-        let mut seen = Vec::new();
-        let listening = tokio::time::timeout(Duration::from_secs(30), async {
-            while let Ok(Some(line)) = lines.next_line().await {
-                if line.contains("Running on") {
-                    return true;
-                }
-                seen.push(line);
-            }
-            false
-        })
-        .await;
-        assert!(
-            matches!(listening, Ok(true)),
-            "moto did not start on port {port}: {seen:?}"
-        );
-        // Werkzeug logs every request on stderr: keep reading it so the pipe never fills.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Moto {
-            _child: child,
-            port,
-        }
-    }
-
-    pub(super) fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}/{path}", self.port)
-    }
-
-    pub(super) async fn get(&self, path: &str) -> String {
-        let response = reqwest::get(self.url(path)).await.expect("ask moto");
-        assert!(response.status().is_success(), "{response:?}");
-        response.text().await.expect("moto's answer")
-    }
-}
-
-/// `ENTENTE_TEST_MOTO`, else the venv `cargo xtask test` installs in the target folder.
-pub(super) fn moto_server() -> Option<PathBuf> {
-    if let Some(program) = std::env::var_os("ENTENTE_TEST_MOTO") {
-        return Some(PathBuf::from(program));
-    }
-    // This binary is `<target dir>/<profile>/deps/it-<hash>`.
-    let exe = std::env::current_exe().ok()?;
-    let program = exe.ancestors().nth(3)?.join("s3-venv/bin/moto_server");
-    program.exists().then_some(program)
-}
-
-/// A loopback port nobody listens on (it was free a moment ago).
-pub(super) fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().unwrap().port()
 }
 
 /// The files under `root`, as `/`-separated paths relative to it.

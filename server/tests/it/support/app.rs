@@ -22,13 +22,30 @@ pub async fn spawn_app(store: Store) -> TestApp {
 /// Like [`spawn_app`], after `configure` has changed the server's options (for example
 /// to turn the developers' Mailbox on).
 pub async fn spawn_app_with(store: Store, configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+    spawn(store, configure, None).await
+}
+
+/// Like [`spawn_app`], with its files in `blobs` (an S3 store on moto, say) instead of the
+/// store the options name.
+pub async fn spawn_app_on_blobs(store: Store, blobs: entente_server::blobs::BlobStore) -> TestApp {
+    spawn(store, |_| {}, Some(blobs)).await
+}
+
+async fn spawn(
+    store: Store,
+    configure: impl FnOnce(&mut ServeArgs),
+    blobs: Option<entente_server::blobs::BlobStore>,
+) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a free port");
     let addr = listener.local_addr().expect("a local address");
     let mut args = serve_args(addr);
     configure(&mut args);
-    let state = AppState::new(&args, store.clone()).expect("the test server's state");
+    let mut state = AppState::new(&args, store.clone()).expect("the test server's state");
+    if let Some(blobs) = blobs {
+        state.blobs = blobs;
+    }
     tokio::spawn(startup::serve(listener, state, std::future::pending()));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -111,4 +128,42 @@ impl TestApp {
 pub async fn html(response: reqwest::Response) -> String {
     let body = response.text().await.expect("a body");
     body.replace("<!>", "")
+}
+
+impl TestApp {
+    /// Uploads `files` (name, bytes) as a script does (JSON answer): into the folder `target`
+    /// when `field` is `folder`, as a new version of the file `target` when it is `replace`.
+    pub async fn upload(
+        &self,
+        client: &reqwest::Client,
+        field: &str,
+        target: &str,
+        files: &[(&str, &[u8])],
+    ) -> reqwest::Response {
+        let mut form = reqwest::multipart::Form::new().text(field.to_owned(), target.to_owned());
+        for (name, bytes) in files {
+            form = form.part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+            );
+        }
+        client
+            .post(self.url("/documents/upload"))
+            .header("origin", &self.address)
+            .header("accept", "application/json")
+            .multipart(form)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+}
+
+/// The files an upload stored, after checking it answered 201 Created.
+pub async fn uploaded(
+    response: reqwest::Response,
+) -> Vec<entente_server::documents::http::Uploaded> {
+    let status = response.status();
+    let body = response.text().await.expect("a body");
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+    serde_json::from_str(&body).expect("the stored files")
 }

@@ -241,3 +241,47 @@ pub async fn stored_user(store: &Store, email: &str) -> UserRecord {
         .unwrap()
         .unwrap_or_else(|| panic!("no user {email}"))
 }
+
+impl TestApp {
+    /// The id of the request with `organization` on `client`'s Partners tab.
+    pub async fn request_with(&self, client: &reqwest::Client, organization: &str) -> String {
+        let list = entente_app::api::partners::ListPartners {
+            status: None,
+            q: None,
+            after: None,
+        };
+        let list = self.call(client, list).await.expect("the Partners tab");
+        list.rows
+            .iter()
+            .find(|row| row.other_organization == organization)
+            .unwrap_or_else(|| panic!("no request with {organization}: {list:?}"))
+            .request
+            .id()
+            .to_string()
+    }
+
+    /// Sends an invitation from `from` to `to`'s Administrator and returns the request's id.
+    pub async fn invite(&self, from: &Organization, to: &Organization) -> String {
+        let send = entente_app::api::partners::SendPartnerRequest {
+            email: to.admin_email.clone(),
+        };
+        self.call(&from.admin, send).await.expect("invite");
+        self.request_with(&from.admin, &to.name).await
+    }
+
+    /// Acts on a partner request (`accept`, `reject`, `delete`) as `client`.
+    pub async fn act(&self, client: &reqwest::Client, action: &str, request: &str) {
+        let act = entente_app::api::partners::ActOnPartnerRequest {
+            action: action.to_owned(),
+            request_id: request.to_owned(),
+        };
+        self.call(client, act).await.expect("the action");
+    }
+
+    /// `from` invites `to` and `to` accepts: the two are partners. Returns the request's id.
+    pub async fn partner(&self, from: &Organization, to: &Organization) -> String {
+        let request = self.invite(from, to).await;
+        self.act(&to.admin, "accept", &request).await;
+        request
+    }
+}

@@ -8,5 +8,6 @@ pub mod calls;
 pub mod engines;
 pub mod fixtures;
 pub mod logs;
+pub mod moto;
 
 pub(crate) use engines::both_engines;

@@ -1,0 +1,604 @@
+//! The sharing port ([`SharingService`]) over `store::shares` (SPEC 3.3).
+//!
+//! Every answer is decided by entente-core from facts read here: `role` for what a viewer sees
+//! (the shares on the item's ancestry, their standing with the owner), `check_new_share` and
+//! `check_revoke` for changes. Lists read one keyset page of shares, the ancestry of every item
+//! on it in one query, and the viewer's partners and memberships once: a page costs the same
+//! whatever the number of shares in the database.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use entente_app::api::services::BoxFuture;
+use entente_app::api::session::CurrentUser;
+use entente_app::api::sharing::port::{RecipientChoice, SharingError, SharingService};
+use entente_app::api::sharing::{
+    AccessEntry, Organization, RecipientView, SHARES_PAGE_SIZE, STAYS_SHARED_LISTED, ShareTarget,
+    SharedEntry, SharedPage, SharingPanel, StaysShared, StaysSharedLine,
+};
+use entente_core::documents::{
+    AccessError, DocumentAction, DocumentViewer, ItemFacts, NewShare, Role, ShareError,
+    ShareRecipient, ShareRole, Standing, check_new_share, check_revoke, decide, role,
+};
+use entente_core::partnership::PartnerRequest;
+use entente_core::{AccountId, ItemId, PartnerRequestId, ShareId};
+
+use super::{crumb, document_viewer, entry, locate, locate_for, share_fact};
+use crate::mail::links::Links;
+use crate::mail::templates;
+use crate::store::documents::ItemRecord;
+use crate::store::outbox;
+use crate::store::partner_requests;
+use crate::store::shares::{self, Cursor, NewShareRow, ShareList, ShareListed};
+use crate::store::users;
+use crate::store::{Store, StoreError, now};
+
+/// The sharing service: every call goes to the shared store.
+pub struct StoreSharing {
+    store: Store,
+    /// Where the links in emails point.
+    links: Links,
+    /// Wakes the mail worker after a commit that enqueued an email.
+    mail_wake: Arc<Notify>,
+}
+
+impl StoreSharing {
+    /// Wraps the store opened at start-up.
+    pub fn new(store: Store, links: Links, mail_wake: Arc<Notify>) -> Self {
+        Self {
+            store,
+            links,
+            mail_wake,
+        }
+    }
+}
+
+fn internal(error: StoreError) -> SharingError {
+    SharingError::Internal(error.into())
+}
+
+/// The documents service's refusals, as sharing answers them.
+fn from_documents(error: entente_app::api::documents::port::DocumentsError) -> SharingError {
+    use entente_app::api::documents::port::DocumentsError;
+    match error {
+        DocumentsError::Access(refused) => SharingError::Access(refused),
+        DocumentsError::InvalidPageLink => SharingError::InvalidPageLink,
+        other => SharingError::Internal(other.into()),
+    }
+}
+
+fn recipient_view(listed: &ShareListed) -> RecipientView {
+    RecipientView {
+        account: listed.share.recipient.account(),
+        account_name: listed.recipient_name.to_string(),
+        person: listed.person_name.as_ref().map(ToString::to_string),
+    }
+}
+
+/// Whether an item, from its ancestry (the item first), is in the trash.
+fn in_trash(chain: &[ItemRecord]) -> bool {
+    chain.iter().any(|item| item.deleted_at.is_some())
+}
+
+/// The accounts `account` is partners with now.
+async fn partners_now(store: &Store, account: AccountId) -> Result<HashSet<AccountId>, StoreError> {
+    Ok(partner_requests::current_partners(store, account)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Whether `a` and `b` are partners now, and whether they ever were (core reads the requests).
+async fn partnership(
+    db: &mut crate::store::Tx,
+    a: AccountId,
+    b: AccountId,
+) -> Result<(bool, bool), StoreError> {
+    let requests = partner_requests::between(&mut *db, a, b).await?;
+    let now = requests.iter().any(PartnerRequest::is_partnership);
+    let ever = requests
+        .iter()
+        .any(|request| request.status() == entente_core::partnership::RequestStatus::Accepted);
+    Ok((now, ever))
+}
+
+/// The token of the next page, when `rows` (read one more than a page) has more.
+fn next_page(rows: &mut Vec<ShareListed>) -> Option<String> {
+    (rows.len() > SHARES_PAGE_SIZE as usize).then(|| {
+        rows.truncate(SHARES_PAGE_SIZE as usize);
+        let last = rows.last().expect("a full page");
+        Cursor {
+            at: last.share.created_at,
+            id: last.share.id,
+        }
+        .to_token()
+    })
+}
+
+fn parse_cursor(after: Option<String>) -> Result<Option<Cursor>, SharingError> {
+    after
+        .map(|token| Cursor::from_token(&token).ok_or(SharingError::InvalidPageLink))
+        .transpose()
+}
+
+/// The organizations `ids` with their names, partners now or not.
+async fn organizations(
+    store: &Store,
+    ids: &[AccountId],
+    partners: &HashSet<AccountId>,
+) -> Result<Vec<Organization>, StoreError> {
+    Ok(shares::account_names(store, ids)
+        .await?
+        .into_iter()
+        .map(|(id, name)| Organization {
+            id,
+            name: name.to_string(),
+            partners_now: partners.contains(&id),
+        })
+        .collect())
+}
+
+impl SharingService for StoreSharing {
+    fn panel(
+        &self,
+        viewer: CurrentUser,
+        item: ItemId,
+    ) -> BoxFuture<'_, Result<Option<SharingPanel>, SharingError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            let located = locate_for(&self.store, &viewer, item, None, DocumentAction::Open)
+                .await
+                .map_err(from_documents)?;
+            if role(&viewer, &located.facts) != Role::OwnerSide {
+                return Ok(None);
+            }
+            let chain: Vec<ItemId> = std::iter::once(item)
+                .chain(located.above.iter().map(|folder| folder.id))
+                .collect();
+            let partners = partners_now(&self.store, viewer.account)
+                .await
+                .map_err(internal)?;
+            let listed = shares::on_items(&self.store, &chain)
+                .await
+                .map_err(internal)?;
+            let entries = listed
+                .iter()
+                .map(|listed| AccessEntry {
+                    share: listed.share.id,
+                    recipient: recipient_view(listed),
+                    role: listed.share.role,
+                    downloads: listed.share.downloads,
+                    through: located
+                        .above
+                        .iter()
+                        .find(|folder| folder.id == listed.share.item_id)
+                        .map(crumb),
+                    since: listed.share.created_at,
+                    partners_now: partners.contains(&listed.share.recipient.account()),
+                })
+                .collect();
+            let may_share = check_revoke(&viewer, &located.facts).is_ok();
+            let refusal = if located.item.parent_id.is_none() {
+                Some(ShareError::Root.to_string())
+            } else if located.facts.in_trash {
+                Some(AccessError::InTrash.to_string())
+            } else if partners.is_empty() {
+                Some(
+                    "You have no partners now: invite an organization on the Partners tab to \
+                     share with it."
+                        .to_owned(),
+                )
+            } else {
+                None
+            };
+            let targets = if may_share && refusal.is_none() {
+                share_targets(&self.store, viewer.account, &partners)
+                    .await
+                    .map_err(internal)?
+            } else {
+                Vec::new()
+            };
+            Ok(Some(SharingPanel {
+                entries,
+                may_share,
+                refusal,
+                targets,
+            }))
+        })
+    }
+
+    fn share(
+        &self,
+        viewer: CurrentUser,
+        item: ItemId,
+        recipient: RecipientChoice,
+        share_role: ShareRole,
+        downloads: bool,
+    ) -> BoxFuture<'_, Result<(), SharingError>> {
+        Box::pin(async move {
+            let sharer = viewer;
+            let viewer = document_viewer(&sharer);
+            let mut tx = super::begin_tree_change(&self.store, viewer.account)
+                .await
+                .map_err(internal)?;
+            let located = locate_for(&mut tx, &viewer, item, None, DocumentAction::Open)
+                .await
+                .map_err(from_documents)?;
+            // Who may share comes first: a recipient of the item (no re-sharing) or a Standard
+            // user on another's item learns nothing about the recipient named.
+            decide(&viewer, &located.facts, DocumentAction::Share).map_err(ShareError::from)?;
+            // Whom the form named, as core's facts; a recipient this account never partnered
+            // with is unknown (an id of an account or user says nothing about it).
+            let (recipient, recipient_active) = match recipient {
+                RecipientChoice::Account(account) => (ShareRecipient::Account(account), true),
+                RecipientChoice::Person(user) => {
+                    if !shares::is_member(&mut tx, viewer.account, user)
+                        .await
+                        .map_err(internal)?
+                    {
+                        return Err(SharingError::UnknownRecipient);
+                    }
+                    let person = users::get_user(&mut tx, user)
+                        .await
+                        .map_err(internal)?
+                        .ok_or(SharingError::UnknownRecipient)?;
+                    (
+                        ShareRecipient::Person {
+                            account: person.account_id,
+                            user,
+                        },
+                        person.active,
+                    )
+                }
+            };
+            let (partners_now, ever) = partnership(&mut tx, viewer.account, recipient.account())
+                .await
+                .map_err(internal)?;
+            if !ever && recipient.account() != viewer.account {
+                return Err(SharingError::UnknownRecipient);
+            }
+            check_new_share(
+                &viewer,
+                &located.facts,
+                located.item.parent_id.is_none(),
+                &NewShare {
+                    recipient,
+                    partners_now,
+                    recipient_active,
+                },
+            )?;
+            let put = shares::put(
+                &mut tx,
+                &NewShareRow {
+                    item_id: item,
+                    account_id: located.item.account_id,
+                    recipient,
+                    role: share_role,
+                    downloads,
+                    created_by: viewer.user,
+                },
+                now(),
+            )
+            .await
+            .map_err(internal)?;
+            // One email per new share to each person it reaches now (SPEC 3.3); a changed
+            // role or download switch sends none.
+            let emailed = match put {
+                shares::Put::Created(_) => {
+                    let addresses = shares::recipient_addresses(&mut tx, recipient)
+                        .await
+                        .map_err(internal)?;
+                    let with_whom = match recipient {
+                        ShareRecipient::Account(_) => "your organization",
+                        ShareRecipient::Person { .. } => "you",
+                    };
+                    let link = self.links.item(located.item.kind, item);
+                    for address in &addresses {
+                        let email = templates::item_shared(
+                            address.as_str(),
+                            sharer.account_name.as_str(),
+                            sharer.name.as_str(),
+                            located.item.name.as_str(),
+                            with_whom,
+                            share_role.label(),
+                            &link,
+                        );
+                        outbox::enqueue(&mut tx, &email, now().0)
+                            .await
+                            .map_err(internal)?;
+                    }
+                    !addresses.is_empty()
+                }
+                shares::Put::Changed(_) | shares::Put::Unchanged(_) => false,
+            };
+            tx.commit().await.map_err(internal)?;
+            if emailed {
+                self.mail_wake.notify_one();
+            }
+            Ok(())
+        })
+    }
+
+    fn revoke(
+        &self,
+        viewer: CurrentUser,
+        share: ShareId,
+    ) -> BoxFuture<'_, Result<(), SharingError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            let mut tx = super::begin_tree_change(&self.store, viewer.account)
+                .await
+                .map_err(internal)?;
+            let listed = shares::get(&mut tx, share)
+                .await
+                .map_err(internal)?
+                .ok_or(AccessError::NotFound)?;
+            // Only the owner side knows a share exists: to anyone else it is a missing id.
+            if listed.share.account_id != viewer.account {
+                return Err(AccessError::NotFound.into());
+            }
+            let located = locate(&mut tx, listed.share.item_id, &viewer)
+                .await
+                .map_err(internal)?
+                .ok_or(AccessError::NotFound)?;
+            if role(&viewer, &located.facts) == Role::None {
+                return Err(AccessError::NotFound.into());
+            }
+            check_revoke(&viewer, &located.facts)?;
+            shares::delete(&mut tx, share).await.map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            Ok(())
+        })
+    }
+
+    fn shared_with_us(
+        &self,
+        viewer: CurrentUser,
+        from: Option<AccountId>,
+        after: Option<String>,
+    ) -> BoxFuture<'_, Result<SharedPage, SharingError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            let after = parse_cursor(after)?;
+            let partners = partners_now(&self.store, viewer.account)
+                .await
+                .map_err(internal)?;
+            let members: HashSet<AccountId> = shares::member_of(&self.store, viewer.user)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .collect();
+            // The organizations that can have shared something with us: partners now, and
+            // former partners whose contacts keep us as members.
+            let mut known: Vec<AccountId> =
+                partners.iter().chain(members.iter()).copied().collect();
+            known.sort();
+            known.dedup();
+            let organizations = organizations(&self.store, &known, &partners)
+                .await
+                .map_err(internal)?;
+            let list = ShareList::With {
+                account: viewer.account,
+                user: viewer.user,
+                owner: from,
+            };
+            let mut rows = shares::page(
+                &self.store,
+                list,
+                after.as_ref(),
+                i64::from(SHARES_PAGE_SIZE) + 1,
+            )
+            .await
+            .map_err(internal)?;
+            let next = next_page(&mut rows);
+            let standing = |owner: AccountId| Standing {
+                partners_now: partners.contains(&owner),
+                member: members.contains(&owner),
+            };
+            let entries = entries(&self.store, &viewer, rows, standing).await?;
+            Ok(SharedPage {
+                organizations,
+                organization: from,
+                entries,
+                next,
+            })
+        })
+    }
+
+    fn stays_shared(
+        &self,
+        viewer: CurrentUser,
+        request: PartnerRequestId,
+    ) -> BoxFuture<'_, Result<StaysShared, SharingError>> {
+        Box::pin(async move {
+            let request = partner_requests::get(&self.store, request)
+                .await
+                .map_err(internal)?
+                .ok_or(AccessError::NotFound)?;
+            let side = request
+                .side_of(viewer.account_id)
+                .ok_or(AccessError::NotFound)?;
+            let other = request.account_on(side.other());
+            let listed = i64::from(STAYS_SHARED_LISTED);
+            let ours_list = ShareList::By {
+                owner: viewer.account_id,
+                recipient: other,
+            };
+            let theirs_list = ShareList::By {
+                owner: other,
+                recipient: viewer.account_id,
+            };
+            let ours = shares::page(&self.store, ours_list, None, listed)
+                .await
+                .map_err(internal)?;
+            let theirs = shares::page(&self.store, theirs_list, None, listed)
+                .await
+                .map_err(internal)?;
+            let items: Vec<ItemId> = ours
+                .iter()
+                .chain(&theirs)
+                .map(|row| row.share.item_id)
+                .collect();
+            let chains = shares::ancestries(&self.store, &items)
+                .await
+                .map_err(internal)?;
+            let lines = |rows: &[ShareListed]| -> Vec<StaysSharedLine> {
+                rows.iter()
+                    .filter_map(|row| {
+                        let item = chains.get(&row.share.item_id)?.first()?;
+                        Some(StaysSharedLine {
+                            name: item.name.to_string(),
+                            kind: item.kind,
+                            with: recipient_view(row).label(),
+                            role: row.share.role,
+                        })
+                    })
+                    .collect()
+            };
+            let other_name = shares::account_names(&self.store, &[other])
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .next()
+                .map(|(_, name)| name.to_string())
+                .unwrap_or_default();
+            Ok(StaysShared {
+                other: other_name,
+                ours: lines(&ours),
+                ours_total: shares::count_between(&self.store, viewer.account_id, other)
+                    .await
+                    .map_err(internal)?,
+                theirs: lines(&theirs),
+                theirs_total: shares::count_between(&self.store, other, viewer.account_id)
+                    .await
+                    .map_err(internal)?,
+            })
+        })
+    }
+
+    fn shared_by_us(
+        &self,
+        viewer: CurrentUser,
+        with: Option<AccountId>,
+        after: Option<String>,
+    ) -> BoxFuture<'_, Result<SharedPage, SharingError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            let after = parse_cursor(after)?;
+            let partners = partners_now(&self.store, viewer.account)
+                .await
+                .map_err(internal)?;
+            let mut known = shares::member_accounts(&self.store, viewer.account)
+                .await
+                .map_err(internal)?;
+            known.extend(partners.iter().copied());
+            known.sort();
+            known.dedup();
+            let organizations = organizations(&self.store, &known, &partners)
+                .await
+                .map_err(internal)?;
+            let Some(with) = with.or_else(|| organizations.first().map(|org| org.id)) else {
+                return Ok(SharedPage {
+                    organizations,
+                    organization: None,
+                    entries: Vec::new(),
+                    next: None,
+                });
+            };
+            let list = ShareList::By {
+                owner: viewer.account,
+                recipient: with,
+            };
+            let mut rows = shares::page(
+                &self.store,
+                list,
+                after.as_ref(),
+                i64::from(SHARES_PAGE_SIZE) + 1,
+            )
+            .await
+            .map_err(internal)?;
+            let next = next_page(&mut rows);
+            let entries = entries(&self.store, &viewer, rows, |_| Standing::default()).await?;
+            Ok(SharedPage {
+                organizations,
+                organization: Some(with),
+                entries,
+                next,
+            })
+        })
+    }
+}
+
+/// The entries of a page of shares that `viewer` may see (core decides each from the share,
+/// the item's ancestry and `standing` with its owner), with one query for every ancestry.
+async fn entries(
+    store: &Store,
+    viewer: &DocumentViewer,
+    rows: Vec<ShareListed>,
+    standing: impl Fn(AccountId) -> Standing,
+) -> Result<Vec<SharedEntry>, SharingError> {
+    let items: Vec<ItemId> = rows.iter().map(|row| row.share.item_id).collect();
+    let chains: HashMap<ItemId, Vec<ItemRecord>> =
+        shares::ancestries(store, &items).await.map_err(internal)?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(chain) = chains.get(&row.share.item_id) else {
+            continue;
+        };
+        let item = &chain[0];
+        let facts = ItemFacts {
+            shares: vec![share_fact(&row.share)],
+            standing: standing(row.share.account_id),
+            ..ItemFacts::unshared(item.account_id, item.created_by, in_trash(chain))
+        };
+        if decide(viewer, &facts, DocumentAction::Open).is_err() {
+            continue;
+        }
+        entries.push(SharedEntry {
+            share: row.share.id,
+            item: entry(item),
+            owner: row.owner_name.to_string(),
+            recipient: recipient_view(&row),
+            role: row.share.role,
+            downloads: row.share.downloads,
+            since: row.share.created_at,
+            partners_now: standing(row.share.account_id).partners_now,
+            revocable: check_revoke(viewer, &facts).is_ok(),
+        });
+    }
+    Ok(entries)
+}
+
+/// Whom the share form offers: each current partner as a whole, then its active people.
+async fn share_targets(
+    store: &Store,
+    account: AccountId,
+    partners: &HashSet<AccountId>,
+) -> Result<Vec<ShareTarget>, StoreError> {
+    let ids: Vec<AccountId> = partners.iter().copied().collect();
+    let named = shares::account_names(store, &ids).await?;
+    let names: HashMap<AccountId, String> = named
+        .iter()
+        .map(|(id, name)| (*id, name.to_string()))
+        .collect();
+    let mut targets: Vec<ShareTarget> = named
+        .iter()
+        .map(|(id, name)| ShareTarget {
+            value: RecipientChoice::Account(*id).value(),
+            label: format!("{name} (whole organization)"),
+            group: name.to_string(),
+        })
+        .collect();
+    for (partner, user, name) in shares::active_members(store, account).await? {
+        if let Some(organization) = names.get(&partner) {
+            targets.push(ShareTarget {
+                value: RecipientChoice::Person(user).value(),
+                label: format!("{name} ({organization})"),
+                group: organization.clone(),
+            });
+        }
+    }
+    Ok(targets)
+}
