@@ -65,9 +65,6 @@ async fn id_in(
         .to_string()
 }
 
-/// Posts `files` (name, bytes) to the upload route as a script does: into a folder
-/// (`field` "folder") or as a new version of a file (`field` "replace").
-
 /// The first page of `client`'s Activity page.
 async fn activity(app: &TestApp, client: &reqwest::Client) -> Vec<ActivityEntry> {
     app.call(client, ListActivity { after: None })
