@@ -215,6 +215,18 @@ fn ShareForm(
     }
 }
 
+/// The address of the page after `page` of the list at `path` (`filter`: the organization
+/// parameter's name).
+fn next_href(page: &SharedPage, path: &str, filter: &str) -> Option<String> {
+    let organization = page.organization.map(|id| id.to_string());
+    page.next.as_deref().map(|token| {
+        page_href(
+            path,
+            &[(filter, organization.as_deref()), ("after", Some(token))],
+        )
+    })
+}
+
 /// Organization filter links above a list of shares.
 #[component]
 fn OrganizationLinks(
@@ -293,18 +305,7 @@ pub fn SharedWithUsPage() -> impl IntoView {
 
 #[component]
 fn SharedWithUsView(page: SharedPage) -> impl IntoView {
-    let next_page = page.next.as_deref().map(|token| {
-        page_href(
-            "/shared-with-us",
-            &[
-                (
-                    "from",
-                    page.organization.map(|id| id.to_string()).as_deref(),
-                ),
-                ("after", Some(token)),
-            ],
-        )
-    });
+    let next_page = next_href(&page, "/shared-with-us", "from");
     let first_page = None::<String>;
     let entries = page.entries.clone();
     let empty = entries.is_empty();
@@ -437,18 +438,7 @@ pub fn SharedByUsPage() -> impl IntoView {
 
 #[component]
 fn SharedByUsView(page: SharedPage, revoke: ServerAction<RevokeShare>) -> impl IntoView {
-    let next_page = page.next.as_deref().map(|token| {
-        page_href(
-            "/shared-by-us",
-            &[
-                (
-                    "with",
-                    page.organization.map(|id| id.to_string()).as_deref(),
-                ),
-                ("after", Some(token)),
-            ],
-        )
-    });
+    let next_page = next_href(&page, "/shared-by-us", "with");
     let first_page = None::<String>;
     let entries = page.entries.clone();
     let no_partner = page.organizations.is_empty();

@@ -12,6 +12,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::access::ShareRole;
 use super::name::ItemName;
 
 /// A change to a folder or file, as the owner account's audit log records it. The item's own
@@ -51,6 +52,39 @@ pub enum DocumentAuditKind {
         /// because its folder had another item of that name meanwhile.
         was: Option<ItemName>,
     },
+    /// The item was shared with a partner organization or one of its people (SPEC 3.3).
+    Shared {
+        /// With whom, as it read then ("Globex Print (whole organization)").
+        with: String,
+        /// The role given.
+        role: ShareRole,
+        /// Whether downloads were allowed.
+        downloads: bool,
+    },
+    /// An existing share of the item got another role or download switch.
+    ShareChanged {
+        /// With whom.
+        with: String,
+        /// The role now.
+        role: ShareRole,
+        /// Whether downloads are allowed now.
+        downloads: bool,
+    },
+    /// A share of the item was revoked.
+    Unshared {
+        /// With whom it was.
+        with: String,
+    },
+}
+
+/// What a sharing entry keeps besides the item: with whom, and for a share or a change the
+/// role and whether downloads are allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareAuditParts {
+    /// With whom.
+    pub with: String,
+    /// The role and downloads (shares and changes; not revokes).
+    pub grant: Option<(ShareRole, bool)>,
 }
 
 /// Which change an entry records, as the audit log stores it.
@@ -70,11 +104,17 @@ pub enum DocumentAuditAction {
     Trashed,
     /// [`DocumentAuditKind::Restored`].
     Restored,
+    /// [`DocumentAuditKind::Shared`].
+    Shared,
+    /// [`DocumentAuditKind::ShareChanged`].
+    ShareChanged,
+    /// [`DocumentAuditKind::Unshared`].
+    Unshared,
 }
 
 impl DocumentAuditAction {
     /// Every action.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 10] = [
         Self::Uploaded,
         Self::VersionUploaded,
         Self::FolderCreated,
@@ -82,6 +122,9 @@ impl DocumentAuditAction {
         Self::Moved,
         Self::Trashed,
         Self::Restored,
+        Self::Shared,
+        Self::ShareChanged,
+        Self::Unshared,
     ];
 
     /// The stored text (every one starts with `document_`).
@@ -94,6 +137,9 @@ impl DocumentAuditAction {
             Self::Moved => "document_moved",
             Self::Trashed => "document_trashed",
             Self::Restored => "document_restored",
+            Self::Shared => "document_shared",
+            Self::ShareChanged => "document_share_changed",
+            Self::Unshared => "document_unshared",
         }
     }
 }
@@ -129,6 +175,9 @@ impl DocumentAuditKind {
             Self::Moved { .. } => DocumentAuditAction::Moved,
             Self::Trashed => DocumentAuditAction::Trashed,
             Self::Restored { .. } => DocumentAuditAction::Restored,
+            Self::Shared { .. } => DocumentAuditAction::Shared,
+            Self::ShareChanged { .. } => DocumentAuditAction::ShareChanged,
+            Self::Unshared { .. } => DocumentAuditAction::Unshared,
         }
     }
 
@@ -141,7 +190,36 @@ impl DocumentAuditKind {
             | Self::Renamed { from: name }
             | Self::Moved { to: name }
             | Self::Restored { was: Some(name) } => Some(name),
-            Self::VersionUploaded { .. } | Self::Trashed | Self::Restored { was: None } => None,
+            Self::VersionUploaded { .. }
+            | Self::Trashed
+            | Self::Restored { was: None }
+            | Self::Shared { .. }
+            | Self::ShareChanged { .. }
+            | Self::Unshared { .. } => None,
+        }
+    }
+
+    /// What a sharing entry keeps besides the item.
+    pub fn share_parts(&self) -> Option<ShareAuditParts> {
+        match self {
+            Self::Shared {
+                with,
+                role,
+                downloads,
+            }
+            | Self::ShareChanged {
+                with,
+                role,
+                downloads,
+            } => Some(ShareAuditParts {
+                with: with.clone(),
+                grant: Some((*role, *downloads)),
+            }),
+            Self::Unshared { with } => Some(ShareAuditParts {
+                with: with.clone(),
+                grant: None,
+            }),
+            _ => None,
         }
     }
 
@@ -153,15 +231,33 @@ impl DocumentAuditKind {
         }
     }
 
-    /// The change stored as `action`, `other_name` and `version`; refused unless the parts are
-    /// exactly the ones that action keeps.
+    /// The change stored as `action`, `other_name`, `version` and `share`; refused unless the
+    /// parts are exactly the ones that action keeps.
     pub fn from_parts(
         action: DocumentAuditAction,
         other_name: Option<ItemName>,
         version: Option<u32>,
+        share: Option<ShareAuditParts>,
     ) -> Result<Self, DocumentAuditPartsError> {
         use DocumentAuditAction as Action;
         let refused = DocumentAuditPartsError { action };
+        if let Some(share) = share {
+            let kind = match (action, other_name, version, share.grant) {
+                (Action::Shared, None, None, Some((role, downloads))) => Self::Shared {
+                    with: share.with,
+                    role,
+                    downloads,
+                },
+                (Action::ShareChanged, None, None, Some((role, downloads))) => Self::ShareChanged {
+                    with: share.with,
+                    role,
+                    downloads,
+                },
+                (Action::Unshared, None, None, None) => Self::Unshared { with: share.with },
+                _ => return Err(refused),
+            };
+            return Ok(kind);
+        }
         let kind = match (action, other_name, version) {
             (Action::Uploaded, Some(folder), None) => Self::Uploaded { folder },
             (Action::VersionUploaded, None, Some(number)) if number >= 2 => {
@@ -255,7 +351,7 @@ mod tests {
             assert_eq!(kind.version(), version, "{kind:?}");
             let parts = (kind.other_name().cloned(), kind.version());
             assert_eq!(
-                DocumentAuditKind::from_parts(kind.action(), parts.0, parts.1),
+                DocumentAuditKind::from_parts(kind.action(), parts.0, parts.1, None),
                 Ok(kind.clone())
             );
         }
@@ -275,7 +371,7 @@ mod tests {
         use DocumentAuditAction as Action;
         let refused = |action, other_name: Option<&str>, version| {
             assert_eq!(
-                DocumentAuditKind::from_parts(action, other_name.map(name), version),
+                DocumentAuditKind::from_parts(action, other_name.map(name), version, None),
                 Err(DocumentAuditPartsError { action }),
                 "{action:?} {other_name:?} {version:?}"
             );
@@ -291,5 +387,59 @@ mod tests {
         refused(Action::Trashed, Some("Proofs"), None);
         refused(Action::Trashed, None, Some(2));
         refused(Action::Restored, None, Some(2));
+        // Sharing entries keep with whom, and the grant exactly when they give one.
+        refused(Action::Shared, None, None);
+        refused(Action::Unshared, None, None);
+        let share = |with: &str, grant| {
+            Some(ShareAuditParts {
+                with: with.to_owned(),
+                grant,
+            })
+        };
+        let viewer = Some((ShareRole::Viewer, false));
+        for (action, parts) in [
+            (Action::Shared, share("Globex", None)),
+            (Action::ShareChanged, share("Globex", None)),
+            (Action::Unshared, share("Globex", viewer)),
+            (Action::Trashed, share("Globex", None)),
+        ] {
+            assert_eq!(
+                DocumentAuditKind::from_parts(action, None, None, parts),
+                Err(DocumentAuditPartsError { action }),
+                "{action:?}"
+            );
+        }
+    }
+
+    /// What each sharing entry keeps, and that it reads back as itself.
+    #[test]
+    fn sharing_entries_keep_with_whom_and_the_grant() {
+        let with = "Globex Print (whole organization)".to_owned();
+        for kind in [
+            DocumentAuditKind::Shared {
+                with: with.clone(),
+                role: ShareRole::Reviewer,
+                downloads: false,
+            },
+            DocumentAuditKind::ShareChanged {
+                with: with.clone(),
+                role: ShareRole::Viewer,
+                downloads: true,
+            },
+            DocumentAuditKind::Unshared { with: with.clone() },
+        ] {
+            let parts = kind.share_parts().expect("a sharing entry");
+            assert_eq!(parts.with, with);
+            assert_eq!(
+                parts.grant.is_some(),
+                !matches!(kind, DocumentAuditKind::Unshared { .. })
+            );
+            assert_eq!((kind.other_name(), kind.version()), (None, None));
+            assert_eq!(
+                DocumentAuditKind::from_parts(kind.action(), None, None, Some(parts)),
+                Ok(kind.clone())
+            );
+        }
+        assert_eq!(DocumentAuditKind::Trashed.share_parts(), None);
     }
 }

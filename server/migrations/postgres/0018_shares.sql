@@ -46,3 +46,26 @@ ALTER TABLE email_outbox
         kind IN ('user_invitation', 'password_reset', 'partner_invitation', 'partner_rejected',
                  'partner_accepted', 'email_verification', 'item_shared')
     );
+
+-- Shares, changes and revokes in the audit logs of the owner and of the recipient account:
+-- with whom (as it read then), and for a share or a change the role and downloads.
+ALTER TABLE audit_log
+    ADD COLUMN share_with TEXT,          -- sharing entries: the recipient as it read then
+    ADD COLUMN share_role TEXT,          -- shares and changes: 'viewer' or 'reviewer'
+    ADD COLUMN share_downloads BOOLEAN,  -- shares and changes: downloads on or off
+    DROP CONSTRAINT audit_log_document_action_check,
+    ADD CONSTRAINT audit_log_document_action_check CHECK (
+        action NOT LIKE 'document_%' OR action IN (
+            'document_uploaded', 'document_version_uploaded', 'document_folder_created',
+            'document_renamed', 'document_moved', 'document_trashed', 'document_restored',
+            'document_shared', 'document_share_changed', 'document_unshared'
+        )
+    ),
+    ADD CONSTRAINT audit_log_document_share_check CHECK (
+        (action IN ('document_shared', 'document_share_changed', 'document_unshared'))
+            = (share_with IS NOT NULL)
+        AND (action IN ('document_shared', 'document_share_changed'))
+            = (share_role IS NOT NULL AND share_downloads IS NOT NULL)
+        AND (share_role IS NULL OR share_role IN ('viewer', 'reviewer'))
+        AND (share_downloads IS NULL OR share_role IS NOT NULL)
+    );

@@ -18,6 +18,7 @@ use entente_app::api::sharing::{
     AccessEntry, Organization, RecipientView, SHARES_PAGE_SIZE, STAYS_SHARED_LISTED, ShareTarget,
     SharedEntry, SharedPage, SharingPanel, StaysShared, StaysSharedLine,
 };
+use entente_core::documents::audit::DocumentAuditKind;
 use entente_core::documents::{
     AccessError, DocumentAction, DocumentViewer, ItemFacts, NewShare, Role, ShareError,
     ShareRecipient, ShareRole, Standing, check_new_share, check_revoke, decide, role,
@@ -104,9 +105,21 @@ async fn partnership(
     Ok((now, ever))
 }
 
-/// The token of the next page, when `rows` (read one more than a page) has more.
-fn next_page(rows: &mut Vec<ShareListed>) -> Option<String> {
-    (rows.len() > SHARES_PAGE_SIZE as usize).then(|| {
+/// One page of `list` from the page token `after`, and the next page's token when there is
+/// more.
+async fn read_page(
+    store: &Store,
+    list: ShareList,
+    after: Option<String>,
+) -> Result<(Vec<ShareListed>, Option<String>), SharingError> {
+    let after = after
+        .map(|token| Cursor::from_token(&token).ok_or(SharingError::InvalidPageLink))
+        .transpose()?;
+    let limit = i64::from(SHARES_PAGE_SIZE) + 1;
+    let mut rows = shares::page(store, list, after.as_ref(), limit)
+        .await
+        .map_err(internal)?;
+    let next = (rows.len() > SHARES_PAGE_SIZE as usize).then(|| {
         rows.truncate(SHARES_PAGE_SIZE as usize);
         let last = rows.last().expect("a full page");
         Cursor {
@@ -114,13 +127,8 @@ fn next_page(rows: &mut Vec<ShareListed>) -> Option<String> {
             id: last.share.id,
         }
         .to_token()
-    })
-}
-
-fn parse_cursor(after: Option<String>) -> Result<Option<Cursor>, SharingError> {
-    after
-        .map(|token| Cursor::from_token(&token).ok_or(SharingError::InvalidPageLink))
-        .transpose()
+    });
+    Ok((rows, next))
 }
 
 /// The organizations `ids` with their names, partners now or not.
@@ -283,6 +291,35 @@ impl SharingService for StoreSharing {
             )
             .await
             .map_err(internal)?;
+            // In the audit logs of both accounts (SPEC 3.3): a new share, or a change.
+            let change = match put {
+                shares::Put::Created(id) => Some((id, true)),
+                shares::Put::Changed(id) => Some((id, false)),
+                shares::Put::Unchanged(_) => None,
+            };
+            if let Some((id, created)) = change {
+                let listed = shares::get(&mut tx, id)
+                    .await
+                    .map_err(internal)?
+                    .ok_or_else(|| SharingError::Internal("the share just written".into()))?;
+                let with = recipient_view(&listed).label();
+                let kind = if created {
+                    DocumentAuditKind::Shared {
+                        with,
+                        role: share_role,
+                        downloads,
+                    }
+                } else {
+                    DocumentAuditKind::ShareChanged {
+                        with,
+                        role: share_role,
+                        downloads,
+                    }
+                };
+                record_on_both_sides(&mut tx, &located, viewer.user, recipient, kind)
+                    .await
+                    .map_err(internal)?;
+            }
             // One email per new share to each person it reaches now (SPEC 3.3); a changed
             // role or download switch sends none.
             let emailed = match put {
@@ -348,6 +385,12 @@ impl SharingService for StoreSharing {
             }
             check_revoke(&viewer, &located.facts)?;
             shares::delete(&mut tx, share).await.map_err(internal)?;
+            let kind = DocumentAuditKind::Unshared {
+                with: recipient_view(&listed).label(),
+            };
+            record_on_both_sides(&mut tx, &located, viewer.user, listed.share.recipient, kind)
+                .await
+                .map_err(internal)?;
             tx.commit().await.map_err(internal)?;
             Ok(())
         })
@@ -361,7 +404,6 @@ impl SharingService for StoreSharing {
     ) -> BoxFuture<'_, Result<SharedPage, SharingError>> {
         Box::pin(async move {
             let viewer = document_viewer(&viewer);
-            let after = parse_cursor(after)?;
             let partners = partners_now(&self.store, viewer.account)
                 .await
                 .map_err(internal)?;
@@ -384,15 +426,7 @@ impl SharingService for StoreSharing {
                 user: viewer.user,
                 owner: from,
             };
-            let mut rows = shares::page(
-                &self.store,
-                list,
-                after.as_ref(),
-                i64::from(SHARES_PAGE_SIZE) + 1,
-            )
-            .await
-            .map_err(internal)?;
-            let next = next_page(&mut rows);
+            let (rows, next) = read_page(&self.store, list, after).await?;
             let standing = |owner: AccountId| Standing {
                 partners_now: partners.contains(&owner),
                 member: members.contains(&owner),
@@ -486,7 +520,6 @@ impl SharingService for StoreSharing {
     ) -> BoxFuture<'_, Result<SharedPage, SharingError>> {
         Box::pin(async move {
             let viewer = document_viewer(&viewer);
-            let after = parse_cursor(after)?;
             let partners = partners_now(&self.store, viewer.account)
                 .await
                 .map_err(internal)?;
@@ -511,15 +544,7 @@ impl SharingService for StoreSharing {
                 owner: viewer.account,
                 recipient: with,
             };
-            let mut rows = shares::page(
-                &self.store,
-                list,
-                after.as_ref(),
-                i64::from(SHARES_PAGE_SIZE) + 1,
-            )
-            .await
-            .map_err(internal)?;
-            let next = next_page(&mut rows);
+            let (rows, next) = read_page(&self.store, list, after).await?;
             let entries = entries(&self.store, &viewer, rows, |_| Standing::default()).await?;
             Ok(SharedPage {
                 organizations,
@@ -529,6 +554,26 @@ impl SharingService for StoreSharing {
             })
         })
     }
+}
+
+/// Records a sharing change of `located` in the owner's audit log and in the recipient
+/// account's (SPEC 3.3: "shares and revokes also in the recipient's").
+async fn record_on_both_sides(
+    tx: &mut crate::store::Tx,
+    located: &super::Located,
+    actor: entente_core::UserId,
+    recipient: ShareRecipient,
+    kind: DocumentAuditKind,
+) -> Result<(), StoreError> {
+    let at = now();
+    let item = (
+        (located.item.id, located.item.kind),
+        located.item.name.clone(),
+    );
+    for account in [located.item.account_id, recipient.account()] {
+        super::record_change(tx, account, actor, item.clone(), kind.clone(), at).await?;
+    }
+    Ok(())
 }
 
 /// The entries of a page of shares that `viewer` may see (core decides each from the share,

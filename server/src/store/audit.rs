@@ -9,8 +9,8 @@
 //! they read the same after later renames and purges. [`list`] pages with a keyset cursor on
 //! `(created_at DESC, id)`, served by `audit_log_account_created_idx`.
 
-use entente_core::documents::audit::{DocumentAuditAction, DocumentAuditKind};
-use entente_core::documents::{ItemKind, ItemName};
+use entente_core::documents::audit::{DocumentAuditAction, DocumentAuditKind, ShareAuditParts};
+use entente_core::documents::{ItemKind, ItemName, ShareRole};
 use entente_core::partnership::{AuditKind, RequestStatus, Side};
 use entente_core::{
     AccountId, AccountName, Email, ItemId, PartnerRequestId, PersonName, Timestamp, UserId,
@@ -57,6 +57,9 @@ struct EventColumns<'a> {
     item_name: Option<&'a str>,
     other_name: Option<&'a str>,
     version: Option<i32>,
+    share_with: Option<String>,
+    share_role: Option<&'static str>,
+    share_downloads: Option<bool>,
 }
 
 /// The stored text of a side.
@@ -104,6 +107,15 @@ impl AuditEvent {
                 version: kind
                     .version()
                     .map(|number| i32::try_from(number).unwrap_or(i32::MAX)),
+                share_with: kind.share_parts().map(|parts| parts.with),
+                share_role: kind
+                    .share_parts()
+                    .and_then(|parts| parts.grant)
+                    .map(|(role, _)| role.as_str()),
+                share_downloads: kind
+                    .share_parts()
+                    .and_then(|parts| parts.grant)
+                    .map(|(_, downloads)| downloads),
                 ..EventColumns::default()
             },
         }
@@ -186,6 +198,9 @@ struct AuditRow {
     item_name: Option<String>,
     other_name: Option<String>,
     version: Option<i32>,
+    share_with: Option<String>,
+    share_role: Option<String>,
+    share_downloads: Option<bool>,
     created_at: i64,
     actor_name: Option<String>,
     actor_account_name: Option<String>,
@@ -239,10 +254,23 @@ impl AuditRow {
             .version
             .map(|number| u32::try_from(number).map_err(|_| corrupt("audit_log.version")))
             .transpose()?;
+        let grant = match (self.share_role.as_deref(), self.share_downloads) {
+            (Some(role), Some(downloads)) => Some((
+                decode::parsed::<ShareRole>(role, "audit_log.share_role")?,
+                downloads,
+            )),
+            (None, None) => None,
+            _ => return Err(corrupt("audit_log.share_role")),
+        };
+        let share = self
+            .share_with
+            .clone()
+            .map(|with| ShareAuditParts { with, grant });
         let kind = DocumentAuditKind::from_parts(
             action,
             name(&self.other_name, "audit_log.other_name")?,
             version,
+            share,
         )
         .map_err(|_| corrupt("audit_log.action"))?;
         Ok(AuditEvent::Document {
@@ -304,7 +332,8 @@ pub async fn record(tx: &mut Tx, entry: &NewEntry) -> Result<Uuid, StoreError> {
         sqlx::query(
             "INSERT INTO audit_log (id, account_id, actor_user_id, action, partner_request_id, \
              side, status_before, created_at, item_id, item_kind, item_name, other_name, \
-             version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             version, share_with, share_role, share_downloads) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(id.to_string())
         .bind(entry.account_id.to_string())
@@ -319,6 +348,9 @@ pub async fn record(tx: &mut Tx, entry: &NewEntry) -> Result<Uuid, StoreError> {
         .bind(columns.item_name)
         .bind(columns.other_name)
         .bind(columns.version)
+        .bind(&columns.share_with)
+        .bind(columns.share_role)
+        .bind(columns.share_downloads)
         .execute(conn)
         .await
         .map(|_| ())
@@ -337,6 +369,7 @@ pub async fn list(
 ) -> Result<Vec<AuditEntry>, StoreError> {
     const SELECT: &str = "SELECT l.id, l.account_id, l.action, l.partner_request_id, l.side, \
             l.status_before, l.item_id, l.item_kind, l.item_name, l.other_name, l.version, \
+            l.share_with, l.share_role, l.share_downloads, \
             l.created_at, u.name AS actor_name, \
             ua.name AS actor_account_name, sa.name AS request_sender_name, \
             ra.name AS request_recipient_name, r.recipient_email AS request_recipient_email \

@@ -3,6 +3,7 @@
 //! partnership change, and who may share. Every refusal of something the viewer may not see
 //! answers exactly like a missing id.
 
+use entente_app::api::activity::{ActivityEvent, ListActivity};
 use entente_app::api::documents::{
     CreateFolder, DeleteItem, FilePage, FolderPage, MoveItem, OpenFile, OpenFolder, RestoreItem,
 };
@@ -11,6 +12,8 @@ use entente_app::api::sharing::{
 };
 use entente_app::error::AppError;
 use entente_core::Profile;
+use entente_core::documents::audit::DocumentAuditKind;
+use entente_core::documents::{ItemName, ShareRole};
 use entente_server::mail::EmailKind;
 use entente_server::store::Store;
 use reqwest::StatusCode;
@@ -120,6 +123,25 @@ async fn download(app: &TestApp, client: &reqwest::Client, file: &str) -> Status
         .status()
 }
 
+/// The first page of `client`'s Activity page: who (as the page shows them) and what.
+async fn activity(app: &TestApp, client: &reqwest::Client) -> Vec<(Option<String>, ActivityEvent)> {
+    let page = app
+        .call(client, ListActivity { after: None })
+        .await
+        .expect("the activity");
+    page.entries
+        .into_iter()
+        .map(|entry| {
+            (
+                entry
+                    .who
+                    .map(|who| format!("{} ({})", who.name, who.organization)),
+                entry.what,
+            )
+        })
+        .collect()
+}
+
 fn not_found(refused: Refused) {
     assert_eq!(
         refused.with_status(StatusCode::NOT_FOUND),
@@ -156,6 +178,19 @@ both_engines! {
                     .collect::<Vec<_>>()
             }
         };
+        // In the activity of both organizations, with who did it.
+        let shared = DocumentAuditKind::Shared {
+            with: "Globex Print (whole organization)".to_owned(),
+            role: ShareRole::Viewer,
+            downloads: false,
+        };
+        let campaign_entry = |kind| {
+            (Some("First Admin (Acme Studio)".to_owned()), ActivityEvent::Document { name: ItemName::parse("Campaign").unwrap(), kind })
+        };
+        for client in [&acme.admin, &globex.admin] {
+            assert!(activity(&app, client).await.contains(&campaign_entry(shared.clone())));
+        }
+        assert!(!activity(&app, &initech.admin).await.contains(&campaign_entry(shared)));
         let sent = shared_emails("gil@globex.example").await;
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0].subject, "Acme Studio shared Campaign with your organization");
@@ -226,6 +261,10 @@ both_engines! {
         let share_id = panel.entries[0].share.to_string();
         not_found(app.call(&globex.admin, RevokeShare { share: share_id.clone() }).await.unwrap_err());
         app.call(&acme.admin, RevokeShare { share: share_id.clone() }).await.expect("revoke");
+        for client in [&acme.admin, &globex.admin] {
+            let unshared = DocumentAuditKind::Unshared { with: "Globex Print (whole organization)".to_owned() };
+            assert!(activity(&app, client).await.contains(&campaign_entry(unshared)));
+        }
         not_found(folder(&app, &globex.admin, Some(&campaign)).await.unwrap_err());
         not_found(app.call(&acme.admin, RevokeShare { share: share_id }).await.unwrap_err());
     }

@@ -49,6 +49,31 @@ fn document_sentence(actor: &str, name: &ItemName, kind: &DocumentAuditKind) -> 
         DocumentAuditKind::Restored { was: Some(was) } => {
             format!("{actor} restored {was} as {name}.")
         }
+        DocumentAuditKind::Shared {
+            with,
+            role,
+            downloads,
+        } => format!(
+            "{actor} shared {name} with {with} as {}{}.",
+            role.label(),
+            if *downloads {
+                ""
+            } else {
+                ", without downloads"
+            }
+        ),
+        DocumentAuditKind::ShareChanged {
+            with,
+            role,
+            downloads,
+        } => format!(
+            "{actor} changed the share of {name} with {with}: {}, downloads {}.",
+            role.label(),
+            if *downloads { "on" } else { "off" }
+        ),
+        DocumentAuditKind::Unshared { with } => {
+            format!("{actor} stopped sharing {name} with {with}.")
+        }
     }
 }
 
@@ -197,6 +222,31 @@ mod tests {
                     was: Some(name("Proofs")),
                 },
                 "Ada Lovelace restored Proofs as Proofs (2).",
+            ),
+            (
+                "Campaign",
+                DocumentAuditKind::Shared {
+                    with: "Globex Print (whole organization)".to_owned(),
+                    role: entente_core::documents::ShareRole::Reviewer,
+                    downloads: false,
+                },
+                "Ada Lovelace shared Campaign with Globex Print (whole organization) as Reviewer, without downloads.",
+            ),
+            (
+                "Campaign",
+                DocumentAuditKind::ShareChanged {
+                    with: "Gil Ortega (Globex Print)".to_owned(),
+                    role: entente_core::documents::ShareRole::Viewer,
+                    downloads: true,
+                },
+                "Ada Lovelace changed the share of Campaign with Gil Ortega (Globex Print): Viewer, downloads on.",
+            ),
+            (
+                "Campaign",
+                DocumentAuditKind::Unshared {
+                    with: "Gil Ortega (Globex Print)".to_owned(),
+                },
+                "Ada Lovelace stopped sharing Campaign with Gil Ortega (Globex Print).",
             ),
         ];
         let ada = ActivityActor {
