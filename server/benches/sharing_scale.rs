@@ -1,5 +1,6 @@
 //! Sharing at scale (issue 14, deliver 7): listing "Shared with us" and opening a shared item
-//! cost the same with 10 shares as with 100,000 in the database, on SQLite and PostgreSQL.
+//! cost the same with 10 shares as with 100,000 in the database, on SQLite and PostgreSQL
+//! (a full page of 50 from 1,000 on: compare 1,000 with 100,000).
 //!
 //! `cargo bench -p entente-server --bench sharing_scale` (PostgreSQL from
 //! `ENTENTE_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`; skipped
@@ -27,7 +28,7 @@ use entente_server::store::accounts::{self, NewAccount};
 use entente_server::store::{Pool, Store, documents, users};
 use sqlx::Connection as _;
 
-const SIZES: [usize; 2] = [10, 100_000];
+const SIZES: [usize; 3] = [10, 1_000, 100_000];
 const CALLS: usize = 200;
 const DEPTH: usize = 20;
 

@@ -36,9 +36,9 @@ CREATE TABLE shares (
 CREATE UNIQUE INDEX shares_one_per_recipient_key
     ON shares (item_id, recipient_account_id, recipient_key);
 -- "Shared with us" (a recipient account's shares, newest first, one keyset page at a time).
-CREATE INDEX shares_by_recipient_idx ON shares (recipient_account_id, created_at, id);
+CREATE INDEX shares_by_recipient_idx ON shares (recipient_account_id, updated_at DESC, id);
 -- "Shared by us" per partner, and the Delete confirmation's lists.
-CREATE INDEX shares_by_owner_idx ON shares (account_id, recipient_account_id, created_at, id);
+CREATE INDEX shares_by_owner_idx ON shares (account_id, recipient_account_id, updated_at DESC, id);
 
 -- The outbox learns the email a share sends its recipients; SQLite rebuilds a table to change a CHECK.
 CREATE TABLE email_outbox_new (
