@@ -1,7 +1,9 @@
 //! Sharing with partners through the real router on both engines (SPEC 3.3, issue 14): who a
 //! share reaches, what it lets them do, what moving, the trash, revoking and the end of a
 //! partnership change, and who may share. Every refusal of something the viewer may not see
-//! answers exactly like a missing id.
+//! answers exactly like a missing id: the matrix at the end asks, as each kind of person, for a
+//! file shared directly, through a folder, in person, revoked, trashed, moved out, and shared
+//! with a former partner.
 
 use entente_app::api::activity::{ActivityEvent, ListActivity};
 use entente_app::api::documents::{
@@ -16,6 +18,7 @@ use entente_core::documents::audit::DocumentAuditKind;
 use entente_core::documents::{ItemName, ShareRole};
 use entente_server::mail::EmailKind;
 use entente_server::store::Store;
+use leptos::server_fn::ServerFn as _;
 use reqwest::StatusCode;
 
 use crate::support::app::{TestApp, uploaded};
@@ -367,5 +370,151 @@ both_engines! {
         let refused = app.call(&acme.admin, share(&admins, whole(&globex), "owner", true)).await.unwrap_err();
         assert_eq!(refused.field("role"), "Choose Viewer or Reviewer.");
         assert_eq!(fetch_count(&app.store, "SELECT COUNT(*) FROM shares").await, before);
+    }
+}
+
+/// Every kind of asker against every state of a shared file.
+mod matrix {
+    use super::*;
+
+    /// Who asks, in the sharing matrix.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Asker {
+        OwnerAdmin,
+        /// A Standard user of the owner, who created none of the files.
+        OwnerStandard,
+        OwnerReviewer,
+        PartnerAdmin,
+        /// The partner's Standard user, whom one file is shared with in person.
+        PartnerStandard,
+        /// A user of a former partner who was a member when the partnership ended.
+        FormerMember,
+        /// A user the former partner added after it ended.
+        FormerNewcomer,
+        Unrelated,
+        SignedOut,
+    }
+
+    /// The state of the file asked about, in the sharing matrix.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum State {
+        /// Shared with the partner as a whole, directly.
+        Direct,
+        /// In a folder shared with the partner.
+        ThroughFolder,
+        /// Shared with the partner's Standard user only.
+        InPerson,
+        /// Its share with the partner revoked.
+        Revoked,
+        /// In a shared folder that is in the trash.
+        Trashed,
+        /// Moved out of a folder shared with the partner.
+        MovedOut,
+        /// Shared with the former partner before the partnership ended.
+        WithFormerPartner,
+    }
+
+    /// Whether `asker` may open and download a file in `state` (SPEC 3.1 and 3.3, written out).
+    fn sees(asker: Asker, state: State) -> bool {
+        match asker {
+            Asker::OwnerAdmin | Asker::OwnerStandard => true,
+            Asker::OwnerReviewer | Asker::Unrelated | Asker::SignedOut | Asker::FormerNewcomer => {
+                false
+            }
+            Asker::PartnerAdmin => matches!(state, State::Direct | State::ThroughFolder),
+            Asker::PartnerStandard => {
+                matches!(
+                    state,
+                    State::Direct | State::ThroughFolder | State::InPerson
+                )
+            }
+            Asker::FormerMember => state == State::WithFormerPartner,
+        }
+    }
+
+    both_engines! {
+        async fn every_asker_sees_exactly_the_shared_files_and_an_unseen_one_answers_like_a_missing_id(store: Store) {
+            let app = crate::support::app::spawn_app(store).await;
+            let acme = app.sign_up("Acme Studio", "ada@acme.example").await;
+            let globex = app.sign_up("Globex Print", "gil@globex.example").await;
+            let fir = app.sign_up("Fir Forms", "fay@fir.example").await;
+            let umber = app.sign_up("Umber Works", "uma@umber.example").await;
+            app.partner(&acme, &globex).await;
+            let fir_request = app.partner(&acme, &fir).await;
+            let sam = app.invited_and_signed_in(&acme.admin, "sam@acme.example", Profile::Standard).await;
+            let rita = app.invited_and_signed_in(&acme.admin, "rita@acme.example", Profile::Reviewer).await;
+            let gina = app.invited_and_signed_in(&globex.admin, "gina@globex.example", Profile::Standard).await;
+            let gina_id = stored_user(&app.store, "gina@globex.example").await.id;
+            let fred = app.invited_and_signed_in(&fir.admin, "fred@fir.example", Profile::Standard).await;
+
+            let root = folder(&app, &acme.admin, None).await.unwrap().folder.id.to_string();
+            let mut files = Vec::new();
+            for state in [State::Direct, State::ThroughFolder, State::InPerson, State::Revoked, State::Trashed, State::MovedOut, State::WithFormerPartner] {
+                let holder = new_folder(&app, &acme.admin, &root, &format!("{state:?}")).await;
+                let file = new_file(&app, &acme.admin, &holder, "file.txt", format!("{state:?}").as_bytes()).await;
+                match state {
+                    State::Direct => app.call(&acme.admin, share(&file, whole(&globex), "viewer", true)).await.unwrap(),
+                    State::ThroughFolder | State::Trashed | State::MovedOut => {
+                        app.call(&acme.admin, share(&holder, whole(&globex), "reviewer", true)).await.unwrap()
+                    }
+                    State::InPerson => app.call(&acme.admin, share(&file, format!("person:{gina_id}"), "viewer", true)).await.unwrap(),
+                    State::Revoked => {
+                        app.call(&acme.admin, share(&file, whole(&globex), "viewer", true)).await.unwrap();
+                        let panel = app.call(&acme.admin, OpenSharingPanel { item: file.clone() }).await.unwrap().unwrap();
+                        app.call(&acme.admin, RevokeShare { share: panel.entries[0].share.to_string() }).await.unwrap();
+                    }
+                    State::WithFormerPartner => app.call(&acme.admin, share(&file, whole(&fir), "viewer", true)).await.unwrap(),
+                }
+                match state {
+                    State::Trashed => app.call(&acme.admin, DeleteItem { item: holder.clone() }).await.unwrap(),
+                    State::MovedOut => {
+                        let out = MoveItem { item: file.clone(), target: root.clone(), open: None };
+                        app.call(&acme.admin, out).await.unwrap();
+                    }
+                    _ => {}
+                }
+                files.push((state, file));
+            }
+            // Fir's partnership ends; Fir adds a user afterwards.
+            app.act(&acme.admin, "delete", &fir_request).await;
+            let newcomer = app.invited_and_signed_in(&fir.admin, "nell@fir.example", Profile::Administrator).await;
+
+            let askers = [
+                (Asker::OwnerAdmin, acme.admin.clone()),
+                (Asker::OwnerStandard, sam),
+                (Asker::OwnerReviewer, rita),
+                (Asker::PartnerAdmin, globex.admin.clone()),
+                (Asker::PartnerStandard, gina),
+                (Asker::FormerMember, fred),
+                (Asker::FormerNewcomer, newcomer),
+                (Asker::Unrelated, umber.admin.clone()),
+                (Asker::SignedOut, crate::support::fixtures::browser()),
+            ];
+            let missing = uuid::Uuid::new_v4().to_string();
+            let mut cells = 0;
+            for (asker, client) in &askers {
+                let missing_page = app.post_form(client, OpenFile::PATH, &[("file", missing.as_str())]).await;
+                let missing_page = (missing_page.status(), missing_page.text().await.unwrap());
+                let missing_download = download(&app, client, &missing).await;
+                for (state, file) in &files {
+                    let cell = format!("{asker:?} on a file {state:?}");
+                    let page = app.post_form(client, OpenFile::PATH, &[("file", file.as_str())]).await;
+                    let page = (page.status(), page.text().await.unwrap());
+                    let bytes = download(&app, client, file).await;
+                    if sees(*asker, *state) {
+                        assert_eq!((page.0, bytes), (StatusCode::OK, StatusCode::OK), "{cell}: {}", page.1);
+                    } else if *asker == Asker::SignedOut {
+                        assert_eq!((page.0, bytes), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED), "{cell}");
+                    } else {
+                        // Exactly like an id that does not exist: the same status and the same bytes.
+                        assert_eq!(page, missing_page, "{cell}");
+                        assert_eq!(bytes, missing_download, "{cell}");
+                        assert_eq!(bytes, StatusCode::NOT_FOUND, "{cell}");
+                    }
+                    cells += 1;
+                }
+            }
+            assert_eq!(cells, 9 * 7);
+        }
     }
 }
