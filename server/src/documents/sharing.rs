@@ -29,7 +29,7 @@ use entente_core::{AccountId, ItemId, PartnerRequestId, ShareId};
 use super::{crumb, document_viewer, entry, locate, locate_for, share_fact};
 use crate::mail::links::Links;
 use crate::mail::templates;
-use crate::store::documents::ItemRecord;
+use crate::store::documents::{self, ItemRecord};
 use crate::store::outbox;
 use crate::store::partner_requests;
 use crate::store::shares::{self, Cursor, NewShareRow, ShareList, ShareListed};
@@ -123,7 +123,7 @@ async fn read_page(
         rows.truncate(SHARES_PAGE_SIZE as usize);
         let last = rows.last().expect("a full page");
         Cursor {
-            at: last.share.created_at,
+            at: last.share.changed_at,
             id: last.share.id,
         }
         .to_token()
@@ -131,13 +131,16 @@ async fn read_page(
     Ok((rows, next))
 }
 
-/// The organizations `ids` with their names, partners now or not.
+/// The organizations `ids` (in any order, repeated or not) with their names, by name, partners
+/// now or not.
 async fn organizations(
     store: &Store,
-    ids: &[AccountId],
+    mut ids: Vec<AccountId>,
     partners: &HashSet<AccountId>,
 ) -> Result<Vec<Organization>, StoreError> {
-    Ok(shares::account_names(store, ids)
+    ids.sort();
+    ids.dedup();
+    Ok(shares::account_names(store, &ids)
         .await?
         .into_iter()
         .map(|(id, name)| Organization {
@@ -183,7 +186,7 @@ impl SharingService for StoreSharing {
                         .iter()
                         .find(|folder| folder.id == listed.share.item_id)
                         .map(crumb),
-                    since: listed.share.created_at,
+                    since: listed.share.changed_at,
                     partners_now: partners.contains(&listed.share.recipient.account()),
                 })
                 .collect();
@@ -291,65 +294,61 @@ impl SharingService for StoreSharing {
             )
             .await
             .map_err(internal)?;
-            // In the audit logs of both accounts (SPEC 3.3): a new share, or a change.
-            let change = match put {
-                shares::Put::Created(id) => Some((id, true)),
-                shares::Put::Changed(id) => Some((id, false)),
-                shares::Put::Unchanged(_) => None,
+            // In the audit logs of both accounts (SPEC 3.3), and for a new share one email to
+            // each person it reaches now; a changed role or download switch sends none.
+            let (id, created) = match put {
+                shares::Put::Created(id) => (id, true),
+                shares::Put::Changed(id) => (id, false),
+                shares::Put::Unchanged(_) => return Ok(()),
             };
-            if let Some((id, created)) = change {
-                let listed = shares::get(&mut tx, id)
+            let listed = shares::get(&mut tx, id)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| SharingError::Internal("the share just written".into()))?;
+            let with = recipient_view(&listed).label();
+            let kind = if created {
+                DocumentAuditKind::Shared {
+                    with,
+                    role: share_role,
+                    downloads,
+                }
+            } else {
+                DocumentAuditKind::ShareChanged {
+                    with,
+                    role: share_role,
+                    downloads,
+                }
+            };
+            record_on_both_sides(&mut tx, &located, viewer.user, recipient, kind)
+                .await
+                .map_err(internal)?;
+            let addresses = if created {
+                shares::recipient_addresses(&mut tx, recipient)
                     .await
                     .map_err(internal)?
-                    .ok_or_else(|| SharingError::Internal("the share just written".into()))?;
-                let with = recipient_view(&listed).label();
-                let kind = if created {
-                    DocumentAuditKind::Shared {
-                        with,
-                        role: share_role,
-                        downloads,
-                    }
-                } else {
-                    DocumentAuditKind::ShareChanged {
-                        with,
-                        role: share_role,
-                        downloads,
-                    }
-                };
-                record_on_both_sides(&mut tx, &located, viewer.user, recipient, kind)
+            } else {
+                Vec::new()
+            };
+            let with_whom = match recipient {
+                ShareRecipient::Account(_) => "your organization",
+                ShareRecipient::Person { .. } => "you",
+            };
+            let link = self.links.item(located.item.kind, item);
+            for address in &addresses {
+                let email = templates::item_shared(
+                    address.as_str(),
+                    sharer.account_name.as_str(),
+                    sharer.name.as_str(),
+                    located.item.name.as_str(),
+                    with_whom,
+                    share_role.label(),
+                    &link,
+                );
+                outbox::enqueue(&mut tx, &email, now().0)
                     .await
                     .map_err(internal)?;
             }
-            // One email per new share to each person it reaches now (SPEC 3.3); a changed
-            // role or download switch sends none.
-            let emailed = match put {
-                shares::Put::Created(_) => {
-                    let addresses = shares::recipient_addresses(&mut tx, recipient)
-                        .await
-                        .map_err(internal)?;
-                    let with_whom = match recipient {
-                        ShareRecipient::Account(_) => "your organization",
-                        ShareRecipient::Person { .. } => "you",
-                    };
-                    let link = self.links.item(located.item.kind, item);
-                    for address in &addresses {
-                        let email = templates::item_shared(
-                            address.as_str(),
-                            sharer.account_name.as_str(),
-                            sharer.name.as_str(),
-                            located.item.name.as_str(),
-                            with_whom,
-                            share_role.label(),
-                            &link,
-                        );
-                        outbox::enqueue(&mut tx, &email, now().0)
-                            .await
-                            .map_err(internal)?;
-                    }
-                    !addresses.is_empty()
-                }
-                shares::Put::Changed(_) | shares::Put::Unchanged(_) => false,
-            };
+            let emailed = !addresses.is_empty();
             tx.commit().await.map_err(internal)?;
             if emailed {
                 self.mail_wake.notify_one();
@@ -414,11 +413,8 @@ impl SharingService for StoreSharing {
                 .collect();
             // The organizations that can have shared something with us: partners now, and
             // former partners whose contacts keep us as members.
-            let mut known: Vec<AccountId> =
-                partners.iter().chain(members.iter()).copied().collect();
-            known.sort();
-            known.dedup();
-            let organizations = organizations(&self.store, &known, &partners)
+            let known = partners.iter().chain(members.iter()).copied().collect();
+            let organizations = organizations(&self.store, known, &partners)
                 .await
                 .map_err(internal)?;
             let list = ShareList::With {
@@ -475,7 +471,7 @@ impl SharingService for StoreSharing {
                 .chain(&theirs)
                 .map(|row| row.share.item_id)
                 .collect();
-            let chains = shares::ancestries(&self.store, &items)
+            let chains = documents::ancestries(&self.store, &items)
                 .await
                 .map_err(internal)?;
             let lines = |rows: &[ShareListed]| -> Vec<StaysSharedLine> {
@@ -527,9 +523,7 @@ impl SharingService for StoreSharing {
                 .await
                 .map_err(internal)?;
             known.extend(partners.iter().copied());
-            known.sort();
-            known.dedup();
-            let organizations = organizations(&self.store, &known, &partners)
+            let organizations = organizations(&self.store, known, &partners)
                 .await
                 .map_err(internal)?;
             let Some(with) = with.or_else(|| organizations.first().map(|org| org.id)) else {
@@ -585,8 +579,9 @@ async fn entries(
     standing: impl Fn(AccountId) -> Standing,
 ) -> Result<Vec<SharedEntry>, SharingError> {
     let items: Vec<ItemId> = rows.iter().map(|row| row.share.item_id).collect();
-    let chains: HashMap<ItemId, Vec<ItemRecord>> =
-        shares::ancestries(store, &items).await.map_err(internal)?;
+    let chains: HashMap<ItemId, Vec<ItemRecord>> = documents::ancestries(store, &items)
+        .await
+        .map_err(internal)?;
     let mut entries = Vec::with_capacity(rows.len());
     for row in rows {
         let Some(chain) = chains.get(&row.share.item_id) else {
@@ -608,7 +603,7 @@ async fn entries(
             recipient: recipient_view(&row),
             role: row.share.role,
             downloads: row.share.downloads,
-            since: row.share.created_at,
+            since: row.share.changed_at,
             partners_now: standing(row.share.account_id).partners_now,
             revocable: check_revoke(viewer, &facts).is_ok(),
         });

@@ -4,6 +4,8 @@
 //! what it decided. Every listing is one query (a keyset page), and an item's ancestry, which
 //! access and breadcrumbs need, is one recursive query however deep the folder is.
 
+use std::collections::HashMap;
+
 use entente_core::documents::{ItemKind, ItemName, Sort, SortKey};
 use entente_core::{AccountId, ItemId, PersonName, Timestamp, UserId, VersionId};
 use tracing::instrument;
@@ -37,7 +39,7 @@ const ITEMS_CONSTRAINTS: &[Constraint] = &[
 pub const ROOT_NAME: &str = "Documents";
 
 /// The columns every item read selects, in [`ItemRecord::decode`]'s order.
-pub(crate) const ITEM_COLUMNS: &str = "id, account_id, parent_id, kind, name, created_by, created_at, \
+const ITEM_COLUMNS: &str = "id, account_id, parent_id, kind, name, created_by, created_at, \
      updated_at, deleted_at, size, content_type, version_count";
 
 /// A folder or a file as stored.
@@ -76,7 +78,7 @@ pub struct FileFacts {
     pub version_count: u32,
 }
 
-pub(crate) type ItemRow = (
+type ItemRow = (
     String,
     String,
     Option<String>,
@@ -92,7 +94,7 @@ pub(crate) type ItemRow = (
 );
 
 impl ItemRecord {
-    pub(crate) fn decode(row: ItemRow) -> Result<Self, StoreError> {
+    fn decode(row: ItemRow) -> Result<Self, StoreError> {
         let (
             id,
             account_id,
@@ -214,29 +216,64 @@ pub async fn get(db: impl Into<Db<'_>>, id: ItemId) -> Result<Option<ItemRecord>
     row.map(ItemRecord::decode).transpose()
 }
 
-/// The item and every folder above it, the item first and the root last, in one query.
+/// The item and every folder above it, the item first and the root last, in one query
+/// ([`ancestries`] of one item); empty when there is no such item.
 #[instrument(skip_all, fields(%id))]
 pub async fn ancestry(db: impl Into<Db<'_>>, id: ItemId) -> Result<Vec<ItemRecord>, StoreError> {
+    Ok(ancestries(db, &[id]).await?.remove(&id).unwrap_or_default())
+}
+
+type AncestryRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i32>,
+);
+
+/// Each of `items` with the folders above it (the item first, the root last), in one query
+/// whatever their number and depth.
+#[instrument(skip_all, fields(items = items.len()))]
+pub async fn ancestries(
+    db: impl Into<Db<'_>>,
+    items: &[ItemId],
+) -> Result<HashMap<ItemId, Vec<ItemRecord>>, StoreError> {
+    if items.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let parent_columns = ITEM_COLUMNS
+        .split(", ")
+        .map(|column| format!("p.{}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let sql = format!(
-        "WITH RECURSIVE chain (depth, {ITEM_COLUMNS}) AS ( \
-           SELECT 0, {ITEM_COLUMNS} FROM items WHERE id = $1 \
+        "WITH RECURSIVE chain (start, depth, {ITEM_COLUMNS}) AS ( \
+           SELECT id, 0, {ITEM_COLUMNS} FROM items WHERE id IN ({list}) \
            UNION ALL \
-           SELECT chain.depth + 1, {parent_columns} FROM items p JOIN chain ON p.id = chain.parent_id \
-           WHERE chain.depth < 1000 \
-         ) SELECT {ITEM_COLUMNS} FROM chain ORDER BY depth",
-        parent_columns = ITEM_COLUMNS
-            .split(", ")
-            .map(|column| format!("p.{}", column.trim()))
-            .collect::<Vec<_>>()
-            .join(", ")
+           SELECT chain.start, chain.depth + 1, {parent_columns} FROM items p \
+           JOIN chain ON p.id = chain.parent_id WHERE chain.depth < 1000 \
+         ) SELECT start, {ITEM_COLUMNS} FROM chain ORDER BY start, depth",
+        list = id_list(items),
     );
-    let rows: Vec<ItemRow> = on_db!(db, |conn| {
-        sqlx::query_as(&sql)
-            .bind(id.to_string())
-            .fetch_all(conn)
-            .await
-    })?;
-    rows.into_iter().map(ItemRecord::decode).collect()
+    let rows: Vec<AncestryRow> = on_db!(db, |conn| sqlx::query_as(&sql).fetch_all(conn).await)?;
+    let mut chains: HashMap<ItemId, Vec<ItemRecord>> = HashMap::new();
+    for row in rows {
+        let (start, a, b, c, d, e, f, g, h, i, j, k, l) = row;
+        let item: ItemRow = (a, b, c, d, e, f, g, h, i, j, k, l);
+        chains
+            .entry(decode::id(&start, "items.id")?)
+            .or_default()
+            .push(ItemRecord::decode(item)?);
+    }
+    Ok(chains)
 }
 
 /// A new folder or file row.
@@ -850,8 +887,8 @@ pub async fn subtree_if_due(
     rows.iter().map(|id| decode::id(id, "items.id")).collect()
 }
 
-/// A quoted list of ids for `IN (…)`: ids are UUIDs the database gave back, never client text.
-pub(crate) fn id_list(ids: &[ItemId]) -> String {
+/// A quoted list of ids for `IN (…)`: typed ids (UUIDs), never client text.
+pub(crate) fn id_list(ids: &[impl std::fmt::Display]) -> String {
     ids.iter()
         .map(|id| format!("'{id}'"))
         .collect::<Vec<_>>()

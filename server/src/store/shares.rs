@@ -3,14 +3,12 @@
 //! `documents::role`, from the shares on an item's ancestry (read in one query, whatever the
 //! depth), the partnership and the owner's contacts.
 
-use std::collections::HashMap;
-
 use entente_core::documents::{ShareRecipient, ShareRole};
 use entente_core::{AccountId, AccountName, ItemId, PersonName, ShareId, Timestamp, UserId};
 use tracing::instrument;
 
 use super::cursor::TimeCursor;
-use super::documents::{ITEM_COLUMNS, ItemRecord, ItemRow, id_list};
+use super::documents::id_list;
 use super::{Db, StoreError, Tx, decode};
 
 /// The keyset cursor of share lists, newest first.
@@ -33,8 +31,8 @@ pub struct ShareRecord {
     pub downloads: bool,
     /// Who shared it.
     pub created_by: UserId,
-    /// When it was made (or last changed).
-    pub created_at: Timestamp,
+    /// When it was made or last changed (its `updated_at`: the lists' order).
+    pub changed_at: Timestamp,
 }
 
 /// A share with the names pages show.
@@ -82,7 +80,7 @@ fn decode_listed(row: ListedRow) -> Result<ShareListed, StoreError> {
         role,
         downloads,
         created_by,
-        created_at,
+        changed_at,
         owner_name,
         recipient_name,
         person_name,
@@ -104,7 +102,7 @@ fn decode_listed(row: ListedRow) -> Result<ShareListed, StoreError> {
             role: decode::parsed(&role, "shares.role")?,
             downloads,
             created_by: decode::id(&created_by, "shares.created_by")?,
-            created_at: Timestamp(created_at),
+            changed_at: Timestamp(changed_at),
         },
         owner_name: decode::account_name(&owner_name, "accounts.name")?,
         recipient_name: decode::account_name(&recipient_name, "accounts.name")?,
@@ -365,12 +363,10 @@ pub async fn account_names(
     if accounts.is_empty() {
         return Ok(Vec::new());
     }
-    let list = accounts
-        .iter()
-        .map(|id| format!("'{id}'"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!("SELECT id, name FROM accounts WHERE id IN ({list}) ORDER BY name, id");
+    let sql = format!(
+        "SELECT id, name FROM accounts WHERE id IN ({}) ORDER BY name, id",
+        id_list(accounts)
+    );
     let rows: Vec<(String, String)> =
         on_db!(db, |conn| sqlx::query_as(&sql).fetch_all(conn).await)?;
     rows.iter()
@@ -470,59 +466,6 @@ pub async fn active_members(
             ))
         })
         .collect()
-}
-
-type AncestryRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<i32>,
-);
-
-/// Each of `items` with the folders above it (the item first, the root last), in one query
-/// whatever their number and depth.
-#[instrument(skip_all, fields(items = items.len()))]
-pub async fn ancestries(
-    db: impl Into<Db<'_>>,
-    items: &[ItemId],
-) -> Result<HashMap<ItemId, Vec<ItemRecord>>, StoreError> {
-    if items.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let parent_columns = ITEM_COLUMNS
-        .split(", ")
-        .map(|column| format!("p.{}", column.trim()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "WITH RECURSIVE chain (start, depth, {ITEM_COLUMNS}) AS ( \
-           SELECT id, 0, {ITEM_COLUMNS} FROM items WHERE id IN ({list}) \
-           UNION ALL \
-           SELECT chain.start, chain.depth + 1, {parent_columns} FROM items p \
-           JOIN chain ON p.id = chain.parent_id WHERE chain.depth < 1000 \
-         ) SELECT start, {ITEM_COLUMNS} FROM chain ORDER BY start, depth",
-        list = id_list(items),
-    );
-    let rows: Vec<AncestryRow> = on_db!(db, |conn| sqlx::query_as(&sql).fetch_all(conn).await)?;
-    let mut chains: HashMap<ItemId, Vec<ItemRecord>> = HashMap::new();
-    for row in rows {
-        let (start, a, b, c, d, e, f, g, h, i, j, k, l) = row;
-        let item: ItemRow = (a, b, c, d, e, f, g, h, i, j, k, l);
-        chains
-            .entry(decode::id(&start, "items.id")?)
-            .or_default()
-            .push(ItemRecord::decode(item)?);
-    }
-    Ok(chains)
 }
 
 /// Whether `user` is a member in `owner`'s contacts (SPEC 2: synced while the two accounts

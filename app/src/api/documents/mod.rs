@@ -204,10 +204,22 @@ pub struct TrashPage {
     pub entries: Vec<TrashEntry>,
 }
 
-/// Parses an item id from a form or a link; a malformed one is not found, like an unknown one.
+/// Parses an id (an item's, a share's, an account's…) from a form or a link; a malformed one
+/// is not found, like an unknown one.
 #[cfg(feature = "ssr")]
-fn item_id(text: &str) -> Result<ItemId, AppError> {
+pub(crate) fn parse_id<T: std::str::FromStr>(text: &str) -> Result<T, AppError> {
     text.trim().parse().map_err(|_| AppError::NotFound)
+}
+
+/// An optional id from a form or a link: absent or empty is `None`; malformed is not found.
+#[cfg(feature = "ssr")]
+pub(crate) fn optional_id<T: std::str::FromStr>(
+    text: Option<String>,
+) -> Result<Option<T>, AppError> {
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => parse_id(text).map(Some),
+    }
 }
 
 /// A name from a form, refused beside the `name` field.
@@ -218,7 +230,7 @@ fn item_name(text: &str) -> Result<ItemName, AppError> {
 
 /// The signed-in user, or the refusal.
 #[cfg(feature = "ssr")]
-fn viewer() -> Result<crate::api::session::CurrentUser, AppError> {
+pub(crate) fn viewer() -> Result<crate::api::session::CurrentUser, AppError> {
     crate::api::session::signed_in_user().ok_or(AppError::Unauthenticated)
 }
 
@@ -253,10 +265,7 @@ pub async fn open_folder(
     after: Option<String>,
 ) -> Result<FolderPage, AppError> {
     let viewer = viewer()?;
-    let folder = match folder.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) => Some(item_id(text)?),
-    };
+    let folder = optional_id(folder)?;
     let sort = Sort::from_query(sort.as_deref(), order.as_deref());
     let after = after.filter(|token| !token.trim().is_empty());
     crate::api::services::services()?
@@ -270,7 +279,7 @@ pub async fn open_folder(
 #[server(endpoint = "documents/file")]
 pub async fn open_file(file: String) -> Result<FilePage, AppError> {
     let viewer = viewer()?;
-    let file = item_id(&file)?;
+    let file = parse_id(&file)?;
     crate::api::services::services()?
         .documents
         .file(viewer, file)
@@ -282,7 +291,7 @@ pub async fn open_file(file: String) -> Result<FilePage, AppError> {
 #[server(endpoint = "documents/create_folder")]
 pub async fn create_folder(parent: String, name: String) -> Result<(), AppError> {
     let viewer = viewer()?;
-    let parent = item_id(&parent)?;
+    let parent = parse_id(&parent)?;
     let name = item_name(&name)?;
     crate::api::services::services()?
         .documents
@@ -296,7 +305,7 @@ pub async fn create_folder(parent: String, name: String) -> Result<(), AppError>
 #[server(endpoint = "documents/rename")]
 pub async fn rename_item(item: String, name: String) -> Result<(), AppError> {
     let viewer = viewer()?;
-    let item = item_id(&item)?;
+    let item = parse_id(&item)?;
     let name = item_name(&name)?;
     crate::api::services::services()?
         .documents
@@ -314,11 +323,8 @@ pub async fn open_move(
     after: Option<String>,
 ) -> Result<MovePage, AppError> {
     let viewer = viewer()?;
-    let item = item_id(&item)?;
-    let folder = match folder.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) => Some(item_id(text)?),
-    };
+    let item = parse_id(&item)?;
+    let folder = optional_id(folder)?;
     let after = after.filter(|token| !token.trim().is_empty());
     crate::api::services::services()?
         .documents
@@ -332,8 +338,8 @@ pub async fn open_move(
 #[server(endpoint = "documents/move")]
 pub async fn move_item(item: String, target: String, open: Option<String>) -> Result<(), AppError> {
     let viewer = viewer()?;
-    let item = item_id(&item)?;
-    let target = item_id(&target)?;
+    let item = parse_id(&item)?;
+    let target = parse_id(&target)?;
     crate::api::services::services()?
         .documents
         .move_item(viewer, item, target)
@@ -350,7 +356,7 @@ pub async fn move_item(item: String, target: String, open: Option<String>) -> Re
 #[server(endpoint = "documents/delete")]
 pub async fn delete_item(item: String) -> Result<(), AppError> {
     let viewer = viewer()?;
-    let item = item_id(&item)?;
+    let item = parse_id(&item)?;
     let folder = crate::api::services::services()?
         .documents
         .delete(viewer, item)
@@ -375,7 +381,7 @@ pub async fn open_trash() -> Result<TrashPage, AppError> {
 #[server(endpoint = "documents/restore")]
 pub async fn restore_item(item: String) -> Result<(), AppError> {
     let viewer = viewer()?;
-    let item = item_id(&item)?;
+    let item = parse_id(&item)?;
     crate::api::services::services()?
         .documents
         .restore(viewer, item)

@@ -183,22 +183,7 @@ pub fn shared_by_us_href(with: Option<AccountId>) -> String {
 }
 
 #[cfg(feature = "ssr")]
-fn parse_id<T: std::str::FromStr>(text: &str) -> Result<T, AppError> {
-    text.trim().parse().map_err(|_| AppError::NotFound)
-}
-
-#[cfg(feature = "ssr")]
-fn optional_id<T: std::str::FromStr>(text: Option<String>) -> Result<Option<T>, AppError> {
-    match text.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(text) => parse_id(text).map(Some),
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn viewer() -> Result<crate::api::session::CurrentUser, AppError> {
-    crate::api::session::signed_in_user().ok_or(AppError::Unauthenticated)
-}
+use crate::api::documents::{optional_id, parse_id, viewer};
 
 #[cfg(feature = "ssr")]
 fn sharing_error(error: port::SharingError) -> AppError {
@@ -274,10 +259,8 @@ pub async fn revoke_share(share: String) -> Result<(), AppError> {
 /// of the partner request `request` (for the Delete confirmation; Account settings only).
 #[server(endpoint = "sharing/between")]
 pub async fn open_stays_shared(request: String) -> Result<StaysShared, AppError> {
-    let viewer = viewer()?;
-    if !viewer.profile.can_manage_partners() {
-        return Err(AppError::Forbidden);
-    }
+    let viewer =
+        crate::api::session::signed_in_user_who(entente_core::Profile::can_manage_partners)?;
     let request = parse_id(&request)?;
     crate::api::services::services()?
         .sharing
