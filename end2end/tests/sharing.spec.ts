@@ -1,6 +1,7 @@
 // Sharing with a partner in two browser contexts, with JavaScript off and on: the owner shares
 // a folder from its page, the partner finds it under Shared with us with the role it was
-// given, the owner moves a file out of it with "Move to…", and revokes.
+// given, the owner moves a file out of it with "Move to…", and revokes; the share form's
+// people search, and the daily email setting.
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { hasJavaScript, isAppError, open } from "./support";
@@ -126,5 +127,32 @@ test.describe("sharing", () => {
     await expect(panel.locator('[data-test="no-shares"]')).toBeVisible();
     await open(globex, "/shared-with-us", javaScript);
     await expect(globex.locator('[data-test="shared-with-us-empty"]')).toBeVisible();
+
+    // The share form's people search (shown while a search is on, or when partners have more
+    // people than the form lists) narrows the people offered by name or address.
+    const folderUrl = new URL(acme.url());
+    await open(acme, `${folderUrl.pathname}${folderUrl.search}&people=nobody-${stamp}`, javaScript);
+    const search = panel.locator('[data-test="people-search"]');
+    await expect(search.getByLabel("Find a person")).toHaveValue(`nobody-${stamp}`);
+    const recipient = panel.getByLabel("With");
+    await expect(recipient.locator("option")).toHaveText([`${globexName} (whole organization)`]);
+    await search.getByLabel("Find a person").fill(`gil-${stamp}`);
+    await search.getByRole("button", { name: "Search" }).click();
+    await expect(recipient.locator("option")).toHaveText([
+      `${globexName} (whole organization)`,
+      `Admin of ${globexName} (${globexName})`,
+    ]);
+    await search.getByRole("link", { name: "Show everyone" }).click();
+    await expect(panel.locator('[data-test="people-search"]')).toHaveCount(0);
+
+    // Globex's admin turns the daily email off; the choice is kept.
+    await open(globex, "/shared-with-us", javaScript);
+    const daily = globex.locator('[data-test="daily-email"]');
+    await expect(daily.getByLabel("One email a day listing what was added")).toBeChecked();
+    await daily.getByLabel("No email").check();
+    await daily.getByRole("button", { name: "Save" }).click();
+    await expect(daily.locator('[data-test="daily-email-current"]')).toContainText("Off");
+    await open(globex, "/shared-with-us", javaScript);
+    await expect(daily.getByLabel("No email")).toBeChecked();
   });
 });

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use entente_core::documents::digest::DigestHour;
 
 use crate::blobs::BlobLocation;
 
@@ -107,6 +108,13 @@ pub struct ServeArgs {
         value_parser = BoolishValueParser::new()
     )]
     pub dev_mailbox: bool,
+
+    /// The hour of the day (UTC, 0 to 23) the daily digest of what partners added to shared
+    /// folders goes out, or `off` for an instance that never makes it (another instance on the
+    /// same database can: each day's digest is made once whichever instance makes it). Each
+    /// person turns their own digest off or on under Shared with us.
+    #[arg(long, env = "ENTENTE_DIGEST_HOUR", default_value_t = DigestAt::default())]
+    pub digest_hour: DigestAt,
 
     /// How many connections, and how long a slow client may hold one.
     #[command(flatten)]
@@ -322,6 +330,43 @@ impl std::fmt::Debug for SmtpUrl {
     }
 }
 
+/// When this instance makes the daily digest: an hour of the day (UTC), or never (`off`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DigestAt(pub Option<DigestHour>);
+
+impl Default for DigestAt {
+    /// 07:00 UTC: before the working day in Europe and Africa, the evening before in the
+    /// Americas.
+    fn default() -> Self {
+        Self(DigestHour::new(7))
+    }
+}
+
+impl std::str::FromStr for DigestAt {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("off") {
+            return Ok(Self(None));
+        }
+        text.parse::<u8>()
+            .ok()
+            .and_then(DigestHour::new)
+            .map(|hour| Self(Some(hour)))
+            .ok_or_else(|| format!("expected an hour from 0 to 23, or off; got {text:?}"))
+    }
+}
+
+impl std::fmt::Display for DigestAt {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(hour) => write!(formatter, "{}", hour.get()),
+            None => formatter.write_str("off"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use clap::Parser as _;
@@ -368,6 +413,20 @@ mod tests {
         let printed = format!("{args:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(printed.contains("smtp.example.org"), "{printed}");
+    }
+
+    #[test]
+    fn the_digest_goes_out_at_seven_utc_by_default_at_another_hour_or_never() {
+        assert_eq!(serve_args(&[]).digest_hour.to_string(), "7");
+        assert_eq!(
+            serve_args(&["--digest-hour", "18"]).digest_hour.to_string(),
+            "18"
+        );
+        assert_eq!(serve_args(&["--digest-hour", "off"]).digest_hour.0, None);
+        for refused in ["24", "-1", "seven", ""] {
+            let parsed = Cli::try_parse_from(["entente-server", "serve", "--digest-hour", refused]);
+            assert!(parsed.is_err(), "{refused:?} was accepted");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use axum::extract::FromRef;
 use entente_app::api::services::Services;
+use entente_core::documents::digest::DigestHour;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot};
@@ -46,6 +47,10 @@ pub struct AppState {
     pub max_upload_bytes: u64,
     /// Wakes the preview worker after an upload committed a preview job.
     pub preview_wake: Arc<Notify>,
+    /// Where the links in emails point.
+    pub links: Links,
+    /// The hour the daily digest goes out; `None`: this instance never makes it.
+    pub digest_hour: Option<DigestHour>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -101,7 +106,11 @@ impl AppState {
                 links.clone(),
                 Arc::clone(&mail_wake),
             )),
-            partners: Arc::new(Partners::new(store.clone(), links, Arc::clone(&mail_wake))),
+            partners: Arc::new(Partners::new(
+                store.clone(),
+                links.clone(),
+                Arc::clone(&mail_wake),
+            )),
             activity: Arc::new(StoreActivity::new(store.clone())),
             mailbox,
         };
@@ -118,6 +127,8 @@ impl AppState {
             blobs,
             max_upload_bytes: args.blobs.max_upload_bytes,
             preview_wake: Arc::new(Notify::new()),
+            links,
+            digest_hour: args.digest_hour.0,
         })
     }
 }
@@ -192,7 +203,8 @@ pub async fn bind(args: &ServeArgs) -> anyhow::Result<TcpListener> {
 }
 
 /// Serves the application on `listener` until `shutdown` completes, then drains open requests;
-/// expired sessions are deleted hourly meanwhile.
+/// meanwhile expired sessions are deleted hourly, the trash purged, previews made and the
+/// daily digest sent.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -210,6 +222,14 @@ pub async fn serve(
         state.blobs.clone(),
         Arc::clone(&state.preview_wake),
     ));
+    if let Some(hour) = state.digest_hour {
+        tokio::spawn(crate::documents::digest::run_periodically(
+            state.store.clone(),
+            state.links.clone(),
+            Arc::clone(&state.mail_wake),
+            hour,
+        ));
+    }
     let limits = state.connections.clone();
     let router = crate::http::router::build(state);
     crate::http::serve::serve(listener, router, &limits, shutdown)

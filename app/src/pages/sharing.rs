@@ -8,6 +8,7 @@
 
 use entente_core::ItemId;
 use entente_core::documents::ShareRole;
+use entente_core::documents::digest::DigestSetting;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,8 +16,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::sharing::{
-    AccessEntry, RevokeShare, ShareItem, SharedEntry, SharedPage, SharingPanel, open_sharing_panel,
-    shared_by_us, shared_by_us_href, shared_with_us, shared_with_us_href,
+    AccessEntry, RevokeShare, SHARE_FORM_PEOPLE, SetDailyEmail, ShareItem, SharedEntry, SharedPage,
+    SharingPanel, daily_email, open_sharing_panel, shared_by_us, shared_by_us_href, shared_with_us,
+    shared_with_us_href,
 };
 use crate::components::error_view::ErrorList;
 use crate::components::form::{FormError, last_error};
@@ -38,9 +40,11 @@ fn grant_text(role: ShareRole, downloads: bool) -> String {
 pub fn SharingSection(item: ItemId) -> impl IntoView {
     let share = ServerAction::<ShareItem>::new();
     let revoke = ServerAction::<RevokeShare>::new();
+    let query = use_query_map();
+    let people = Memo::new(move |_| query.read().get("people"));
     let panel = Resource::new(
-        move || (share.version().get(), revoke.version().get()),
-        move |_| open_sharing_panel(item.to_string()),
+        move || (share.version().get(), revoke.version().get(), people.get()),
+        move |(_, _, people)| open_sharing_panel(item.to_string(), people),
     );
     view! {
         <Transition fallback=|| ()>
@@ -71,7 +75,11 @@ fn SharingPanelView(
             Some(view! { <p class="muted" data-test="share-refusal">{refusal}</p> }.into_any())
         }
         (true, None) => Some(
-            view! { <ShareForm item targets=panel.targets share error=share_error /> }.into_any(),
+            view! {
+                <PeopleSearch search=panel.people_search more=panel.more_people />
+                <ShareForm item targets=panel.targets share error=share_error />
+            }
+            .into_any(),
         ),
     };
     view! {
@@ -157,6 +165,62 @@ fn AccessRow(
 }
 
 /// The share form: whom (an organization or one of its people), the role, downloads.
+/// Narrows the people the share form offers, by name or address: shown when a partner has
+/// more people than the form lists, or a search is on. A plain GET form on the item's own
+/// page (its other parameters kept), so it works without JavaScript.
+#[component]
+fn PeopleSearch(search: Option<String>, more: bool) -> impl IntoView {
+    if search.is_none() && !more {
+        return None;
+    }
+    let kept: Vec<(String, String)> = use_query_map().with_untracked(|query| {
+        query
+            .into_iter()
+            .filter(|(key, _)| key.as_ref() != "people")
+            .map(|(key, value)| (key.to_string(), value.to_owned()))
+            .collect()
+    });
+    let note = if more {
+        format!(
+            "The list shows the first {SHARE_FORM_PEOPLE} people{}: search by name or address to find others.",
+            if search.is_some() { " found" } else { "" }
+        )
+    } else {
+        "Showing the people found.".to_owned()
+    };
+    let clear = search.is_some().then(|| {
+        let path = leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked();
+        let parameters: Vec<(&str, Option<&str>)> = kept
+            .iter()
+            .map(|(key, value)| (key.as_str(), Some(value.as_str())))
+            .collect();
+        view! { <a href=page_href(&path, &parameters)>"Show everyone"</a> }
+    });
+    Some(view! {
+        <form method="get" class="people-search" role="search" data-test="people-search">
+            {kept
+                .into_iter()
+                .map(|(key, value)| view! { <input type="hidden" name=key value=value /> })
+                .collect_view()}
+            <label for="share-people">"Find a person"</label>
+            <input
+                id="share-people"
+                type="search"
+                name="people"
+                value=search.unwrap_or_default()
+                maxlength="100"
+                autocomplete="off"
+            />
+            <button type="submit" class="button secondary">"Search"</button>
+            " "
+            {clear}
+            <p class="muted">{note}</p>
+        </form>
+    })
+}
+
 #[component]
 fn ShareForm(
     item: ItemId,
@@ -299,6 +363,64 @@ pub fn SharedWithUsPage() -> impl IntoView {
                     })}
                 </ErrorBoundary>
             </Transition>
+        </section>
+        <DailyEmailSetting />
+    }
+}
+
+/// The viewer's choice of the daily email of what partners add to folders shared with them.
+#[component]
+fn DailyEmailSetting() -> impl IntoView {
+    let save = ServerAction::<SetDailyEmail>::new();
+    let setting = Resource::new(move || save.version().get(), |_| daily_email());
+    let error = last_error(save);
+    view! {
+        <section
+            id="daily-email"
+            class="card"
+            aria-labelledby="daily-email-heading"
+            data-test="daily-email"
+        >
+            <h2 id="daily-email-heading">"Daily email"</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let current = setting.await?;
+                    Ok::<_, AppError>(view! {
+                        <ActionForm action=save attr:class="daily-email-form">
+                            <fieldset>
+                                <legend>"When partners add files or folders to what they share with you"</legend>
+                                {DigestSetting::ALL
+                                    .into_iter()
+                                    .map(|option| {
+                                        let text = match option {
+                                            DigestSetting::Off => "No email",
+                                            DigestSetting::Daily => "One email a day listing what was added",
+                                        };
+                                        view! {
+                                            <label class="radio">
+                                                <input
+                                                    type="radio"
+                                                    name="setting"
+                                                    value=option.as_str()
+                                                    checked=option == current
+                                                />
+                                                " "
+                                                {text}
+                                            </label>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </fieldset>
+                            <button type="submit" class="button secondary">"Save"</button>
+                            <span class="muted" data-test="daily-email-current">
+                                " Now: "
+                                {current.label()}
+                            </span>
+                        </ActionForm>
+                    })
+                })}
+            </Transition>
+            <FormError error />
         </section>
     }
 }

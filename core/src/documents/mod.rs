@@ -21,9 +21,11 @@
 //! | new shares need a current partnership | [`check_new_share`] | the same table, and the model test |
 //! | after a partnership ends, shares stay; an account share covers exactly the members when it ended; revoking still works | [`access::reaches`], [`check_revoke`] | the model test, `sharing::tests::revoking_works_after_the_partnership_ended_and_in_the_trash` |
 //! | shares of an item in the trash give no access | [`role`] | `access::tests::the_recipients_table_cell_by_cell`, the model test |
+//! | a daily digest tells each person (setting off or daily) what was added to folders shared with them, once | [`digest::due`], [`digest::in_digest`] | `digest::tests::a_digest_lists_what_reaches_a_person_through_a_shared_folder_and_nothing_else`, `digest::tests::consecutive_runs_neither_miss_nor_repeat_an_addition` |
 
 pub mod access;
 pub mod audit;
+pub mod digest;
 pub mod files;
 pub mod name;
 pub mod sharing;

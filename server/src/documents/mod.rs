@@ -6,6 +6,7 @@
 //! serialized per account (`Tx::serialize_on`), so two moves at once cannot make a cycle that
 //! neither would make alone.
 
+pub mod digest;
 pub mod http;
 pub mod purge;
 pub mod sharing;

@@ -15,10 +15,12 @@ use entente_app::api::services::BoxFuture;
 use entente_app::api::session::CurrentUser;
 use entente_app::api::sharing::port::{RecipientChoice, SharingError, SharingService};
 use entente_app::api::sharing::{
-    AccessEntry, Organization, RecipientView, SHARES_PAGE_SIZE, STAYS_SHARED_LISTED, ShareTarget,
-    SharedEntry, SharedPage, SharingPanel, StaysShared, StaysSharedLine,
+    AccessEntry, Organization, RecipientView, SHARE_FORM_PEOPLE, SHARES_PAGE_SIZE,
+    STAYS_SHARED_LISTED, ShareTarget, SharedEntry, SharedPage, SharingPanel, StaysShared,
+    StaysSharedLine,
 };
 use entente_core::documents::audit::DocumentAuditKind;
+use entente_core::documents::digest::DigestSetting;
 use entente_core::documents::{
     AccessError, DocumentAction, DocumentViewer, ItemFacts, NewShare, Role, ShareError,
     ShareRecipient, ShareRole, Standing, check_new_share, check_revoke, decide, role,
@@ -29,6 +31,7 @@ use entente_core::{AccountId, ItemId, PartnerRequestId, ShareId};
 use super::{crumb, document_viewer, entry, locate, locate_for, share_fact};
 use crate::mail::links::Links;
 use crate::mail::templates;
+use crate::store::digest;
 use crate::store::documents::{self, ItemRecord};
 use crate::store::outbox;
 use crate::store::partner_requests;
@@ -79,7 +82,7 @@ fn recipient_view(listed: &ShareListed) -> RecipientView {
 }
 
 /// Whether an item, from its ancestry (the item first), is in the trash.
-fn in_trash(chain: &[ItemRecord]) -> bool {
+pub(super) fn in_trash(chain: &[ItemRecord]) -> bool {
     chain.iter().any(|item| item.deleted_at.is_some())
 }
 
@@ -156,6 +159,7 @@ impl SharingService for StoreSharing {
         &self,
         viewer: CurrentUser,
         item: ItemId,
+        people: Option<String>,
     ) -> BoxFuture<'_, Result<Option<SharingPanel>, SharingError>> {
         Box::pin(async move {
             let viewer = document_viewer(&viewer);
@@ -204,18 +208,20 @@ impl SharingService for StoreSharing {
             } else {
                 None
             };
-            let targets = if may_share && refusal.is_none() {
-                share_targets(&self.store, viewer.account, &partners)
+            let (targets, more_people) = if may_share && refusal.is_none() {
+                share_targets(&self.store, viewer.account, &partners, people.as_deref())
                     .await
                     .map_err(internal)?
             } else {
-                Vec::new()
+                (Vec::new(), false)
             };
             Ok(Some(SharingPanel {
                 entries,
                 may_share,
                 refusal,
                 targets,
+                people_search: people,
+                more_people,
             }))
         })
     }
@@ -548,6 +554,30 @@ impl SharingService for StoreSharing {
             })
         })
     }
+
+    fn daily_email(
+        &self,
+        viewer: CurrentUser,
+    ) -> BoxFuture<'_, Result<DigestSetting, SharingError>> {
+        Box::pin(async move {
+            Ok(digest::setting(&self.store, viewer.user_id)
+                .await
+                .map_err(internal)?
+                .unwrap_or_default())
+        })
+    }
+
+    fn set_daily_email(
+        &self,
+        viewer: CurrentUser,
+        setting: DigestSetting,
+    ) -> BoxFuture<'_, Result<(), SharingError>> {
+        Box::pin(async move {
+            digest::set_setting(&self.store, viewer.user_id, setting)
+                .await
+                .map_err(internal)
+        })
+    }
 }
 
 /// Records a sharing change of `located` in the owner's audit log and in the recipient
@@ -611,12 +641,14 @@ async fn entries(
     Ok(entries)
 }
 
-/// Whom the share form offers: each current partner as a whole, then its active people.
+/// Whom the share form offers: each current partner as a whole, then its active people (those
+/// matching `people` when given, at most [`SHARE_FORM_PEOPLE`]), and whether more people match.
 async fn share_targets(
     store: &Store,
     account: AccountId,
     partners: &HashSet<AccountId>,
-) -> Result<Vec<ShareTarget>, StoreError> {
+    people: Option<&str>,
+) -> Result<(Vec<ShareTarget>, bool), StoreError> {
     let ids: Vec<AccountId> = partners.iter().copied().collect();
     let named = shares::account_names(store, &ids).await?;
     let names: HashMap<AccountId, String> = named
@@ -631,7 +663,11 @@ async fn share_targets(
             group: name.to_string(),
         })
         .collect();
-    for (partner, user, name) in shares::active_members(store, account).await? {
+    let limit = i64::from(SHARE_FORM_PEOPLE);
+    let mut members = shares::active_members(store, account, people, limit + 1).await?;
+    let more = members.len() > SHARE_FORM_PEOPLE as usize;
+    members.truncate(SHARE_FORM_PEOPLE as usize);
+    for (partner, user, name) in members {
         if let Some(organization) = names.get(&partner) {
             targets.push(ShareTarget {
                 value: RecipientChoice::Person(user).value(),
@@ -640,5 +676,5 @@ async fn share_targets(
             });
         }
     }
-    Ok(targets)
+    Ok((targets, more))
 }

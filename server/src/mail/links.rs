@@ -20,6 +20,8 @@ pub struct Links {
     verify_email: Url,
     folder: Url,
     file: Url,
+    shared_with_us: Url,
+    digest_setting: Url,
 }
 
 impl Links {
@@ -43,7 +45,19 @@ impl Links {
             verify_email: join("/verify-email")?,
             folder: join("/documents")?,
             file: join("/documents/file")?,
+            shared_with_us: join("/shared-with-us")?,
+            digest_setting: join("/shared-with-us#daily-email")?,
         })
+    }
+
+    /// The Shared with us page.
+    pub fn shared_with_us(&self) -> &Url {
+        &self.shared_with_us
+    }
+
+    /// The daily email's setting, on the Shared with us page.
+    pub fn digest_setting(&self) -> &Url {
+        &self.digest_setting
     }
 
     /// The Partners tab of Account settings.

@@ -56,11 +56,13 @@ pub enum EmailKind {
     /// A partner shared a file, proof or folder with the recipient or their organization
     /// (SPEC 3.3): one email per share.
     ItemShared,
+    /// The daily digest of what partners added to folders shared with the recipient.
+    ShareDigest,
 }
 
 impl EmailKind {
     /// Every kind, in the order above.
-    pub const ALL: [EmailKind; 7] = [
+    pub const ALL: [EmailKind; 8] = [
         EmailKind::UserInvitation,
         EmailKind::PasswordReset,
         EmailKind::PartnerInvitation,
@@ -68,6 +70,7 @@ impl EmailKind {
         EmailKind::PartnerAccepted,
         EmailKind::EmailVerification,
         EmailKind::ItemShared,
+        EmailKind::ShareDigest,
     ];
 
     /// The value stored in the database (allowed by the `email_outbox_kind_check` constraint).
@@ -80,6 +83,7 @@ impl EmailKind {
             EmailKind::PartnerAccepted => "partner_accepted",
             EmailKind::EmailVerification => "email_verification",
             EmailKind::ItemShared => "item_shared",
+            EmailKind::ShareDigest => "share_digest",
         }
     }
 

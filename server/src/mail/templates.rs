@@ -68,11 +68,47 @@ email_templates!(
     { owner_account, sharing_user, item_name, with_whom, role }
 );
 
-/// Renders a template whose only inputs are strings; such a render cannot fail.
+/// One line of a digest email: an item a partner added to a folder shared with the recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestLine {
+    /// The partner organization that owns it.
+    pub owner: String,
+    /// The folder it was added to.
+    pub folder: String,
+    /// Its name.
+    pub name: String,
+    /// Its page.
+    pub link: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/share_digest.html")]
+struct ShareDigestHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    name: &'a str,
+    summary: &'a str,
+    lines: &'a [DigestLine],
+    more: usize,
+    settings: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/share_digest.txt")]
+struct ShareDigestText<'a> {
+    link: &'a str,
+    name: &'a str,
+    summary: &'a str,
+    lines: &'a [DigestLine],
+    more: usize,
+    settings: &'a str,
+}
+
+/// Renders a template whose inputs are strings and numbers; such a render cannot fail.
 fn render(template: &impl Template) -> String {
     template
         .render()
-        .expect("email templates take only strings and cannot fail to render")
+        .expect("email templates take only strings and numbers and cannot fail to render")
 }
 
 /// Keeps a subject on one line, whatever a name typed by a person contains.
@@ -264,6 +300,54 @@ pub fn item_shared(
     }
 }
 
+/// The daily digest to `name` at `to`: `lines` (at most a page of them) of the `total` items
+/// partners added to folders shared with them, with the Shared with us page at `link` and
+/// the setting that turns it off at `settings`.
+pub fn share_digest(
+    to: &str,
+    name: &str,
+    lines: &[DigestLine],
+    total: usize,
+    link: &url::Url,
+    settings: &url::Url,
+) -> OutgoingEmail {
+    let (subject, summary) = if total == 1 {
+        (
+            "1 new item in what partners share with you".to_owned(),
+            "A partner added 1 item to a folder shared with you:".to_owned(),
+        )
+    } else {
+        (
+            format!("{total} new items in what partners share with you"),
+            format!("Partners added {total} items to folders shared with you:"),
+        )
+    };
+    let more = total.saturating_sub(lines.len());
+    let (link, settings) = (link.as_str(), settings.as_str());
+    OutgoingEmail {
+        to: to.to_owned(),
+        kind: EmailKind::ShareDigest,
+        text_body: render(&ShareDigestText {
+            link,
+            name,
+            summary: &summary,
+            lines,
+            more,
+            settings,
+        }),
+        html_body: render(&ShareDigestHtml {
+            subject: &subject,
+            link,
+            name,
+            summary: &summary,
+            lines,
+            more,
+            settings,
+        }),
+        subject,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,6 +394,10 @@ mod tests {
                     &link(),
                 ),
                 EmailKind::ItemShared,
+            ),
+            (
+                share_digest("a@b.example", "Ann", &[], 0, &link(), &link()),
+                EmailKind::ShareDigest,
             ),
         ];
         for (email, kind) in emails {
@@ -383,5 +471,38 @@ mod tests {
             email.subject,
             "Globex Bcc: x@evil.example accepted your partner request"
         );
+    }
+
+    #[test]
+    fn a_digest_lists_its_lines_escaped_and_counts_the_rest() {
+        let line = |name: &str| DigestLine {
+            owner: "Northwind <Print>".to_owned(),
+            folder: "Spring catalogue".to_owned(),
+            name: name.to_owned(),
+            link: "https://entente.example/documents/file?id=1".to_owned(),
+        };
+        let lines = [line("Cover.pdf"), line("<script>x</script>.png")];
+        let email = share_digest("a@b.example", "Ann", &lines, 5, &link(), &link());
+        assert_eq!(email.subject, "5 new items in what partners share with you");
+        assert!(
+            email
+                .text_body
+                .contains("- Cover.pdf in Spring catalogue (Northwind <Print>)")
+        );
+        assert!(
+            email.text_body.contains("And 3 more."),
+            "{}",
+            email.text_body
+        );
+        assert!(
+            email
+                .html_body
+                .contains("&#60;script&#62;x&#60;/script&#62;.png")
+        );
+        assert!(!email.html_body.contains("<script>"));
+        assert!(email.html_body.contains("Northwind &#60;Print&#62;"));
+        let one = share_digest("a@b.example", "Ann", &lines[..1], 1, &link(), &link());
+        assert_eq!(one.subject, "1 new item in what partners share with you");
+        assert!(!one.text_body.contains("more."), "{}", one.text_body);
     }
 }

@@ -94,6 +94,7 @@ pub mod audit;
 pub mod contacts;
 pub mod cursor;
 pub(crate) mod decode;
+pub mod digest;
 pub mod documents;
 pub mod email_verifications;
 mod error;

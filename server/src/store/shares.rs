@@ -9,6 +9,7 @@ use tracing::instrument;
 
 use super::cursor::TimeCursor;
 use super::documents::id_list;
+use super::search::TextSearch;
 use super::{Db, StoreError, Tx, decode};
 
 /// The keyset cursor of share lists, newest first.
@@ -435,27 +436,37 @@ pub async fn recipient_addresses(
         .collect()
 }
 
-/// How many people the share form lists at most.
-pub const MAX_PEOPLE: i64 = 1000;
-
 /// The active members in `account`'s contacts whose users are active, by name: whom the share
-/// form can name (the caller keeps those of current partners).
-#[instrument(skip_all, fields(%account))]
+/// form can name (the caller keeps those of current partners); with `search`, those whose name
+/// or address contains it (through the contacts' search index, `store::search`). At most
+/// `limit` of them.
+#[instrument(skip_all, fields(%account, searching = search.is_some(), limit))]
 pub async fn active_members(
     db: impl Into<Db<'_>>,
     account: AccountId,
+    search: Option<&str>,
+    limit: i64,
 ) -> Result<Vec<(AccountId, UserId, PersonName)>, StoreError> {
-    let rows: Vec<(String, String, String)> = on_db!(db, |conn| {
-        sqlx::query_as(
-            "SELECT c.partner_account_id, c.partner_user_id, c.name FROM contacts c \
-             JOIN users u ON u.id = c.partner_user_id \
-             WHERE c.account_id = $1 AND c.kind = 'member' AND c.active = TRUE \
-             AND u.active = TRUE ORDER BY c.name_sort, c.id LIMIT $2",
+    let db = db.into();
+    let search = search.and_then(|text| TextSearch::new(db.engine(), text));
+    let matches = search.as_ref().map_or(String::new(), |search| {
+        format!(
+            " AND {}",
+            search.condition("contacts", "c", &["name_sort", "email"], 3)
         )
-        .bind(account.to_string())
-        .bind(MAX_PEOPLE)
-        .fetch_all(conn)
-        .await
+    });
+    let sql = format!(
+        "SELECT c.partner_account_id, c.partner_user_id, c.name FROM contacts c \
+         JOIN users u ON u.id = c.partner_user_id \
+         WHERE c.account_id = $1 AND c.kind = 'member' AND c.active = TRUE \
+         AND u.active = TRUE{matches} ORDER BY c.name_sort, c.id LIMIT $2"
+    );
+    let rows: Vec<(String, String, String)> = on_db!(db, |conn| {
+        let mut statement = sqlx::query_as(&sql).bind(account.to_string()).bind(limit);
+        if let Some(search) = &search {
+            statement = statement.bind(search.value());
+        }
+        statement.fetch_all(conn).await
     })?;
     rows.iter()
         .map(|(account, user, name)| {

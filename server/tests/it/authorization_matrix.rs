@@ -345,10 +345,15 @@ fn entry(path: &str) -> Option<Entry> {
             object: Some(Object::PartnerRequest),
             fields: |id, _| vec![("request", id.into())],
         },
-        "sharing/with_us" | "sharing/by_us" => Entry {
+        "sharing/with_us" | "sharing/by_us" | "sharing/daily_email" => Entry {
             rule: SignedIn,
             object: None,
             fields: none,
+        },
+        "sharing/set_daily_email" => Entry {
+            rule: SignedIn,
+            object: None,
+            fields: |_, _| vec![("setting", "daily".into())],
         },
         "partners/act" => Entry {
             rule: AccountSettings,
@@ -438,7 +443,10 @@ async fn fresh_object(app: &TestApp, world: &World, kind: Object, n: usize) -> S
                 downloads: None,
             };
             app.call(admin, share).await.expect("share");
-            let panel = entente_app::api::sharing::OpenSharingPanel { item: folder };
+            let panel = entente_app::api::sharing::OpenSharingPanel {
+                item: folder,
+                people: None,
+            };
             let panel = app.call(admin, panel).await.expect("the panel");
             panel.expect("the owner's panel").entries[0]
                 .share

@@ -12,6 +12,7 @@ mod connect;
 mod connections;
 mod contacts;
 mod contacts_page;
+mod digest;
 mod document_activity;
 mod documents;
 mod errors;

@@ -27,7 +27,7 @@ use crate::support::calls::Refused;
 use crate::support::engines::fetch_count;
 use crate::support::fixtures::{Organization, emails_to, stored_user};
 
-async fn folder(
+pub(crate) async fn folder(
     app: &TestApp,
     client: &reqwest::Client,
     id: Option<&str>,
@@ -52,7 +52,12 @@ async fn file(app: &TestApp, client: &reqwest::Client, id: &str) -> Result<FileP
 }
 
 /// Creates the folder `name` in `parent` and returns its id.
-async fn new_folder(app: &TestApp, client: &reqwest::Client, parent: &str, name: &str) -> String {
+pub(crate) async fn new_folder(
+    app: &TestApp,
+    client: &reqwest::Client,
+    parent: &str,
+    name: &str,
+) -> String {
     let create = CreateFolder {
         parent: parent.to_owned(),
         name: name.to_owned(),
@@ -68,7 +73,7 @@ async fn new_folder(app: &TestApp, client: &reqwest::Client, parent: &str, name:
 }
 
 /// Uploads one file into `parent` and returns its id.
-async fn new_file(
+pub(crate) async fn new_file(
     app: &TestApp,
     client: &reqwest::Client,
     parent: &str,
@@ -80,7 +85,7 @@ async fn new_file(
         .to_string()
 }
 
-fn share(item: &str, recipient: String, role: &str, downloads: bool) -> ShareItem {
+pub(crate) fn share(item: &str, recipient: String, role: &str, downloads: bool) -> ShareItem {
     ShareItem {
         item: item.to_owned(),
         recipient,
@@ -89,7 +94,7 @@ fn share(item: &str, recipient: String, role: &str, downloads: bool) -> ShareIte
     }
 }
 
-fn whole(org: &Organization) -> String {
+pub(crate) fn whole(org: &Organization) -> String {
     format!("account:{}", org.account_id)
 }
 
@@ -230,7 +235,7 @@ both_engines! {
         not_found(file(&app, &initech.admin, &brief).await.unwrap_err());
         assert_eq!(download(&app, &initech.admin, &brief).await, StatusCode::NOT_FOUND);
         // The partner's panel is not theirs to see.
-        assert_eq!(app.call(&globex.admin, OpenSharingPanel { item: campaign.clone() }).await.unwrap(), None);
+        assert_eq!(app.call(&globex.admin, OpenSharingPanel { item: campaign.clone(), people: None }).await.unwrap(), None);
 
         // Sharing again changes the share: downloads on.
         app.call(&acme.admin, share(&campaign, whole(&globex), "reviewer", true)).await.expect("change");
@@ -238,7 +243,7 @@ both_engines! {
         assert_eq!(shared_emails("gil@globex.example").await.len(), 1, "a change sends no email");
         assert_eq!(download(&app, &globex.admin, &brief).await, StatusCode::OK);
         // The owner's panel says who has access and through what.
-        let panel = app.call(&acme.admin, OpenSharingPanel { item: brief.clone() }).await.unwrap().expect("the owner's panel");
+        let panel = app.call(&acme.admin, OpenSharingPanel { item: brief.clone(), people: None }).await.unwrap().expect("the owner's panel");
         assert_eq!(panel.entries.len(), 1);
         assert_eq!(panel.entries[0].through.as_ref().map(|folder| folder.name.to_string()).as_deref(), Some("Campaign"));
         assert_eq!(panel.entries[0].recipient.label(), "Globex Print (whole organization)");
@@ -285,6 +290,23 @@ both_engines! {
         let later = new_file(&app, &acme.admin, &root, "later.txt", b"later").await;
         app.call(&acme.admin, share(&shared, whole(&globex), "viewer", true)).await.unwrap();
         app.call(&acme.admin, share(&for_gina, format!("person:{gina_id}"), "viewer", true)).await.unwrap();
+        // The share form offers the partner's people a search narrows, by name or address.
+        let offered = |people: &str| {
+            let panel = OpenSharingPanel { item: later.clone(), people: Some(people.to_owned()) };
+            let call = app.call(&acme.admin, panel);
+            async move {
+                let panel = call.await.unwrap().expect("the owner's panel");
+                assert!(!panel.more_people);
+                panel.targets.into_iter().map(|target| target.label).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(offered("gina@").await, ["Globex Print (whole organization)", "Sam Invited (Globex Print)"]);
+        assert_eq!(offered("nobody").await, ["Globex Print (whole organization)"]);
+        let everyone = app.call(&acme.admin, OpenSharingPanel { item: later.clone(), people: None }).await.unwrap().unwrap();
+        assert_eq!(everyone.targets.len(), 3, "the organization, its admin and Gina");
+        let long = OpenSharingPanel { item: later.clone(), people: Some("x".repeat(500)) };
+        assert_eq!(app.call(&acme.admin, long).await.unwrap_err().status, StatusCode::UNPROCESSABLE_ENTITY);
+
         // A person's share reaches that person only.
         file(&app, &gina, &for_gina).await.expect("Gina's file");
         not_found(file(&app, &globex.admin, &for_gina).await.unwrap_err());
@@ -323,7 +345,7 @@ both_engines! {
         app.call(&acme.admin, share(&later, whole(&globex), "viewer", true)).await.expect("a new share");
 
         // Revoking works whatever the partnership.
-        let panel = app.call(&acme.admin, OpenSharingPanel { item: shared.clone() }).await.unwrap().unwrap();
+        let panel = app.call(&acme.admin, OpenSharingPanel { item: shared.clone(), people: None }).await.unwrap().unwrap();
         app.call(&acme.admin, RevokeShare { share: panel.entries[0].share.to_string() }).await.expect("revoke");
         not_found(folder(&app, &gina, Some(&shared)).await.unwrap_err());
     }
@@ -347,7 +369,7 @@ both_engines! {
         assert_eq!(refused.status, StatusCode::FORBIDDEN);
         app.call(&manager, share(&admins, whole(&globex), "viewer", true)).await.expect("a Manager");
         not_found(app.call(&reviewer, share(&admins, whole(&globex), "viewer", true)).await.unwrap_err());
-        let sams_panel = app.call(&standard, OpenSharingPanel { item: admins.clone() }).await.unwrap().unwrap();
+        let sams_panel = app.call(&standard, OpenSharingPanel { item: admins.clone(), people: None }).await.unwrap().unwrap();
         assert!(!sams_panel.may_share, "Sam sees who has access but may not change it");
         let refused = app.call(&standard, RevokeShare { share: sams_panel.entries[0].share.to_string() }).await.unwrap_err();
         assert_eq!(refused.status, StatusCode::FORBIDDEN);
@@ -460,7 +482,7 @@ mod matrix {
                     State::InPerson => app.call(&acme.admin, share(&file, format!("person:{gina_id}"), "viewer", true)).await.unwrap(),
                     State::Revoked => {
                         app.call(&acme.admin, share(&file, whole(&globex), "viewer", true)).await.unwrap();
-                        let panel = app.call(&acme.admin, OpenSharingPanel { item: file.clone() }).await.unwrap().unwrap();
+                        let panel = app.call(&acme.admin, OpenSharingPanel { item: file.clone(), people: None }).await.unwrap().unwrap();
                         app.call(&acme.admin, RevokeShare { share: panel.entries[0].share.to_string() }).await.unwrap();
                     }
                     State::WithFormerPartner => app.call(&acme.admin, share(&file, whole(&fir), "viewer", true)).await.unwrap(),

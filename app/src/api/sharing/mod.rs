@@ -5,18 +5,23 @@
 //! not see answers exactly like one that does not exist.
 //!
 //! Endpoints: `POST /api/sharing/panel`, `/with_us`, `/by_us`, `/between` (reads) and
-//! `/share`, `/revoke` (changes).
+//! `/share`, `/revoke` (changes); `/daily_email` and `/set_daily_email`, the viewer's choice of
+//! the daily digest.
 
 #[cfg(feature = "ssr")]
 pub mod port;
 
 use entente_core::documents::ShareRole;
+use entente_core::documents::digest::DigestSetting;
 use entente_core::{AccountId, ShareId, Timestamp};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::api::documents::{Crumb, ItemEntry};
 use crate::error::AppError;
+
+/// How many people the share form offers at most; a search finds the others.
+pub const SHARE_FORM_PEOPLE: u32 = 200;
 
 /// How many shares one page of "Shared with us" or "Shared by us" shows.
 pub const SHARES_PAGE_SIZE: u32 = 50;
@@ -84,6 +89,10 @@ pub struct SharingPanel {
     pub refusal: Option<String>,
     /// Whom the share form offers; empty when there is no current partner.
     pub targets: Vec<ShareTarget>,
+    /// The search that narrowed the people offered, if any.
+    pub people_search: Option<String>,
+    /// Whether more people match than the form offers (search to find the others).
+    pub more_people: bool,
 }
 
 /// One shared item in "Shared with us" or "Shared by us".
@@ -208,13 +217,24 @@ fn sharing_error(error: port::SharingError) -> AppError {
 
 /// The sharing panel of `item` for its owner side; `None` for anyone else (a recipient sees
 /// the item, not who else has it).
+/// The share form offers the people whose name or address contains `people`, when given.
 #[server(endpoint = "sharing/panel")]
-pub async fn open_sharing_panel(item: String) -> Result<Option<SharingPanel>, AppError> {
+pub async fn open_sharing_panel(
+    item: String,
+    people: Option<String>,
+) -> Result<Option<SharingPanel>, AppError> {
     let viewer = viewer()?;
     let item = parse_id(&item)?;
+    let people = people
+        .map(|text| {
+            entente_core::SearchText::parse(&text).map_err(|error| AppError::field("people", error))
+        })
+        .transpose()?
+        .filter(|text| !text.is_empty())
+        .map(|text| text.as_str().to_owned());
     crate::api::services::services()?
         .sharing
-        .panel(viewer, item)
+        .panel(viewer, item, people)
         .await
         .map_err(sharing_error)
 }
@@ -299,6 +319,31 @@ pub async fn shared_by_us(
     crate::api::services::services()?
         .sharing
         .shared_by_us(viewer, with, after)
+        .await
+        .map_err(sharing_error)
+}
+
+/// The viewer's choice of the daily email of what partners add to folders shared with them.
+#[server(endpoint = "sharing/daily_email")]
+pub async fn daily_email() -> Result<DigestSetting, AppError> {
+    let viewer = viewer()?;
+    crate::api::services::services()?
+        .sharing
+        .daily_email(viewer)
+        .await
+        .map_err(sharing_error)
+}
+
+/// Sets the viewer's choice of the daily email: `off` or `daily`.
+#[server(endpoint = "sharing/set_daily_email")]
+pub async fn set_daily_email(setting: String) -> Result<(), AppError> {
+    let viewer = viewer()?;
+    let setting: DigestSetting = setting
+        .parse()
+        .map_err(|error| AppError::field("setting", error))?;
+    crate::api::services::services()?
+        .sharing
+        .set_daily_email(viewer, setting)
         .await
         .map_err(sharing_error)
 }

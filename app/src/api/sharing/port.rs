@@ -1,5 +1,6 @@
 //! The port the sharing pages ask the server through (SPEC 3.3).
 
+use entente_core::documents::digest::DigestSetting;
 use entente_core::documents::{AccessError, ShareError, ShareRole};
 use entente_core::{AccountId, ItemId, PartnerRequestId, ShareId, UserId};
 
@@ -58,11 +59,14 @@ pub enum SharingError {
 
 /// Sharing (SPEC 3.3), as the server implements it.
 pub trait SharingService: Send + Sync + 'static {
-    /// The sharing panel of `item`; `None` when the viewer is not on its owner side.
+    /// The sharing panel of `item`; `None` when the viewer is not on its owner side. The share
+    /// form offers the people of current partners whose name or address contains `people`
+    /// (all of them when `None`), up to a limit.
     fn panel(
         &self,
         viewer: CurrentUser,
         item: ItemId,
+        people: Option<String>,
     ) -> BoxFuture<'_, Result<Option<SharingPanel>, SharingError>>;
 
     /// Shares `item` with `recipient`, or changes its share with them.
@@ -104,4 +108,17 @@ pub trait SharingService: Send + Sync + 'static {
         with: Option<AccountId>,
         after: Option<String>,
     ) -> BoxFuture<'_, Result<SharedPage, SharingError>>;
+
+    /// The viewer's choice of the daily email of what partners added to shared folders.
+    fn daily_email(
+        &self,
+        viewer: CurrentUser,
+    ) -> BoxFuture<'_, Result<DigestSetting, SharingError>>;
+
+    /// Sets the viewer's choice of the daily email.
+    fn set_daily_email(
+        &self,
+        viewer: CurrentUser,
+        setting: DigestSetting,
+    ) -> BoxFuture<'_, Result<(), SharingError>>;
 }

@@ -243,6 +243,26 @@ pub async fn current_partners(
         .collect()
 }
 
+/// The accepted requests (archived ones included) that involve any of `accounts`, in one
+/// query; which of them make a partnership now is core's `PartnerRequest::is_partnership`.
+#[instrument(skip_all, fields(accounts = accounts.len()))]
+pub async fn accepted_involving(
+    db: impl Into<Db<'_>>,
+    accounts: &[AccountId],
+) -> Result<Vec<PartnerRequest>, StoreError> {
+    if accounts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = super::documents::id_list(accounts);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM partner_requests WHERE status = 'accepted' \
+         AND (sender_account_id IN ({list}) OR recipient_account_id IN ({list}))"
+    );
+    let rows: Vec<PartnerRequestRow> =
+        on_db!(db, |conn| sqlx::query_as(&sql).fetch_all(conn).await)?;
+    rows.into_iter().map(PartnerRequest::try_from).collect()
+}
+
 /// Every request between `a` and `b` in either direction, archived ones included, oldest first.
 #[instrument(skip_all, fields(%a, %b))]
 pub async fn between(

@@ -71,6 +71,8 @@ pub fn serve_args(addr: std::net::SocketAddr) -> ServeArgs {
         smtp_url: None,
         mail_from: entente_server::config::DEFAULT_MAIL_FROM.to_owned(),
         dev_mailbox: false,
+        // Tests make digest runs themselves, at the moments they choose.
+        digest_hour: entente_server::config::DigestAt(None),
         connections: entente_server::config::ConnectionLimits::default(),
         blobs: entente_server::config::BlobArgs::default(),
     }
