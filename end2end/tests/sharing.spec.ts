@@ -52,6 +52,78 @@ async function partner(from: Page, to: Page, baseURL: string, toEmail: string, f
   expect(accepted.status()).toBe(200);
 }
 
+/** A user `admin`'s organization adds, with their password set from the emailed link and
+ * signed in, in a new context (the Users page and the set-password page are tested elsewhere). */
+async function addSignedInUser(
+  browser: Browser,
+  admin: Page,
+  javaScript: boolean,
+  baseURL: string,
+  name: string,
+  email: string,
+): Promise<Page> {
+  const headers = { origin: baseURL };
+  const added = await admin.context().request.post("/api/add_user", { form: { name, email, profile: "standard" }, headers });
+  expect(added.status()).toBe(200);
+  const emails = await (await admin.context().request.post("/api/mailbox/list", { headers })).json();
+  const entry = emails.find((sent: { to: string; kind: string }) => sent.to === email && sent.kind === "user_invitation");
+  const opened = await (await admin.context().request.post("/api/mailbox/email", { form: { id: entry.id }, headers })).json();
+  const token = (opened.text_body as string).match(/\/set-password\?token=([0-9a-f]{64})/)![1];
+  const person = await newPage(browser, javaScript, baseURL);
+  const set = await person.context().request.post("/api/set_password", {
+    form: { token, password: PASSWORD, confirm_password: PASSWORD },
+    headers,
+  });
+  expect(set.status()).toBe(200);
+  const signedIn = await person.context().request.post("/api/sign_in", { form: { email, password: PASSWORD }, headers });
+  expect(signedIn.status()).toBe(200);
+  return person;
+}
+
+/** Opens the folder `name` from `org`'s Documents. */
+async function openFolder(page: Page, javaScript: boolean, name: string) {
+  await open(page, "/documents", javaScript);
+  await page.locator('[data-test="item-row"]').filter({ hasText: name }).getByRole("link", { name }).click();
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+}
+
+/** Uploads one text file into the folder open on `page`. */
+async function upload(page: Page, name: string, text: string) {
+  await page.getByLabel("Upload files").setInputFiles({ name, mimeType: "text/plain", buffer: Buffer.from(text) });
+  await page.getByRole("button", { name: "Upload", exact: true }).click();
+  await expect(page.locator('[data-test="item-row"]').filter({ hasText: name })).toBeVisible();
+}
+
+/** Shares the item open on `page` with the option labelled `withLabel`, as Viewer with downloads. */
+async function shareOpenItem(page: Page, withLabel: string) {
+  const panel = page.locator('[data-test="sharing-panel"]');
+  await panel.getByLabel("With").selectOption({ label: withLabel });
+  await panel.getByLabel("As").selectOption("viewer");
+  await panel.getByRole("button", { name: "Share", exact: true }).click();
+  await expect(panel.locator('[data-test="access-row"]').filter({ hasText: withLabel })).toBeVisible();
+}
+
+/** The names listed under Shared with us on `page`, sorted. */
+async function sharedWithUs(page: Page, javaScript: boolean): Promise<string[]> {
+  await open(page, "/shared-with-us", javaScript);
+  await expect(page.getByRole("heading", { name: "Shared with us", level: 1 })).toBeVisible();
+  const names = await page.locator('[data-test="shared-table"] [data-test="shared-link"]').allTextContents();
+  return names.map((name) => name.trim()).sort();
+}
+
+/** Opens the file `name` in the shared folder `folder` from Shared with us, and downloads it. */
+async function downloadShared(page: Page, javaScript: boolean, folder: string, name: string): Promise<string> {
+  await open(page, "/shared-with-us", javaScript);
+  await page.locator('[data-test="shared-table"]').getByRole("link", { name: folder }).click();
+  await expect(page.getByRole("heading", { name: folder, level: 1 })).toBeVisible();
+  await page.getByRole("link", { name }).click();
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  const href = await page.locator('[data-test="download-current"]').getAttribute("href");
+  const answer = await page.context().request.get(href!);
+  expect(answer.status()).toBe(200);
+  return answer.text();
+}
+
 test.describe("sharing", () => {
   test.describe.configure({ timeout: 120_000 });
 
@@ -154,5 +226,70 @@ test.describe("sharing", () => {
     await expect(daily.locator('[data-test="daily-email-current"]')).toContainText("Off");
     await open(globex, "/shared-with-us", javaScript);
     await expect(daily.getByLabel("No email")).toBeChecked();
+  });
+
+  test("shares outlive the partnership for the people who were members then; a person's share reaches that person only", async ({ browser, baseURL }, testInfo) => {
+    const javaScript = hasJavaScript(testInfo.project.name);
+    const stamp = `${testInfo.project.name}-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
+    const origin = baseURL!;
+    const acme = await newPage(browser, javaScript, baseURL);
+    const globex = await newPage(browser, javaScript, baseURL);
+    const acmeName = `Acme ${stamp}`;
+    const globexName = `Globex ${stamp}`;
+    await signUp(acme, javaScript, origin, acmeName, `ada-${stamp}@e2e.example`);
+    await signUp(globex, javaScript, origin, globexName, `gil-${stamp}@e2e.example`);
+    await partner(acme, globex, origin, `gil-${stamp}@e2e.example`, acmeName);
+    const gwen = await addSignedInUser(browser, globex, javaScript, origin, "Gwen Person", `gwen-${stamp}@e2e.example`);
+
+    // Acme shares a folder with Globex as a whole; Globex downloads what is in it, and what
+    // Acme adds later.
+    await open(acme, "/documents", javaScript);
+    await acme.getByLabel("Name", { exact: true }).fill("Campaign");
+    await acme.getByRole("button", { name: "Create folder" }).click();
+    await openFolder(acme, javaScript, "Campaign");
+    await upload(acme, "first.txt", "the first file");
+    await shareOpenItem(acme, `${globexName} (whole organization)`);
+    expect(await downloadShared(globex, javaScript, "Campaign", "first.txt")).toBe("the first file");
+    await openFolder(acme, javaScript, "Campaign");
+    await upload(acme, "second.txt", "added later");
+    expect(await downloadShared(globex, javaScript, "Campaign", "second.txt")).toBe("added later");
+
+    // A file shared with Gwen alone: she finds it, Gil does not.
+    await open(acme, "/documents", javaScript);
+    await upload(acme, "for-gwen.txt", "just for Gwen");
+    await acme.locator('[data-test="item-row"]').filter({ hasText: "for-gwen.txt" }).getByRole("link", { name: "for-gwen.txt" }).click();
+    await shareOpenItem(acme, `Gwen Person (${globexName})`);
+    expect(await sharedWithUs(gwen, javaScript)).toEqual(["Campaign", "for-gwen.txt"]);
+    expect(await sharedWithUs(globex, javaScript)).toEqual(["Campaign"]);
+
+    // Acme deletes the partnership; the confirmation lists what stays shared, each way.
+    await open(acme, "/settings/partners", javaScript);
+    await acme.locator(`[data-test="partner-row"][data-organization="${globexName}"]`).getByRole("button", { name: `Delete: ${globexName}` }).click();
+    const confirmation = acme.locator('[data-test="confirmation"]');
+    const stays = confirmation.locator('[data-test="stays-shared"]');
+    await expect(stays).toContainText(`Stays shared by your organization with ${globexName}: 2 items`);
+    await expect(stays).toContainText("Campaign — with");
+    await expect(stays).toContainText(`for-gwen.txt — with Gwen Person (${globexName}) as Viewer`);
+    await expect(stays).toContainText(`Stays shared by ${globexName} with your organization: nothing`);
+    await confirmation.getByRole("button", { name: "Delete", exact: true }).click();
+    await expect(acme.locator('[data-test="partners-done"]')).toContainText("Deleted from");
+
+    // What was shared stays, for the people who were members then.
+    expect(await downloadShared(globex, javaScript, "Campaign", "first.txt")).toBe("the first file");
+    expect(await sharedWithUs(gwen, javaScript)).toEqual(["Campaign", "for-gwen.txt"]);
+
+    // Nothing new can be shared with Globex: the sharing section says why.
+    await open(acme, "/documents", javaScript);
+    await upload(acme, "too-late.txt", "after the end");
+    await acme.locator('[data-test="item-row"]').filter({ hasText: "too-late.txt" }).getByRole("link", { name: "too-late.txt" }).click();
+    await expect(acme.locator('[data-test="share-refusal"]')).toContainText("You have no partners now");
+
+    // A user Globex adds afterwards sees nothing of it, not even by its address.
+    const sharedFileUrl = new URL(globex.url());
+    const nora = await addSignedInUser(browser, globex, javaScript, origin, "Nora Later", `nora-${stamp}@e2e.example`);
+    expect(await sharedWithUs(nora, javaScript)).toEqual([]);
+    await expect(nora.locator('[data-test="shared-with-us-empty"]')).toBeVisible();
+    await open(nora, `${sharedFileUrl.pathname}${sharedFileUrl.search}`, javaScript);
+    await expect(nora.getByText("We could not find that. It may have been removed.")).toBeVisible();
   });
 });
