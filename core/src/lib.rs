@@ -21,6 +21,7 @@
 //! | [`contacts`] | contact kinds and what partner sync does to a contact row |
 //! | [`documents`] | folder and file names, the folder tree (no move into its own subtree), the trash, upload limits, previews, and the access decision ([`documents::decide`]) |
 //! | [`users`] | an account never loses its last active Administrator ([`users::check_keeps_an_administrator`]) |
+//! | [`proofs`] | SPEC 3.2: decisions, a version's overall status and its reason ([`proofs::overall`]), who may decide, comment, resolve, lock and add versions ([`proofs::decide_proof`]), who may be named as reviewer ([`proofs::check_reviewer`]) |
 //!
 //! # What each side sees (SPEC 4.2), decided by [`partnership::view`]
 //!
@@ -94,6 +95,7 @@ pub mod names;
 pub mod partnership;
 pub mod password;
 pub mod profile;
+pub mod proofs;
 pub mod search;
 pub mod sign_in;
 pub mod users;

@@ -1,0 +1,376 @@
+//! Proofs and review (SPEC 3.2): a file sent for review to named reviewers, one decision per
+//! reviewer and version, the version's overall status with the reason for it, and who may
+//! decide, comment, resolve, lock and add versions.
+//!
+//! | rule (SPEC 3.2) | where | proved by (`proofs::tests::…`) |
+//! |---|---|---|
+//! | reviewers are users of the owner account or members of a current partner | [`check_reviewer`] | `reviewers_are_own_users_or_members_of_a_current_partner` |
+//! | one decision per reviewer and version: Pending until they decide, then Approved, Approved with changes, Changes required or Not relevant, changeable until locked | [`Decision`], [`decide_proof`] with [`ProofAction::Decide`] | `only_a_named_reviewer_decides_on_the_current_version_of_an_unlocked_proof`, `the_review_follows_a_reference_model` |
+//! | overall status: Pending while anyone is; then Changes required, Approved with changes, Approved; all Not relevant is Not relevant; it says which decision sets it and who is pending | [`overall`] | `the_overall_status_table`, `the_review_follows_a_reference_model` |
+//! | comments on a version by those who may review; the owner side resolves | [`ProofAction::Comment`], [`ProofAction::Resolve`] | `comments_need_a_reviewer_role_and_resolving_the_owner_side` |
+//! | a new version resets every reviewer to Pending; earlier versions keep theirs | [`pending_for`] | `the_review_follows_a_reference_model` |
+//! | the owner side locks: no more decisions or comments | [`ProofAction::Lock`] | `locking_is_the_owner_sides_and_stops_decisions_comments_and_versions` |
+//!
+//! Seeing a proof is seeing its file ([`role`], SPEC 3.3): naming a partner's member shares
+//! the proof with them as Reviewer (the server makes the share), and a user of the owner
+//! account named as reviewer sees it whatever their profile ([`proof_role`]). After a
+//! partnership ends the share stays, so a former partner's reviewers keep their view, their
+//! decisions and their comments; no proof can name that organization's people until the two
+//! partner again ([`check_reviewer`]).
+
+use serde::{Deserialize, Serialize};
+
+use crate::documents::{DocumentAction, DocumentViewer, ItemFacts, Role, Standing, decide, role};
+use crate::{AccountId, UserId};
+
+/// A reviewer's decision on one version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Decision {
+    /// Not decided yet.
+    Pending,
+    /// Approved as it is.
+    Approved,
+    /// Approved, with changes to make.
+    ApprovedWithChanges,
+    /// Not approved: changes are required.
+    ChangesRequired,
+    /// The reviewer has nothing to say about it.
+    NotRelevant,
+}
+
+impl Decision {
+    /// Every decision, Pending first.
+    pub const ALL: [Self; 5] = [
+        Self::Pending,
+        Self::Approved,
+        Self::ApprovedWithChanges,
+        Self::ChangesRequired,
+        Self::NotRelevant,
+    ];
+
+    /// The four a reviewer chooses from.
+    pub const CHOICES: [Self; 4] = [
+        Self::Approved,
+        Self::ApprovedWithChanges,
+        Self::ChangesRequired,
+        Self::NotRelevant,
+    ];
+
+    /// As stored and sent by forms.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::ApprovedWithChanges => "approved_with_changes",
+            Self::ChangesRequired => "changes_required",
+            Self::NotRelevant => "not_relevant",
+        }
+    }
+
+    /// As people read it.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Approved => "Approved",
+            Self::ApprovedWithChanges => "Approved with changes",
+            Self::ChangesRequired => "Changes required",
+            Self::NotRelevant => "Not relevant",
+        }
+    }
+}
+
+/// A decision that is none of the stored values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("Choose Approved, Approved with changes, Changes required or Not relevant.")]
+pub struct DecisionError;
+
+impl std::str::FromStr for Decision {
+    type Err = DecisionError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|decision| decision.as_str() == text)
+            .ok_or(DecisionError)
+    }
+}
+
+/// A version's overall status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OverallStatus {
+    /// Someone has not decided (or nobody is named yet).
+    Pending,
+    /// Someone requires changes.
+    ChangesRequired,
+    /// Nobody requires changes; someone approved with changes.
+    ApprovedWithChanges,
+    /// Everyone approved or found it not relevant, someone approved.
+    Approved,
+    /// Everyone found it not relevant.
+    NotRelevant,
+}
+
+impl OverallStatus {
+    /// As people read it.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::ChangesRequired => "Changes required",
+            Self::ApprovedWithChanges => "Approved with changes",
+            Self::Approved => "Approved",
+            Self::NotRelevant => "Not relevant",
+        }
+    }
+
+    /// Whether every reviewer has decided (the sender is told when it becomes so).
+    pub const fn is_final(self) -> bool {
+        !matches!(self, Self::Pending)
+    }
+}
+
+/// Why a version has its overall status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reason {
+    /// Nobody is named to review it.
+    NoReviewers,
+    /// These reviewers have not decided.
+    Waiting(Vec<UserId>),
+    /// Everyone decided; these reviewers' `decision` sets the status.
+    SetBy(Decision, Vec<UserId>),
+}
+
+/// A version's overall status and its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overall {
+    /// The status.
+    pub status: OverallStatus,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// The overall status of one version from each reviewer's decision on it (SPEC 3.2: any
+/// pending keeps it pending; then changes required wins, then approved with changes, then
+/// approved; all not relevant is not relevant), with the reviewers whose decision sets it or
+/// who are pending, in the order given.
+pub fn overall(decisions: &[(UserId, Decision)]) -> Overall {
+    if decisions.is_empty() {
+        return Overall {
+            status: OverallStatus::Pending,
+            reason: Reason::NoReviewers,
+        };
+    }
+    let who = |wanted: Decision| -> Vec<UserId> {
+        decisions
+            .iter()
+            .filter(|(_, decision)| *decision == wanted)
+            .map(|(user, _)| *user)
+            .collect()
+    };
+    let pending = who(Decision::Pending);
+    if !pending.is_empty() {
+        return Overall {
+            status: OverallStatus::Pending,
+            reason: Reason::Waiting(pending),
+        };
+    }
+    for (decision, status) in [
+        (Decision::ChangesRequired, OverallStatus::ChangesRequired),
+        (
+            Decision::ApprovedWithChanges,
+            OverallStatus::ApprovedWithChanges,
+        ),
+        (Decision::Approved, OverallStatus::Approved),
+        (Decision::NotRelevant, OverallStatus::NotRelevant),
+    ] {
+        let by = who(decision);
+        if !by.is_empty() {
+            return Overall {
+                status,
+                reason: Reason::SetBy(decision, by),
+            };
+        }
+    }
+    unreachable!("every decision is pending or one of the four choices")
+}
+
+/// Every reviewer's decision on a new version: Pending (SPEC 3.2).
+pub fn pending_for(reviewers: &[UserId]) -> Vec<(UserId, Decision)> {
+    reviewers
+        .iter()
+        .map(|reviewer| (*reviewer, Decision::Pending))
+        .collect()
+}
+
+/// What is known about a proof, as a question about it needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofFacts {
+    /// Its file's access facts (SPEC 3.3).
+    pub item: ItemFacts,
+    /// The named reviewers.
+    pub reviewers: Vec<UserId>,
+    /// Whether the owner side locked it.
+    pub locked: bool,
+    /// Its current version's number (1 for the first).
+    pub current_version: u32,
+}
+
+/// What someone wants to do with a proof.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProofAction {
+    /// See it, its versions, decisions and comments.
+    View,
+    /// Record or change their decision on `version`.
+    Decide {
+        /// The version decided on.
+        version: u32,
+    },
+    /// Comment, or reply to a comment, on `version`.
+    Comment {
+        /// The version commented on.
+        version: u32,
+    },
+    /// Mark a comment resolved, or open it again.
+    Resolve,
+    /// Lock or unlock it.
+    Lock,
+    /// Add a version.
+    NewVersion,
+    /// Name reviewers or remove them, change the deadline.
+    ManageReviewers,
+}
+
+/// Why a proof action is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum ProofError {
+    /// The viewer may not see the proof: it answers like a missing one.
+    #[error("We could not find that. It may have been removed.")]
+    NotFound,
+    /// The viewer sees it but their role or profile does not allow this.
+    #[error("Your role on this proof does not allow this.")]
+    NotAllowed,
+    /// Only named reviewers decide.
+    #[error("Only the proof's reviewers decide on it.")]
+    NotAReviewer,
+    /// The owner side locked it.
+    #[error("This proof is locked: no more decisions, comments or versions until it is unlocked.")]
+    Locked,
+    /// Decisions and comments go to the current version; earlier ones are kept as they were.
+    #[error("A newer version exists: decide and comment on the current version.")]
+    OldVersion,
+}
+
+/// The viewer's role on a proof: their role on its file, and Reviewer for a user of the
+/// owner account named as reviewer whose profile would see nothing (a Reviewer profile).
+pub fn proof_role(viewer: &DocumentViewer, proof: &ProofFacts) -> Role {
+    let on_file = role(viewer, &proof.item);
+    let named_here = viewer.active
+        && viewer.account == proof.item.account
+        && proof.reviewers.contains(&viewer.user);
+    match on_file {
+        Role::None if named_here => Role::Reviewer { downloads: true },
+        other => other,
+    }
+}
+
+/// Decides whether `viewer` may do `action` with `proof` (SPEC 3.2 and 3.3).
+pub fn decide_proof(
+    viewer: &DocumentViewer,
+    proof: &ProofFacts,
+    action: ProofAction,
+) -> Result<(), ProofError> {
+    let role = proof_role(viewer, proof);
+    if role == Role::None {
+        return Err(ProofError::NotFound);
+    }
+    let owner_side = role == Role::OwnerSide;
+    let current = |version: u32| {
+        if version == proof.current_version {
+            Ok(())
+        } else {
+            Err(ProofError::OldVersion)
+        }
+    };
+    let unlocked = || {
+        if proof.locked {
+            Err(ProofError::Locked)
+        } else {
+            Ok(())
+        }
+    };
+    match action {
+        ProofAction::View => Ok(()),
+        ProofAction::Decide { version } => {
+            if !proof.reviewers.contains(&viewer.user) {
+                return Err(ProofError::NotAReviewer);
+            }
+            unlocked()?;
+            current(version)
+        }
+        ProofAction::Comment { version } => {
+            let may_comment = owner_side
+                || matches!(role, Role::Reviewer { .. })
+                || proof.reviewers.contains(&viewer.user);
+            if !may_comment {
+                return Err(ProofError::NotAllowed);
+            }
+            unlocked()?;
+            current(version)
+        }
+        ProofAction::Resolve => owner_side.then_some(()).ok_or(ProofError::NotAllowed),
+        ProofAction::Lock | ProofAction::ManageReviewers => {
+            decide(viewer, &proof.item, DocumentAction::Share).map_err(|_| ProofError::NotAllowed)
+        }
+        ProofAction::NewVersion => {
+            decide(viewer, &proof.item, DocumentAction::UploadVersion)
+                .map_err(|_| ProofError::NotAllowed)?;
+            unlocked()
+        }
+    }
+}
+
+/// Someone the owner side wants to name as reviewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// Their account.
+    pub account: AccountId,
+    /// Whether the user is active.
+    pub active: bool,
+    /// Their standing with the proof's owner account (a member of a partner's account).
+    pub standing: Standing,
+}
+
+/// Why someone cannot be named as reviewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum ReviewerError {
+    /// A deactivated user.
+    #[error("This person's account is deactivated.")]
+    Inactive,
+    /// A member of a former partner: not until the two partner again.
+    #[error(
+        "You are not partners with this person's organization now: name its people again once \
+         you partner again."
+    )]
+    NotPartners,
+    /// Neither a user of the owner account nor a member of a partner.
+    #[error("Choose a user of your organization or a member of a partner organization.")]
+    Unknown,
+}
+
+/// Whether `candidate` may be named as a reviewer of a proof of `owner` (SPEC 3.2: users of
+/// the owner account or members of a current partner).
+pub fn check_reviewer(owner: AccountId, candidate: &Candidate) -> Result<(), ReviewerError> {
+    let known = candidate.account == owner || candidate.standing.member;
+    if !known {
+        return Err(ReviewerError::Unknown);
+    }
+    if !candidate.active {
+        return Err(ReviewerError::Inactive);
+    }
+    if candidate.account != owner && !candidate.standing.partners_now {
+        return Err(ReviewerError::NotPartners);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
