@@ -10,6 +10,8 @@
 //! | comments on a version by those who may review; the owner side resolves | [`ProofAction::Comment`], [`ProofAction::Resolve`] | `comments_need_a_reviewer_role_and_resolving_the_owner_side` |
 //! | a new version resets every reviewer to Pending; earlier versions keep theirs | [`pending_for`] | `the_review_follows_a_reference_model` |
 //! | the owner side locks: no more decisions or comments | [`ProofAction::Lock`] | `locking_is_the_owner_sides_and_stops_decisions_comments_and_versions` |
+//! | comments: text (shown escaped), optionally pinned to a point of an image or a PDF page | [`CommentText`], [`Pin`] | `comment_texts_and_pins_are_checked` |
+//! | a reminder a day before the deadline to reviewers still pending; overdue proofs marked | [`reminder_due`], [`is_overdue`], [`check_deadline`] | `deadlines_remind_a_day_before_and_mark_overdue` |
 //!
 //! Seeing a proof is seeing its file ([`role`], SPEC 3.3): naming a partner's member shares
 //! the proof with them as Reviewer (the server makes the share), and a user of the owner
@@ -21,7 +23,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::documents::{DocumentAction, DocumentViewer, ItemFacts, Role, Standing, decide, role};
-use crate::{AccountId, UserId};
+use crate::{AccountId, Timestamp, UserId};
 
 /// A reviewer's decision on one version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -370,6 +372,134 @@ pub fn check_reviewer(owner: AccountId, candidate: &Candidate) -> Result<(), Rev
         return Err(ReviewerError::NotPartners);
     }
     Ok(())
+}
+
+/// The longest comment, in characters.
+pub const COMMENT_MAX_CHARS: usize = 5_000;
+
+/// A comment's text: trimmed, 1 to [`COMMENT_MAX_CHARS`] characters, no control characters but
+/// line breaks and tabs (it is shown escaped on pages and in emails, never as markup).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CommentText(String);
+
+/// Why a comment's text is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum CommentTextError {
+    /// Nothing but spaces.
+    #[error("Write a comment.")]
+    Empty,
+    /// Too long.
+    #[error("A comment has at most 5,000 characters.")]
+    TooLong,
+    /// A control character other than a line break or a tab.
+    #[error("A comment cannot contain control characters.")]
+    ControlCharacter,
+}
+
+impl CommentText {
+    /// Checks `text` as a comment (line breaks as typed, `\r\n` read as `\n`).
+    pub fn parse(text: &str) -> Result<Self, CommentTextError> {
+        let text = text.replace("\r\n", "\n");
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(CommentTextError::Empty);
+        }
+        if text.chars().count() > COMMENT_MAX_CHARS {
+            return Err(CommentTextError::TooLong);
+        }
+        if text
+            .chars()
+            .any(|character| character.is_control() && character != '\n' && character != '\t')
+        {
+            return Err(CommentTextError::ControlCharacter);
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for CommentText {
+    type Error = CommentTextError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
+    }
+}
+
+impl From<CommentText> for String {
+    fn from(text: CommentText) -> Self {
+        text.0
+    }
+}
+
+/// Where a comment is pinned: a point of an image (page 1) or of a PDF page, as thousandths
+/// of the page's width and height from its top left corner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Pin {
+    /// The page, from 1.
+    pub page: u32,
+    /// Thousandths of the width, 0 to 1000.
+    pub x: u16,
+    /// Thousandths of the height, 0 to 1000.
+    pub y: u16,
+}
+
+/// Why a pin is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum PinError {
+    /// No such page in this version.
+    #[error("This version has no such page.")]
+    NoSuchPage,
+    /// Outside the page.
+    #[error("Place the pin on the page.")]
+    OutsideThePage,
+}
+
+impl Pin {
+    /// A pin on `page` at (`x`, `y`) thousandths, for a version of `pages` pages.
+    pub fn new(page: u32, x: u16, y: u16, pages: u32) -> Result<Self, PinError> {
+        if page == 0 || page > pages {
+            return Err(PinError::NoSuchPage);
+        }
+        if x > 1000 || y > 1000 {
+            return Err(PinError::OutsideThePage);
+        }
+        Ok(Self { page, x, y })
+    }
+}
+
+/// Why a deadline is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("Choose a deadline in the future.")]
+pub struct DeadlineInThePast;
+
+/// A new deadline must be in the future.
+pub fn check_deadline(deadline: Timestamp, now: Timestamp) -> Result<(), DeadlineInThePast> {
+    if deadline > now {
+        Ok(())
+    } else {
+        Err(DeadlineInThePast)
+    }
+}
+
+/// How long before the deadline pending reviewers are reminded (SPEC 3.2: a day).
+pub const REMINDER_BEFORE_SECS: i64 = 86_400;
+
+/// Whether the deadline reminder is due at `now` for a proof with `deadline` whose reminder
+/// has not been sent (sent once; none for a deadline already passed or a locked proof).
+pub fn reminder_due(deadline: Timestamp, now: Timestamp, locked: bool) -> bool {
+    !locked && now.0 >= deadline.0 - REMINDER_BEFORE_SECS && now < deadline
+}
+
+/// Whether a proof is overdue at `now`: its deadline passed and its current version is
+/// still pending.
+pub fn is_overdue(deadline: Option<Timestamp>, now: Timestamp, status: OverallStatus) -> bool {
+    deadline.is_some_and(|deadline| now >= deadline) && status == OverallStatus::Pending
 }
 
 #[cfg(test)]

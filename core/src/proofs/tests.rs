@@ -413,6 +413,88 @@ fn locking_is_the_owner_sides_and_stops_decisions_comments_and_versions() {
     assert_eq!(decide_proof(&admin, &locked, ProofAction::View), Ok(()));
 }
 
+#[test]
+fn comment_texts_and_pins_are_checked() {
+    assert_eq!(
+        CommentText::parse("  Fix the logo\r\nplease  ")
+            .unwrap()
+            .as_str(),
+        "Fix the logo\nplease"
+    );
+    assert_eq!(
+        CommentText::parse("<script>alert(1)</script>")
+            .unwrap()
+            .as_str(),
+        "<script>alert(1)</script>"
+    );
+    assert_eq!(CommentText::parse(" \n\t "), Err(CommentTextError::Empty));
+    assert_eq!(
+        CommentText::parse(&"é".repeat(COMMENT_MAX_CHARS))
+            .map(|text| text.as_str().chars().count()),
+        Ok(COMMENT_MAX_CHARS)
+    );
+    assert_eq!(
+        CommentText::parse(&"é".repeat(COMMENT_MAX_CHARS + 1)),
+        Err(CommentTextError::TooLong)
+    );
+    assert_eq!(
+        CommentText::parse("a\u{0}b"),
+        Err(CommentTextError::ControlCharacter)
+    );
+    assert_eq!(
+        CommentText::parse("a\u{1b}[31mb"),
+        Err(CommentTextError::ControlCharacter)
+    );
+    assert!(
+        serde_json::from_str::<CommentText>("\"   \"").is_err(),
+        "decoding checks too"
+    );
+
+    assert_eq!(
+        Pin::new(2, 500, 1000, 3),
+        Ok(Pin {
+            page: 2,
+            x: 500,
+            y: 1000
+        })
+    );
+    assert_eq!(
+        Pin::new(1, 0, 0, 1),
+        Ok(Pin {
+            page: 1,
+            x: 0,
+            y: 0
+        })
+    );
+    assert_eq!(Pin::new(4, 10, 10, 3), Err(PinError::NoSuchPage));
+    assert_eq!(Pin::new(0, 10, 10, 3), Err(PinError::NoSuchPage));
+    assert_eq!(Pin::new(1, 1001, 10, 3), Err(PinError::OutsideThePage));
+    assert_eq!(Pin::new(1, 10, 1001, 3), Err(PinError::OutsideThePage));
+}
+
+#[test]
+fn deadlines_remind_a_day_before_and_mark_overdue() {
+    let deadline = crate::Timestamp(1_000_000);
+    let at = |offset: i64| crate::Timestamp(deadline.0 + offset);
+    assert_eq!(check_deadline(deadline, at(-1)), Ok(()));
+    assert_eq!(check_deadline(deadline, at(0)), Err(DeadlineInThePast));
+    assert!(
+        !reminder_due(deadline, at(-REMINDER_BEFORE_SECS - 1), false),
+        "too early"
+    );
+    assert!(reminder_due(deadline, at(-REMINDER_BEFORE_SECS), false));
+    assert!(reminder_due(deadline, at(-1), false));
+    assert!(!reminder_due(deadline, at(0), false), "the deadline passed");
+    assert!(!reminder_due(deadline, at(-60), true), "locked");
+    assert!(is_overdue(Some(deadline), at(0), OverallStatus::Pending));
+    assert!(!is_overdue(Some(deadline), at(-1), OverallStatus::Pending));
+    assert!(
+        !is_overdue(Some(deadline), at(10), OverallStatus::Approved),
+        "decided in time or not, it is done"
+    );
+    assert!(!is_overdue(None, at(10), OverallStatus::Pending));
+}
+
 /// What happens to a proof, in the model test.
 #[derive(Debug, Clone)]
 enum Op {
