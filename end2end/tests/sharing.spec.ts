@@ -124,20 +124,25 @@ async function downloadShared(page: Page, javaScript: boolean, folder: string, n
   return answer.text();
 }
 
+/** Acme and Globex, each signed up in its own context, partners. */
+async function twoPartners(browser: Browser, origin: string, project: string) {
+  const javaScript = hasJavaScript(project);
+  const stamp = `${project}-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
+  const acme = await newPage(browser, javaScript, origin);
+  const globex = await newPage(browser, javaScript, origin);
+  const acmeName = `Acme ${stamp}`;
+  const globexName = `Globex ${stamp}`;
+  await signUp(acme, javaScript, origin, acmeName, `ada-${stamp}@e2e.example`);
+  await signUp(globex, javaScript, origin, globexName, `gil-${stamp}@e2e.example`);
+  await partner(acme, globex, origin, `gil-${stamp}@e2e.example`, acmeName);
+  return { javaScript, stamp, origin, acme, globex, acmeName, globexName };
+}
+
 test.describe("sharing", () => {
   test.describe.configure({ timeout: 120_000 });
 
   test("a folder shared with a partner is found under Shared with us, as Viewer without downloads, until revoked", async ({ browser, baseURL }, testInfo) => {
-    const javaScript = hasJavaScript(testInfo.project.name);
-    const stamp = `${testInfo.project.name}-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
-    const origin = baseURL!;
-    const acme = await newPage(browser, javaScript, baseURL);
-    const globex = await newPage(browser, javaScript, baseURL);
-    const acmeName = `Acme ${stamp}`;
-    const globexName = `Globex ${stamp}`;
-    await signUp(acme, javaScript, origin, acmeName, `ada-${stamp}@e2e.example`);
-    await signUp(globex, javaScript, origin, globexName, `gil-${stamp}@e2e.example`);
-    await partner(acme, globex, origin, `gil-${stamp}@e2e.example`, acmeName);
+    const { javaScript, stamp, origin, acme, globex, acmeName, globexName } = await twoPartners(browser, baseURL!, testInfo.project.name);
 
     // Acme makes a folder with a file in it.
     await open(acme, "/documents", javaScript);
@@ -229,16 +234,7 @@ test.describe("sharing", () => {
   });
 
   test("shares outlive the partnership for the people who were members then; a person's share reaches that person only", async ({ browser, baseURL }, testInfo) => {
-    const javaScript = hasJavaScript(testInfo.project.name);
-    const stamp = `${testInfo.project.name}-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
-    const origin = baseURL!;
-    const acme = await newPage(browser, javaScript, baseURL);
-    const globex = await newPage(browser, javaScript, baseURL);
-    const acmeName = `Acme ${stamp}`;
-    const globexName = `Globex ${stamp}`;
-    await signUp(acme, javaScript, origin, acmeName, `ada-${stamp}@e2e.example`);
-    await signUp(globex, javaScript, origin, globexName, `gil-${stamp}@e2e.example`);
-    await partner(acme, globex, origin, `gil-${stamp}@e2e.example`, acmeName);
+    const { javaScript, stamp, origin, acme, globex, globexName } = await twoPartners(browser, baseURL!, testInfo.project.name);
     const gwen = await addSignedInUser(browser, globex, javaScript, origin, "Gwen Person", `gwen-${stamp}@e2e.example`);
 
     // Acme shares a folder with Globex as a whole; Globex downloads what is in it, and what

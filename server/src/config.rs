@@ -116,6 +116,16 @@ pub struct ServeArgs {
     #[arg(long, env = "ENTENTE_DIGEST_HOUR", default_value_t = DigestAt::default())]
     pub digest_hour: DigestAt,
 
+    /// Serves the benchmark floors `/bench/bare` and `/bench/empty-leptos` that `cargo xtask
+    /// bench` and the budget check measure pages against; off in production.
+    #[arg(
+        long,
+        env = "ENTENTE_BENCH_FLOORS",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub bench_floors: bool,
+
     /// How many connections, and how long a slow client may hold one.
     #[command(flatten)]
     pub connections: ConnectionLimits,

@@ -51,6 +51,8 @@ pub struct AppState {
     pub links: Links,
     /// The hour the daily digest goes out; `None`: this instance never makes it.
     pub digest_hour: Option<DigestHour>,
+    /// Whether the benchmark floors are served (`ENTENTE_BENCH_FLOORS`).
+    pub bench_floors: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -129,6 +131,7 @@ impl AppState {
             preview_wake: Arc::new(Notify::new()),
             links,
             digest_hour: args.digest_hour.0,
+            bench_floors: args.bench_floors,
         })
     }
 }

@@ -1,140 +1,415 @@
-//! `cargo xtask bench`: builds the release site, prints the size of what a browser downloads
-//! (raw, gzip, brotli), and loads a release server with wrk on loopback. Figures go to
-//! `docs/benchmarks.md` by hand, with the date and machine.
+//! `cargo xtask bench`: a release build serving its two floors (`ENTENTE_BENCH_FLOORS`)
+//! (`/bench/bare`, a plain axum handler, and `/bench/empty-leptos`, an empty Leptos 0.8 app,
+//! both behind the same middleware) are built from the same crate versions into the same
+//! binary, so every figure is also a ratio from one run:
+//!
+//! - what a browser downloads (raw, gzip -9, brotli -q 11);
+//! - resident memory idle, during 50 parallel sign-ups (each an Argon2 hash) and under load
+//!   (`/proc/<pid>/status`);
+//! - wrk throughput with p50 and p99 latency, the targets interleaved over three rounds (the
+//!   median round is reported: absolute figures are noisy on shared 2-core machines);
+//! - Callgrind instructions per request (repeatable whatever else the machine does): the
+//!   server runs under `valgrind --tool=callgrind`, each target is warmed, the counters zeroed,
+//!   a fixed number of requests made and the counters dumped.
+//!
+//! It prints the report and writes it into `docs/benchmarks.md` between the markers
+//! `<!-- cargo xtask bench: begin -->` and `<!-- cargo xtask bench: end -->`.
 
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 
+use crate::measure::{Callgrind, DemoSite, get, sign_in, sign_up};
 use crate::site::{self, Profile};
-use crate::tools::{self, Step, run_step};
+use crate::tools;
 
-/// Runs the benchmark and prints its figures.
+const DEMO_ADMIN: &str = "admin@northwind.example";
+const DEMO_PASSWORD: &str = "entente-demo";
+const BEGIN: &str = "<!-- cargo xtask bench: begin -->";
+const END: &str = "<!-- cargo xtask bench: end -->";
+/// Requests per target under Callgrind, after the warm-up.
+const CALLGRIND_REQUESTS: u64 = 30;
+/// wrk rounds, each visiting every target once.
+const ROUNDS: usize = 3;
+
+/// One thing measured: a page or a floor, signed in or not.
+struct Target {
+    name: &'static str,
+    path: &'static str,
+    signed_in: bool,
+}
+
+const TARGETS: [Target; 8] = [
+    Target {
+        name: "floor: bare axum handler",
+        path: "/bench/bare",
+        signed_in: false,
+    },
+    Target {
+        name: "floor: empty Leptos page",
+        path: "/bench/empty-leptos",
+        signed_in: false,
+    },
+    Target {
+        name: "`/` signed out",
+        path: "/",
+        signed_in: false,
+    },
+    Target {
+        name: "`/` signed in",
+        path: "/",
+        signed_in: true,
+    },
+    Target {
+        name: "Partners tab",
+        path: "/settings/partners",
+        signed_in: true,
+    },
+    Target {
+        name: "Contacts",
+        path: "/contacts",
+        signed_in: true,
+    },
+    Target {
+        name: "Documents",
+        path: "/documents",
+        signed_in: true,
+    },
+    Target {
+        name: "Shared with us",
+        path: "/shared-with-us",
+        signed_in: true,
+    },
+];
+
+/// The index of the empty Leptos page in [`TARGETS`]: the denominator of the ratios.
+const EMPTY_LEPTOS: usize = 1;
+
+/// wrk's figures for one target in one round.
+#[derive(Clone, Copy, Default)]
+struct Load {
+    requests_per_sec: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// Runs the benchmark, prints its report and writes it into `docs/benchmarks.md`.
 pub fn bench(root: &Path, target_dir: &Path) -> Result<()> {
+    let started = Instant::now();
     tools::ensure_build_tools(root, true)?;
     tools::ensure_bench_tools()?;
     site::build_front(root, target_dir, Profile::Release)?;
     site::build_server(root, Profile::Release)?;
-    print_sizes(&site::site_root(root).join("pkg"))?;
+    let sizes = sizes(&site::site_root(root).join("pkg"))?;
 
-    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let address = format!("127.0.0.1:{port}");
-    let data_dir =
-        std::env::temp_dir().join(format!("entente-bench-{}-{port}", std::process::id()));
-    let server = site::server_binary(target_dir, Profile::Release);
-    let envs = [
-        ("ENTENTE_DATA_DIR", data_dir.display().to_string()),
-        ("LEPTOS_SITE_ADDR", address.clone()),
-        (
-            "LEPTOS_SITE_ROOT",
-            site::site_root(root).display().to_string(),
-        ),
-        ("RUST_LOG", "warn".to_string()),
-    ];
-    run_step(
-        Step::new("Seeding the benchmark database", &server)
-            .arg("seed-demo")
-            .envs(envs.clone()),
-    )?;
-    let mut child = Command::new(&server)
-        .arg("serve")
-        .envs(envs)
-        .stdout(Stdio::null())
-        .spawn()?;
-    let outcome = tools::wait_for_health(&address, Duration::from_secs(30)).and_then(|()| {
-        for path in ["/healthz", "/", "/no-such-page"] {
-            load(&address, path, None)?;
+    let site = DemoSite::seed(root, target_dir, Profile::Release, "benchmark")?;
+    let outcome = measure(&site.server, &site.envs, &site.address, &site.data_dir);
+    drop(site);
+    let (memory, loads, instructions) = outcome?;
+    let report = report(&sizes, &memory, &loads, &instructions, started.elapsed());
+    println!("\n{report}");
+    write_report(&root.join("docs/benchmarks.md"), &report)?;
+    println!("Written into docs/benchmarks.md (between the `cargo xtask bench` markers).");
+    Ok(())
+}
+
+type Measured = (Vec<(&'static str, u64)>, Vec<Vec<Load>>, Vec<u64>);
+
+/// Memory and wrk on the native server, then instructions under Callgrind.
+fn measure(
+    server: &Path,
+    envs: &[(String, String)],
+    address: &str,
+    data_dir: &Path,
+) -> Result<Measured> {
+    let mut child = spawn(Command::new(server).arg("serve"), envs)?;
+    let native = (|| {
+        tools::wait_for_health(address, Duration::from_secs(30))?;
+        let cookie = sign_in(address, DEMO_ADMIN, DEMO_PASSWORD)?;
+        for target in &TARGETS {
+            get(
+                address,
+                target.path,
+                target.signed_in.then_some(cookie.as_str()),
+            )?;
         }
-        // The Partners tab as the demo's Northwind administrator sees it: the session check,
-        // the badge count and the list, rendered on the server.
-        let cookie = sign_in(&address, "admin@northwind.example", "entente-demo")?;
-        load(&address, "/settings/partners", Some(&cookie))
-    });
+        let mut memory = vec![("idle, after one visit of each page", rss_kib(child.id())?.0)];
+        // Fifty sign-ups at once: each hashes a password (Argon2, about 19 MiB each) on the
+        // bounded pool. Sign-ins would not do: parallel attempts on one address count as
+        // guesses and are slowed down by design.
+        let sign_ups: Vec<_> = (0..50)
+            .map(|n| {
+                let address = address.to_owned();
+                std::thread::spawn(move || {
+                    sign_up(
+                        &address,
+                        &format!("Bench Org {n}"),
+                        &format!("bench{n}@bench{n}.example"),
+                        "quiet-harbor-lantern-7391",
+                    )
+                })
+            })
+            .collect();
+        for sign_up in sign_ups {
+            sign_up.join().expect("a sign-up thread")?;
+        }
+        memory.push(("peak during 50 parallel sign-ups", rss_kib(child.id())?.1));
+        let mut loads = vec![Vec::new(); TARGETS.len()];
+        for round in 1..=ROUNDS {
+            for (index, target) in TARGETS.iter().enumerate() {
+                println!("wrk round {round}/{ROUNDS}: {}", target.name);
+                let cookie = target.signed_in.then_some(cookie.as_str());
+                loads[index].push(wrk(address, target.path, cookie)?);
+            }
+        }
+        let (now, peak) = rss_kib(child.id())?;
+        memory.push(("peak under wrk load (all rounds)", peak));
+        memory.push(("after the load", now));
+        Ok::<_, anyhow::Error>((memory, loads, cookie))
+    })();
     tools::terminate(&mut child);
-    let _ = std::fs::remove_dir_all(&data_dir);
-    outcome
+    let (memory, loads, cookie) = native?;
+
+    let mut callgrind = Callgrind::start(server, envs, address, &data_dir.join("callgrind"))?;
+    let counted = TARGETS
+        .iter()
+        .map(|target| {
+            println!("callgrind: {}", target.name);
+            let cookie = target.signed_in.then_some(cookie.as_str());
+            callgrind.per_request(target.path, cookie, 3, CALLGRIND_REQUESTS)
+        })
+        .collect::<Result<Vec<u64>>>();
+    callgrind.stop();
+    Ok((memory, loads, counted?))
 }
 
-/// Loads `path` with wrk for ten seconds (2 threads, 32 connections), with `cookie` if given.
-fn load(address: &str, path: &str, cookie: Option<&str>) -> Result<()> {
-    let signed_in = if cookie.is_some() { ", signed in" } else { "" };
-    let mut step = Step::new(
-        &format!("wrk: GET {path}{signed_in} for 10 s, 2 threads, 32 connections"),
-        "wrk",
-    )
-    .args(["--latency", "-t2", "-c32", "-d10s"]);
+fn spawn(command: &mut Command, envs: &[(String, String)]) -> Result<Child> {
+    command
+        .envs(envs.iter().map(|(key, value)| (key, value)))
+        .stdout(Stdio::null())
+        .spawn()
+        .context("could not start the server")
+}
+
+/// The process's resident memory now and its peak, in KiB.
+fn rss_kib(pid: u32) -> Result<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|value| value.parse().ok())
+            .with_context(|| format!("no {name} in /proc/{pid}/status"))
+    };
+    Ok((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// Loads `path` with wrk for five seconds (2 threads, 16 connections).
+fn wrk(address: &str, path: &str, cookie: Option<&str>) -> Result<Load> {
+    let mut command = Command::new("wrk");
+    command.args(["--latency", "-t2", "-c16", "-d5s"]);
     if let Some(cookie) = cookie {
-        step = step.args(["-H", &format!("Cookie: {cookie}")]);
+        command.args(["-H", &format!("Cookie: {cookie}")]);
     }
-    run_step(step.arg(format!("http://{address}{path}")))
+    let output = command
+        .arg(format!("http://{address}{path}"))
+        .output()
+        .context("wrk is missing")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    if text.contains("Non-2xx or 3xx responses") {
+        bail!("wrk got error answers from {path}:\n{text}");
+    }
+    let value = |prefix: &str| {
+        text.lines()
+            .map(str::trim)
+            .find_map(|line| line.strip_prefix(prefix))
+            .map(str::trim)
+            .with_context(|| format!("no `{prefix}` in wrk's output:\n{text}"))
+    };
+    Ok(Load {
+        requests_per_sec: value("Requests/sec:")?.parse()?,
+        p50_ms: millis(value("50%")?)?,
+        p99_ms: millis(value("99%")?)?,
+    })
 }
 
-/// Signs in through the same form post a browser makes and returns the session cookie
-/// (`name=value`), over a plain HTTP/1.1 exchange on loopback.
-fn sign_in(address: &str, email: &str, password: &str) -> Result<String> {
-    use std::io::{Read as _, Write as _};
-
-    let body = format!("email={}&password={}", email.replace('@', "%40"), password);
-    let request = format!(
-        "POST /api/sign_in HTTP/1.1\r\nHost: {address}\r\nOrigin: http://{address}\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
-         Connection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream = std::net::TcpStream::connect(address)?;
-    stream.write_all(request.as_bytes())?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    response
-        .lines()
-        .take_while(|line| !line.is_empty())
-        .filter(|line| line.to_ascii_lowercase().starts_with("set-cookie: "))
-        .map(|line| line["set-cookie: ".len()..].trim())
-        .find(|cookie| cookie.starts_with("entente_session="))
-        .and_then(|cookie| cookie.split(';').next())
-        .map(str::to_owned)
-        .with_context(|| format!("signing in as {email} gave no session cookie: {response}"))
+/// wrk's `1.23ms`, `456.00us` or `1.20s` in milliseconds.
+fn millis(text: &str) -> Result<f64> {
+    let (number, factor) = if let Some(us) = text.strip_suffix("us") {
+        (us, 0.001)
+    } else if let Some(ms) = text.strip_suffix("ms") {
+        (ms, 1.0)
+    } else if let Some(s) = text.strip_suffix('s') {
+        (s, 1000.0)
+    } else {
+        bail!("a latency wrk did not write: {text}")
+    };
+    Ok(number.parse::<f64>()? * factor)
 }
 
-/// Prints raw, gzip -9 and brotli -q 11 sizes of the files in `pkg`.
-fn print_sizes(pkg: &Path) -> Result<()> {
-    println!(
-        "\n{:<24} {:>10} {:>10} {:>10}",
-        "file", "raw", "gzip -9", "brotli 11"
-    );
+/// Raw, gzip -9 and brotli -q 11 sizes of the WASM, JS and CSS in `pkg` (the content-hashed
+/// names the pages link; the build's precompressed copies are skipped).
+fn sizes(pkg: &Path) -> Result<Vec<(String, u64, u64, u64)>> {
     let mut entries: Vec<_> = std::fs::read_dir(pkg)
         .with_context(|| format!("no built site at {}", pkg.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| {
-            path.extension()
-                .is_some_and(|ext| ext == "wasm" || ext == "js" || ext == "css")
+            // The plain names only: the content-hashed copies hold the same bytes.
+            let plain = path
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy().matches('.').count() == 1);
+            plain
+                && path
+                    .extension()
+                    .is_some_and(|ext| ext == "wasm" || ext == "js" || ext == "css")
         })
         .collect();
     entries.sort();
-    for path in entries {
-        let raw = std::fs::metadata(&path)?.len();
-        let gzip = compressed_size("gzip", &["-9", "-c"], &path);
-        let brotli = compressed_size("brotli", &["-q", "11", "-c"], &path);
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        println!("{name:<24} {raw:>10} {gzip:>10} {brotli:>10}");
-    }
-    Ok(())
+    entries
+        .iter()
+        .map(|path| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let kind = name.rsplit('.').next().unwrap_or_default().to_owned();
+            Ok((
+                kind,
+                std::fs::metadata(path)?.len(),
+                compressed_size("gzip", &["-9", "-c"], path)?,
+                compressed_size("brotli", &["-q", "11", "-c"], path)?,
+            ))
+        })
+        .collect()
 }
 
-/// The size of `path` compressed by `program`, or a note when the program is missing.
-fn compressed_size(program: &str, args: &[&str], path: &Path) -> String {
-    Command::new(program)
+fn compressed_size(program: &str, args: &[&str], path: &Path) -> Result<u64> {
+    let output = Command::new(program)
         .args(args)
         .arg(path)
         .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .map(|output| output.stdout.len().to_string())
-        .unwrap_or_else(|| format!("(no {program})"))
+        .with_context(|| format!("{program} is missing"))?;
+    if !output.status.success() {
+        bail!("{program} failed on {}", path.display());
+    }
+    Ok(output.stdout.len() as u64)
+}
+
+/// The median of three or more values (the middle round).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn report(
+    sizes: &[(String, u64, u64, u64)],
+    memory: &[(&'static str, u64)],
+    loads: &[Vec<Load>],
+    instructions: &[u64],
+    took: Duration,
+) -> String {
+    let mut out = String::new();
+    let today = tools::output_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    out.push_str(&format!(
+        "### Last `cargo xtask bench` run: {} ({cores} cores, {:.0} s)\n\n",
+        today.trim(),
+        took.as_secs_f64()
+    ));
+    out.push_str(&format!(
+        "Release build with the floors on, the demo's data (SQLite), loopback. \
+         Instructions are Callgrind's count per request, averaged over \
+         {CALLGRIND_REQUESTS} requests after 3 warm-up ones (the few `/healthz` requests that \
+         deliver the zero and dump commands included); the ratio is to the empty Leptos page of \
+         the same binary. Throughput and latency are wrk's (2 threads, 16 connections, 5 s), the \
+         median of {ROUNDS} interleaved rounds.\n\n",
+    ));
+    out.push_str(
+        "| target | instructions / request | × empty Leptos | requests/s | p50 ms | p99 ms |\n\
+         |---|---:|---:|---:|---:|---:|\n",
+    );
+    let floor = instructions[EMPTY_LEPTOS].max(1) as f64;
+    for (index, target) in TARGETS.iter().enumerate() {
+        let rounds = &loads[index];
+        let rps = median(rounds.iter().map(|load| load.requests_per_sec).collect());
+        let p50 = median(rounds.iter().map(|load| load.p50_ms).collect());
+        let p99 = median(rounds.iter().map(|load| load.p99_ms).collect());
+        let signed = if target.signed_in { ", signed in" } else { "" };
+        out.push_str(&format!(
+            "| {}{signed} (`{}`) | {} | {:.2} | {rps:.0} | {p50:.2} | {p99:.2} |\n",
+            target.name,
+            target.path,
+            group(instructions[index]),
+            instructions[index] as f64 / floor,
+        ));
+    }
+    out.push_str("\n| memory (resident) | KiB |\n|---|---:|\n");
+    for (what, kib) in memory {
+        out.push_str(&format!("| {what} | {} |\n", group(*kib)));
+    }
+    out.push_str("\n| bundle file | raw B | gzip -9 B | brotli -q 11 B |\n|---|---:|---:|---:|\n");
+    for (kind, raw, gzip, brotli) in sizes {
+        out.push_str(&format!(
+            "| {kind} | {} | {} | {} |\n",
+            group(*raw),
+            group(*gzip),
+            group(*brotli)
+        ));
+    }
+    out
+}
+
+/// `1234567` as `1,234,567`.
+fn group(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// Replaces the text between the markers in `path` with `report` (adds the block after the
+/// first heading when the markers are missing).
+fn write_report(path: &Path, report: &str) -> Result<()> {
+    let text = std::fs::read_to_string(path)?;
+    let block = format!("{BEGIN}\n{report}{END}");
+    let updated = match (text.find(BEGIN), text.find(END)) {
+        (Some(start), Some(end)) if start < end => {
+            format!("{}{block}{}", &text[..start], &text[end + END.len()..])
+        }
+        _ => {
+            let after_heading = text.find('\n').map_or(text.len(), |line| line + 1);
+            format!(
+                "{}\n{block}\n{}",
+                &text[..after_heading],
+                &text[after_heading..]
+            )
+        }
+    };
+    std::fs::write(path, updated)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latencies_read_in_every_unit_wrk_writes() {
+        assert_eq!(millis("456.00us").unwrap(), 0.456);
+        assert_eq!(millis("1.50ms").unwrap(), 1.5);
+        assert_eq!(millis("1.20s").unwrap(), 1200.0);
+        assert!(millis("12").is_err());
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(group(7), "7");
+        assert_eq!(group(1234), "1,234");
+        assert_eq!(group(1_234_567), "1,234,567");
+    }
 }

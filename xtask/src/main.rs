@@ -6,6 +6,8 @@
 //! nothing but Rust, Node/npm and root on a fresh machine.
 
 mod bench;
+mod budget;
+mod measure;
 mod s3;
 mod site;
 mod tools;
@@ -20,14 +22,19 @@ use anyhow::{Context as _, Result, bail};
 use crate::site::Profile;
 use crate::tools::{Step, run_step};
 
-const USAGE: &str = "usage: cargo xtask <run|test|e2e|bench|soak>
+const USAGE: &str = "usage: cargo xtask <run|test|e2e|bench|budget|soak>
 
   run    install what is missing, build, migrate and seed ./data, serve http://127.0.0.1:3000
   test   install what tests need, then run every check: fmt, clippy (both feature sets),
-         Rust tests (SQLite and PostgreSQL), wasm32 builds and the Playwright suite
+         Rust tests (SQLite and PostgreSQL), wasm32 builds, the Playwright suite and the
+         performance budget (docs/budget.txt)
   e2e    build the debug server and browser bundle, then run only the Playwright suite
          (arguments after `e2e` go to Playwright: a file, `--project js`, `-g <title>`)
-  bench  release build: bundle sizes (raw, gzip, brotli) and wrk load on loopback
+  bench  release build with the benchmark floors: Callgrind instructions per request as
+         ratios to an empty Leptos page, wrk throughput and latency, memory, bundle sizes;
+         writes the report into docs/benchmarks.md
+  budget the performance budget alone (debug build): Callgrind instructions per request of
+         the main pages as ratios to an empty Leptos page, and the first load's bytes
   soak   the fault suite, not run by `test` or CI (about 2 minutes): kill -9 under load,
          the database cut off and restored, SMTP down then up under two instances";
 
@@ -38,6 +45,7 @@ fn main() {
         "test" => test(),
         "e2e" => e2e(),
         "soak" => soak(),
+        "budget" => budget(),
         "bench" => {
             let root = workspace_root();
             bench::bench(&root, &target_dir(&root))
@@ -173,6 +181,7 @@ fn test() -> Result<()> {
     // server's feature set; the browser tests run that very binary.
     site::build_front(&root, &target_dir(&root), Profile::Debug)?;
     end_to_end(&root, &[])?;
+    budget::check(&root, &target_dir(&root))?;
     println!("\nAll checks passed in {:.0?}.", started.elapsed());
     Ok(())
 }
@@ -224,6 +233,16 @@ The soak suite passed in {:.0?}.",
         started.elapsed()
     );
     Ok(())
+}
+
+/// The budget check alone, on the debug server and bundle: `cargo xtask budget`.
+fn budget() -> Result<()> {
+    let root = workspace_root();
+    tools::ensure_build_tools(&root, false)?;
+    tools::ensure_test_tools(&root)?;
+    site::build_server(&root, Profile::Debug)?;
+    site::build_front(&root, &target_dir(&root), Profile::Debug)?;
+    budget::check(&root, &target_dir(&root))
 }
 
 /// Starts a freshly built server on a free port with its own database, runs Playwright, stops it.

@@ -96,7 +96,7 @@ pub fn run_step_collecting(mut step: Step, marker: &str) -> Result<Vec<String>> 
 }
 
 /// Output of a command if it ran and succeeded.
-fn output_of(program: &str, args: &[&str]) -> Option<String> {
+pub fn output_of(program: &str, args: &[&str]) -> Option<String> {
     let output = Command::new(program).args(args).output().ok()?;
     output
         .status
@@ -162,6 +162,10 @@ pub fn ensure_test_tools(_root: &Path) -> Result<()> {
     if !Path::new(PDFTOPPM).exists() {
         missing.push("poppler-utils");
     }
+    // The budget check counts instructions under Callgrind.
+    if !Path::new("/usr/bin/valgrind").exists() {
+        missing.push("valgrind");
+    }
     install_from_apt(&missing)
 }
 
@@ -188,9 +192,9 @@ pub fn ensure_soak_tools() -> Result<()> {
     install_from_apt(missing)
 }
 
-/// Installs from apt what `cargo xtask bench` uses and lacks: wrk and brotli.
+/// Installs from apt what `cargo xtask bench` uses and lacks: wrk, brotli and valgrind.
 pub fn ensure_bench_tools() -> Result<()> {
-    let missing: Vec<&str> = ["wrk", "brotli"]
+    let missing: Vec<&str> = ["wrk", "brotli", "valgrind"]
         .into_iter()
         .filter(|program| !Path::new("/usr/bin").join(program).exists())
         .collect();

@@ -65,7 +65,11 @@ pub fn build(state: AppState) -> Router {
     // branch made a reactive owner under whatever owner the thread last entered and moved that
     // request's response headers (a page's nonce, its status) onto the file.
     let site_root = std::path::PathBuf::from(&*state.leptos_options.site_root);
-    Router::new()
+    let mut router = Router::new();
+    if state.bench_floors {
+        router = router.merge(crate::http::bench::routes(state.leptos_options.clone()));
+    }
+    router
         .route("/healthz", get(health::healthz))
         // Uploads are bounded by `ENTENTE_MAX_UPLOAD_BYTES` (`limits::bound_body` and the blob
         // store), not by axum's 2 MB default for multipart bodies.

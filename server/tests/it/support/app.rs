@@ -73,6 +73,7 @@ pub fn serve_args(addr: std::net::SocketAddr) -> ServeArgs {
         dev_mailbox: false,
         // Tests make digest runs themselves, at the moments they choose.
         digest_hour: entente_server::config::DigestAt(None),
+        bench_floors: false,
         connections: entente_server::config::ConnectionLimits::default(),
         blobs: entente_server::config::BlobArgs::default(),
     }
