@@ -29,6 +29,7 @@ use crate::pages::{
     mailbox::MailboxPage,
     not_found::NotFoundPage,
     partners::PartnersPage,
+    proofs::{MyReviewsPage, OurProofsListPage, ProofPageFrame},
     set_password::SetPasswordPage,
     sharing::{SharedByUsPage, SharedWithUsPage},
     sign_in::SignInPage,
@@ -105,6 +106,13 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("shared-by-us") view=SharedByUsPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("reviews") view=MyReviewsPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("proofs") view=OurProofsListPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("proofs"), StaticSegment("proof"))
+                        view=ProofPageFrame
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("mailbox") view=MailboxPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("settings"), StaticSegment("activity"))

@@ -90,6 +90,10 @@ uuid_newtype!(
     /// Identifies one share of an item with a partner account or one of its people (SPEC 3.3).
     ShareId
 );
+uuid_newtype!(
+    /// Identifies one comment (or reply) on a version of a proof (SPEC 3.2).
+    CommentId
+);
 
 /// A moment in time as whole seconds since the Unix epoch, supplied by the caller (core has no clock).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

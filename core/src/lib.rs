@@ -102,8 +102,8 @@ pub mod users;
 
 pub use email::{Email, EmailError};
 pub use ids::{
-    AccountId, ContactId, IdParseError, ItemId, PartnerRequestId, ShareId, Timestamp, UserId,
-    VersionId,
+    AccountId, CommentId, ContactId, IdParseError, ItemId, PartnerRequestId, ShareId, Timestamp,
+    UserId, VersionId,
 };
 pub use names::{AccountName, AccountNameError, PersonName, PersonNameError};
 pub use password::{NewPassword, NewPasswordError};

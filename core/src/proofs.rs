@@ -20,6 +20,8 @@
 //! decisions and their comments; no proof can name that organization's people until the two
 //! partner again ([`check_reviewer`]).
 
+pub mod audit;
+
 use serde::{Deserialize, Serialize};
 
 use crate::documents::{DocumentAction, DocumentViewer, ItemFacts, Role, Standing, decide, role};
@@ -485,6 +487,78 @@ pub fn check_deadline(deadline: Timestamp, now: Timestamp) -> Result<(), Deadlin
     } else {
         Err(DeadlineInThePast)
     }
+}
+
+/// Why a deadline's text is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("Give the deadline as a date and time, like 2026-12-24 17:00 (UTC).")]
+pub struct DeadlineFormat;
+
+/// Reads a deadline as a form sends it (`YYYY-MM-DDTHH:MM` from a date-time field, or
+/// `YYYY-MM-DD HH:MM`, in UTC; a date alone is the end of that day, 23:59).
+pub fn parse_deadline(text: &str) -> Result<Timestamp, DeadlineFormat> {
+    let text = text.trim();
+    let (date, time) = match text.split_once(['T', ' ']) {
+        Some((date, time)) => (date, time.trim_end_matches('Z').trim_end_matches(" UTC")),
+        None => (text, "23:59"),
+    };
+    let numbers = |part: &str, separator: char, count: usize| -> Option<Vec<i64>> {
+        let fields: Vec<&str> = part.split(separator).collect();
+        (fields.len() == count
+            && fields
+                .iter()
+                .all(|field| !field.is_empty() && field.bytes().all(|b| b.is_ascii_digit())))
+        .then(|| {
+            fields
+                .iter()
+                .filter_map(|field| field.parse().ok())
+                .collect()
+        })
+    };
+    let date = numbers(date, '-', 3).ok_or(DeadlineFormat)?;
+    let time = numbers(time, ':', 2)
+        .or_else(|| {
+            numbers(time, ':', 3).map(|mut parts| {
+                parts.truncate(2);
+                parts
+            })
+        })
+        .ok_or(DeadlineFormat)?;
+    let (year, month, day) = (date[0], date[1], date[2]);
+    let (hour, minute) = (time[0], time[1]);
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    let valid = (1970..=9999).contains(&year)
+        && (1..=12).contains(&month)
+        && day >= 1
+        && day <= month_days[usize::try_from(month - 1).unwrap_or(0)]
+        && hour < 24
+        && minute < 60;
+    if !valid {
+        return Err(DeadlineFormat);
+    }
+    // Days from civil (H. Hinnant), the inverse of the pages' date formatting.
+    let year_of_march = if month <= 2 { year - 1 } else { year };
+    let era = year_of_march.div_euclid(400);
+    let year_of_era = year_of_march - era * 400;
+    let shifted_month = (month + 9) % 12;
+    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    Ok(Timestamp(days * 86_400 + hour * 3_600 + minute * 60))
 }
 
 /// How long before the deadline pending reviewers are reminded (SPEC 3.2: a day).

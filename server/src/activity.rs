@@ -70,6 +70,7 @@ fn activity_entry(entry: AuditEntry) -> Result<ActivityEntry, StoreError> {
             }
         }
         AuditEvent::Document { name, kind, .. } => ActivityEvent::Document { name, kind },
+        AuditEvent::Proof { name, kind, .. } => ActivityEvent::Proof { name, kind },
     };
     Ok(ActivityEntry {
         at: entry.created_at.0,

@@ -13,6 +13,7 @@ pub mod http;
 pub mod mail;
 pub mod partners;
 pub mod previews;
+pub mod proofs;
 pub mod seed;
 pub mod services;
 pub mod startup;

@@ -72,7 +72,7 @@ async fn seed_demo(args: &ServeArgs) -> anyhow::Result<()> {
             let blobs = entente_server::blobs::BlobStore::open(
                 &args.blobs.location(&args.database.data_dir),
             )?;
-            let files = seed::seed_demo_documents(&store, &blobs).await?;
+            let files = seed::seed_demo_documents(&store, &blobs, &args.public_url()).await?;
             tracing::info!(files, "demo documents seeded");
             let lines: String = logins.iter().map(|login| format!("  {login}\n")).collect();
             format!(

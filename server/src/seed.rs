@@ -318,8 +318,14 @@ async fn hash_demo_passwords() -> anyhow::Result<Vec<String>> {
 /// previews and versions have something to show on a first run. Seeded once, right after
 /// [`seed_demo`], through the same recording path as an upload.
 #[tracing::instrument(skip_all)]
-pub async fn seed_demo_documents(store: &Store, blobs: &BlobStore) -> anyhow::Result<usize> {
+pub async fn seed_demo_documents(
+    store: &Store,
+    blobs: &BlobStore,
+    public_url: &url::Url,
+) -> anyhow::Result<usize> {
     use crate::documents::http::{Destination, record};
+
+    let links = Links::new(public_url)?;
 
     let mut stored = 0;
     for (admin_email, folders) in DEMO_DOCUMENTS {
@@ -357,12 +363,17 @@ pub async fn seed_demo_documents(store: &Store, blobs: &BlobStore) -> anyhow::Re
                         bytes::Bytes::from(bytes),
                     )]);
                     let staged = blobs.stage(body, u64::MAX).await?;
-                    let (uploaded, _) =
-                        record(store, blobs, &viewer, destination, file.name, &staged)
-                            .await
-                            .map_err(|refusal| {
-                                anyhow::anyhow!("storing {}: {refusal}", file.name)
-                            })?;
+                    let (uploaded, _) = record(
+                        store,
+                        blobs,
+                        &links,
+                        &viewer,
+                        destination,
+                        file.name,
+                        &staged,
+                    )
+                    .await
+                    .map_err(|refusal| anyhow::anyhow!("storing {}: {refusal}", file.name))?;
                     destination = Destination::NewVersionOf(uploaded.id);
                     stored += 1;
                 }

@@ -114,6 +114,11 @@ impl AppState {
                 Arc::clone(&mail_wake),
             )),
             activity: Arc::new(StoreActivity::new(store.clone())),
+            proofs: Arc::new(crate::proofs::StoreProofs::new(
+                store.clone(),
+                links.clone(),
+                Arc::clone(&mail_wake),
+            )),
             mailbox,
         };
         let public_origin = args.public_url().origin().ascii_serialization();
@@ -206,8 +211,8 @@ pub async fn bind(args: &ServeArgs) -> anyhow::Result<TcpListener> {
 }
 
 /// Serves the application on `listener` until `shutdown` completes, then drains open requests;
-/// meanwhile expired sessions are deleted hourly, the trash purged, previews made and the
-/// daily digest sent.
+/// meanwhile expired sessions are deleted hourly, the trash purged, previews made, the
+/// deadline reminders and the daily digest sent.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -224,6 +229,11 @@ pub async fn serve(
         state.store.clone(),
         state.blobs.clone(),
         Arc::clone(&state.preview_wake),
+    ));
+    tokio::spawn(crate::proofs::reminders::run_periodically(
+        state.store.clone(),
+        state.links.clone(),
+        Arc::clone(&state.mail_wake),
     ));
     if let Some(hour) = state.digest_hour {
         tokio::spawn(crate::documents::digest::run_periodically(

@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod documents;
 pub mod mailbox;
 pub mod partners;
+pub mod proofs;
 #[cfg(feature = "ssr")]
 pub mod services;
 pub mod session;

@@ -16,6 +16,7 @@ use crate::api::contacts::port::ContactsService;
 use crate::api::documents::port::DocumentsService;
 use crate::api::mailbox::port::MailboxService;
 use crate::api::partners::port::PartnersService;
+use crate::api::proofs::port::ProofsService;
 use crate::api::sharing::port::SharingService;
 use crate::api::status::port::Backend;
 use crate::api::users::port::UsersService;
@@ -43,6 +44,8 @@ pub struct Services {
     /// Sharing with partners: an item's sharing panel, sharing and revoking, "Shared with
     /// us" and "Shared by us".
     pub sharing: Arc<dyn SharingService>,
+    /// Proofs and review: sending for review, the proof page, "My reviews", our proofs.
+    pub proofs: Arc<dyn ProofsService>,
     /// The Partners tab: listing, sending, accepting, rejecting and deleting requests.
     pub partners: Arc<dyn PartnersService>,
     /// The Activity page: the account's audit trail.

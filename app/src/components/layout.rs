@@ -44,6 +44,16 @@ const NAV_ITEMS: &[NavItem] = &[
         shown_to: |profile| profile.is_some_and(Profile::works_with_documents),
     },
     NavItem {
+        path: "/reviews",
+        label: "My reviews",
+        shown_to: |profile| profile.is_some(),
+    },
+    NavItem {
+        path: "/proofs",
+        label: "Proofs",
+        shown_to: |profile| profile.is_some_and(Profile::works_with_documents),
+    },
+    NavItem {
         path: "/contacts",
         label: "Contacts",
         shown_to: |profile| profile.is_some(),

@@ -25,6 +25,7 @@ use crate::components::format::format_unix_utc;
 use crate::components::pager::{Pager, page_href};
 use crate::components::upload::{UploadForm, Uploads};
 use crate::error::AppError;
+use crate::pages::proofs::SendForReviewSection;
 use crate::pages::sharing::SharingSection;
 
 /// The actions every Documents page shares, so any change refreshes what is shown.
@@ -575,6 +576,7 @@ fn FileView(page: FilePage, uploads: Uploads) -> impl IntoView {
         <p>
             <A href=file_href(file.id)>"Refresh"</A>
         </p>
+        <SendForReviewSection file=file.id />
         {(!shared).then(|| view! { <SharingSection item=file.id /> })}
     }
 }

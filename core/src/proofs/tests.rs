@@ -669,3 +669,36 @@ proptest! {
         }
     }
 }
+
+/// SPEC 3.2 (optional deadline): a deadline reads as the form sends it, in UTC, and anything
+/// else is refused.
+#[test]
+fn deadlines_read_as_forms_send_them() {
+    use super::{DeadlineFormat, parse_deadline};
+    for (text, seconds) in [
+        ("1970-01-01T00:00", 0),
+        ("2000-02-29T00:00", 951_782_400),
+        ("2026-11-18T11:06", 1_795_000_000 - 40),
+        ("2026-11-18 11:06", 1_795_000_000 - 40),
+        ("2026-11-18T11:06:40", 1_795_000_000 - 40),
+        ("2026-11-18", 1_794_960_000 + 23 * 3_600 + 59 * 60),
+        (" 2026-12-24T17:00 ", 1_798_131_600),
+    ] {
+        assert_eq!(parse_deadline(text), Ok(Timestamp(seconds)), "{text}");
+    }
+    for text in [
+        "",
+        "tomorrow",
+        "2026-13-01",
+        "2026-02-29",
+        "2026-04-31",
+        "2026-01-01T24:00",
+        "2026-01-01T10:60",
+        "2026-1-1x",
+        "1969-12-31",
+        "+2026-01-01",
+        "2026-01-01T-1:00",
+    ] {
+        assert_eq!(parse_deadline(text), Err(DeadlineFormat), "{text}");
+    }
+}

@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{begin_tree_change, document_viewer, free_name_in, locate_for, record_change};
 use crate::blobs::{BlobError, BlobStore, Staged};
+use crate::mail::links::Links;
 use crate::startup::AppState;
 use crate::store::documents::{self, FileFacts, NewItem, NewVersion};
 use crate::store::previews;
@@ -86,6 +87,20 @@ impl Refusal {
             DocumentsError::Access(refused) => Self::new(StatusCode::CONFLICT, refused.to_string()),
             DocumentsError::Internal(cause) => Self::internal(cause),
             other => Self::new(StatusCode::UNPROCESSABLE_ENTITY, other.to_string()),
+        }
+    }
+
+    fn from_proofs(error: entente_app::api::proofs::port::ProofsError) -> Self {
+        use entente_app::api::proofs::port::ProofsError;
+        use entente_core::proofs::ProofError;
+        match error {
+            ProofsError::Proof(ProofError::NotFound)
+            | ProofsError::Access(AccessError::NotFound) => Self::not_found(),
+            ProofsError::Proof(refused @ ProofError::Locked) => {
+                Self::new(StatusCode::CONFLICT, refused.to_string())
+            }
+            ProofsError::Internal(cause) => Self::internal(cause),
+            other => Self::new(StatusCode::FORBIDDEN, other.to_string()),
         }
     }
 
@@ -199,7 +214,11 @@ pub async fn upload(
     match receive(&state, &viewer, &mut multipart).await {
         Ok((_, uploaded)) if json => (StatusCode::CREATED, axum::Json(uploaded)).into_response(),
         Ok((Destination::Folder(folder), _)) => Redirect::to(&folder_href(folder)).into_response(),
-        Ok((Destination::NewVersionOf(file), _)) => Redirect::to(&file_href(file)).into_response(),
+        Ok((Destination::NewVersionOf(file), _)) => {
+            // A proof's reviewers are told of the new version.
+            state.mail_wake.notify_one();
+            Redirect::to(&file_href(file)).into_response()
+        }
         Err(refusal) => refusal.into_response(json),
     }
 }
@@ -268,6 +287,7 @@ async fn receive(
                 let recorded = record(
                     &state.store,
                     &state.blobs,
+                    &state.links,
                     &uploader,
                     destination,
                     &sent_name,
@@ -313,6 +333,7 @@ async fn receive(
 pub async fn record(
     store: &Store,
     blobs: &BlobStore,
+    links: &Links,
     document_viewer: &DocumentViewer,
     destination: Destination,
     sent_name: &str,
@@ -407,6 +428,13 @@ pub async fn record(
         .await
         .map_err(Refusal::internal)?;
     if let Destination::NewVersionOf(_) = destination {
+        let file = documents::get(&mut tx, file_id)
+            .await
+            .map_err(Refusal::internal)?
+            .ok_or_else(Refusal::not_found)?;
+        crate::proofs::on_new_version(&mut tx, links, document_viewer, &file, number, now)
+            .await
+            .map_err(Refusal::from_proofs)?;
         record_change(
             &mut tx,
             viewer.account_id,

@@ -82,7 +82,7 @@ fn recipient_view(listed: &ShareListed) -> RecipientView {
 }
 
 /// Whether an item, from its ancestry (the item first), is in the trash.
-pub(super) fn in_trash(chain: &[ItemRecord]) -> bool {
+pub(crate) fn in_trash(chain: &[ItemRecord]) -> bool {
     chain.iter().any(|item| item.deleted_at.is_some())
 }
 
@@ -582,7 +582,7 @@ impl SharingService for StoreSharing {
 
 /// Records a sharing change of `located` in the owner's audit log and in the recipient
 /// account's (SPEC 3.3: "shares and revokes also in the recipient's").
-async fn record_on_both_sides(
+pub(crate) async fn record_on_both_sides(
     tx: &mut crate::store::Tx,
     located: &super::Located,
     actor: entente_core::UserId,

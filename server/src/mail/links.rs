@@ -22,6 +22,8 @@ pub struct Links {
     file: Url,
     shared_with_us: Url,
     digest_setting: Url,
+    proof: Url,
+    my_reviews: Url,
 }
 
 impl Links {
@@ -47,6 +49,8 @@ impl Links {
             file: join("/documents/file")?,
             shared_with_us: join("/shared-with-us")?,
             digest_setting: join("/shared-with-us#daily-email")?,
+            proof: join("/proofs/proof")?,
+            my_reviews: join("/reviews")?,
         })
     }
 
@@ -58,6 +62,11 @@ impl Links {
     /// The daily email's setting, on the Shared with us page.
     pub fn digest_setting(&self) -> &Url {
         &self.digest_setting
+    }
+
+    /// The My reviews page: the proofs the recipient is asked to review.
+    pub fn my_reviews(&self) -> &Url {
+        &self.my_reviews
     }
 
     /// The Partners tab of Account settings.
@@ -87,6 +96,14 @@ impl Links {
         link.query_pairs_mut().append_pair(name, &id.to_string());
         link
     }
+
+    /// The page of a proof: its viewer, reviewers and decisions.
+    pub fn proof(&self, proof: entente_core::ItemId) -> Url {
+        let mut link = self.proof.clone();
+        link.query_pairs_mut()
+            .append_pair("proof", &proof.to_string());
+        link
+    }
 }
 
 /// `page` with `?token=<secret>`.
@@ -112,5 +129,19 @@ mod tests {
             "https://entente.example/set-password?token=a+b"
         );
         assert!(Links::new(&Url::parse("mailto:ops@entente.example").unwrap()).is_err());
+    }
+
+    #[test]
+    fn a_proof_link_names_the_proof_in_its_query_and_my_reviews_sits_under_the_public_url() {
+        let links = Links::new(&Url::parse("https://entente.example/").unwrap()).unwrap();
+        let id = entente_core::ItemId::from_uuid(uuid::Uuid::from_u128(7));
+        assert_eq!(
+            links.proof(id).as_str(),
+            format!("https://entente.example/proofs/proof?proof={id}")
+        );
+        assert_eq!(
+            links.my_reviews().as_str(),
+            "https://entente.example/reviews"
+        );
     }
 }

@@ -58,11 +58,21 @@ pub enum EmailKind {
     ItemShared,
     /// The daily digest of what partners added to folders shared with the recipient.
     ShareDigest,
+    /// A reviewer was added to a proof (SPEC 3.2).
+    ProofReviewRequested,
+    /// A new version of a proof awaits the reviewer's decision again (SPEC 3.2).
+    ProofNewVersion,
+    /// A reviewer decided on the sender's proof (SPEC 3.2).
+    ProofDecision,
+    /// The overall status of the sender's proof became final (SPEC 3.2).
+    ProofStatusFinal,
+    /// A day before the deadline, to a reviewer whose decision is still pending (SPEC 3.2).
+    ProofReminder,
 }
 
 impl EmailKind {
     /// Every kind, in the order above.
-    pub const ALL: [EmailKind; 8] = [
+    pub const ALL: [EmailKind; 13] = [
         EmailKind::UserInvitation,
         EmailKind::PasswordReset,
         EmailKind::PartnerInvitation,
@@ -71,6 +81,11 @@ impl EmailKind {
         EmailKind::EmailVerification,
         EmailKind::ItemShared,
         EmailKind::ShareDigest,
+        EmailKind::ProofReviewRequested,
+        EmailKind::ProofNewVersion,
+        EmailKind::ProofDecision,
+        EmailKind::ProofStatusFinal,
+        EmailKind::ProofReminder,
     ];
 
     /// The value stored in the database (allowed by the `email_outbox_kind_check` constraint).
@@ -84,6 +99,11 @@ impl EmailKind {
             EmailKind::EmailVerification => "email_verification",
             EmailKind::ItemShared => "item_shared",
             EmailKind::ShareDigest => "share_digest",
+            EmailKind::ProofReviewRequested => "proof_review_requested",
+            EmailKind::ProofNewVersion => "proof_new_version",
+            EmailKind::ProofDecision => "proof_decision",
+            EmailKind::ProofStatusFinal => "proof_status_final",
+            EmailKind::ProofReminder => "proof_reminder",
         }
     }
 

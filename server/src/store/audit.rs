@@ -5,13 +5,15 @@
 //! entry commit or roll back together. What happened is an [`AuditEvent`], stored in typed
 //! columns (migration 0009) and decoded back here, never written or read as prose: a new kind
 //! of entry adds a variant, its columns and one arm in [`AuditEvent::columns`] and
-//! [`AuditRow`]'s decoding. Document entries (migration 0016) keep the names their item had, so
-//! they read the same after later renames and purges. [`list`] pages with a keyset cursor on
+//! [`AuditRow`]'s decoding. Document entries (migration 0016) and proof entries (migration 0020)
+//! keep the names their item had, so they read the same after later renames and purges. [`list`] pages with a keyset cursor on
 //! `(created_at DESC, id)`, served by `audit_log_account_created_idx`.
 
 use entente_core::documents::audit::{DocumentAuditAction, DocumentAuditKind, ShareAuditParts};
 use entente_core::documents::{ItemKind, ItemName, ShareRole};
 use entente_core::partnership::{AuditKind, RequestStatus, Side};
+use entente_core::proofs::Decision;
+use entente_core::proofs::audit::{ProofAuditAction, ProofAuditKind};
 use entente_core::{
     AccountId, AccountName, Email, ItemId, PartnerRequestId, PersonName, Timestamp, UserId,
 };
@@ -43,6 +45,16 @@ pub enum AuditEvent {
         /// What happened, with the other name or number it happened under.
         kind: DocumentAuditKind,
     },
+    /// A file's proof was sent, got a reviewer named or removed, a decision or a comment, or
+    /// was locked or unlocked (SPEC 3.2, 3.3; issue 15). Stored with item kind `file`.
+    Proof {
+        /// The file (it may be purged since: the entry keeps its name).
+        item: ItemId,
+        /// The file's name when it happened.
+        name: ItemName,
+        /// What happened, with the version, decision or person it happened with.
+        kind: ProofAuditKind,
+    },
 }
 
 /// The typed columns an event is stored in.
@@ -60,6 +72,8 @@ struct EventColumns<'a> {
     share_with: Option<String>,
     share_role: Option<&'static str>,
     share_downloads: Option<bool>,
+    decision: Option<&'static str>,
+    person: Option<&'a str>,
 }
 
 /// The stored text of a side.
@@ -116,6 +130,18 @@ impl AuditEvent {
                     .share_parts()
                     .and_then(|parts| parts.grant)
                     .map(|(_, downloads)| downloads),
+                ..EventColumns::default()
+            },
+            AuditEvent::Proof { item, name, kind } => EventColumns {
+                action: kind.action().as_str(),
+                item_id: Some(item.to_string()),
+                item_kind: Some(ItemKind::File.as_str()),
+                item_name: Some(name.as_str()),
+                version: kind
+                    .version()
+                    .map(|number| i32::try_from(number).unwrap_or(i32::MAX)),
+                decision: kind.decision().map(Decision::as_str),
+                person: kind.person(),
                 ..EventColumns::default()
             },
         }
@@ -201,6 +227,8 @@ struct AuditRow {
     share_with: Option<String>,
     share_role: Option<String>,
     share_downloads: Option<bool>,
+    decision: Option<String>,
+    person: Option<String>,
     created_at: i64,
     actor_name: Option<String>,
     actor_account_name: Option<String>,
@@ -215,6 +243,9 @@ impl AuditRow {
         let corrupt = |column| StoreError::Corrupt { column };
         if let Ok(action) = self.action.parse::<DocumentAuditAction>() {
             return self.document_event(action);
+        }
+        if let Ok(action) = self.action.parse::<ProofAuditAction>() {
+            return self.proof_event(action);
         }
         let kind = match self.action.as_str() {
             "partner_request_sent" => AuditKind::RequestSent,
@@ -289,6 +320,36 @@ impl AuditRow {
     }
 }
 
+impl AuditRow {
+    /// The proof event its item, version, decision and person columns hold.
+    fn proof_event(&self, action: ProofAuditAction) -> Result<AuditEvent, StoreError> {
+        let corrupt = |column| StoreError::Corrupt { column };
+        if self.item_kind.as_deref() != Some(ItemKind::File.as_str()) {
+            return Err(corrupt("audit_log.item_kind"));
+        }
+        let version = self
+            .version
+            .map(|number| u32::try_from(number).map_err(|_| corrupt("audit_log.version")))
+            .transpose()?;
+        let decision = self
+            .decision
+            .as_deref()
+            .map(|text| decode::parsed::<Decision>(text, "audit_log.decision"))
+            .transpose()?;
+        let kind = ProofAuditKind::from_parts(action, version, decision, self.person.clone())
+            .map_err(|_| corrupt("audit_log.action"))?;
+        Ok(AuditEvent::Proof {
+            item: decode::id(
+                self.item_id.as_deref().unwrap_or_default(),
+                "audit_log.item_id",
+            )?,
+            name: ItemName::parse(self.item_name.as_deref().unwrap_or_default())
+                .map_err(|_| corrupt("audit_log.item_name"))?,
+            kind,
+        })
+    }
+}
+
 impl TryFrom<AuditRow> for AuditEntry {
     type Error = StoreError;
 
@@ -332,8 +393,9 @@ pub async fn record(tx: &mut Tx, entry: &NewEntry) -> Result<Uuid, StoreError> {
         sqlx::query(
             "INSERT INTO audit_log (id, account_id, actor_user_id, action, partner_request_id, \
              side, status_before, created_at, item_id, item_kind, item_name, other_name, \
-             version, share_with, share_role, share_downloads) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             version, share_with, share_role, share_downloads, decision, person) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+             $17, $18)",
         )
         .bind(id.to_string())
         .bind(entry.account_id.to_string())
@@ -351,6 +413,8 @@ pub async fn record(tx: &mut Tx, entry: &NewEntry) -> Result<Uuid, StoreError> {
         .bind(&columns.share_with)
         .bind(columns.share_role)
         .bind(columns.share_downloads)
+        .bind(columns.decision)
+        .bind(columns.person)
         .execute(conn)
         .await
         .map(|_| ())
@@ -369,7 +433,7 @@ pub async fn list(
 ) -> Result<Vec<AuditEntry>, StoreError> {
     const SELECT: &str = "SELECT l.id, l.account_id, l.action, l.partner_request_id, l.side, \
             l.status_before, l.item_id, l.item_kind, l.item_name, l.other_name, l.version, \
-            l.share_with, l.share_role, l.share_downloads, \
+            l.share_with, l.share_role, l.share_downloads, l.decision, l.person, \
             l.created_at, u.name AS actor_name, \
             ua.name AS actor_account_name, sa.name AS request_sender_name, \
             ra.name AS request_recipient_name, r.recipient_email AS request_recipient_email \

@@ -913,7 +913,8 @@ pub async fn delete_for_good(
         .fetch_all(conn)
         .await
     })?;
-    for statement in [
+    let proofs = super::proofs::purge_statements(&list);
+    for statement in proofs.into_iter().chain([
         format!(
             "DELETE FROM preview_jobs WHERE version_id IN \
              (SELECT id FROM file_versions WHERE file_id IN ({list}))"
@@ -921,7 +922,7 @@ pub async fn delete_for_good(
         format!("DELETE FROM file_versions WHERE file_id IN ({list})"),
         format!("DELETE FROM shares WHERE item_id IN ({list})"),
         format!("DELETE FROM items WHERE id IN ({list})"),
-    ] {
+    ]) {
         on_tx!(tx, |conn| sqlx::query(&statement)
             .execute(conn)
             .await

@@ -103,6 +103,7 @@ pub mod outbox;
 pub mod partner_requests;
 pub mod password_tokens;
 pub mod previews;
+pub mod proofs;
 pub(crate) mod search;
 pub mod shares;
 pub mod sign_in_failures;

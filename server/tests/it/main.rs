@@ -26,6 +26,7 @@ mod outbox;
 mod partner_history;
 mod partners;
 mod partners_tab;
+mod proof_audit;
 mod renders;
 mod retry;
 mod security_headers;

@@ -9,6 +9,7 @@ pub mod port;
 use entente_core::documents::ItemName;
 use entente_core::documents::audit::DocumentAuditKind;
 use entente_core::partnership::AuditKind;
+use entente_core::proofs::audit::ProofAuditKind;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +51,14 @@ pub enum ActivityEvent {
         name: ItemName,
         /// What happened, with the other name or number it happened under.
         kind: DocumentAuditKind,
+    },
+    /// A file's proof was sent for review, got a reviewer named or removed, a decision or a
+    /// comment, or was locked or unlocked.
+    Proof {
+        /// The file's name when it happened.
+        name: ItemName,
+        /// What happened, with the version, decision or reviewer it happened with.
+        kind: ProofAuditKind,
     },
 }
 

@@ -1,10 +1,11 @@
 //! The Activity page's one place for words: each typed entry as the sentence a person reads,
 //! naming both organizations (and the invited address) the way SPEC 4.6's audit needs, and for
-//! documents the person who acted and the names the item had then (SPEC 3.3).
+//! documents and proofs the person who acted and the names the item had then (SPEC 3.3).
 
 use entente_core::documents::ItemName;
 use entente_core::documents::audit::DocumentAuditKind;
 use entente_core::partnership::{AuditKind, RequestStatus, Side};
+use entente_core::proofs::audit::ProofAuditKind;
 
 use crate::api::activity::{ActivityActor, ActivityEvent};
 
@@ -16,8 +17,9 @@ pub fn who(actor: Option<&ActivityActor>) -> String {
     )
 }
 
-/// What happened, as a sentence; `who` acted (document sentences name them).
+/// What happened, as a sentence; `who` acted (document and proof sentences name them).
 pub fn what(event: &ActivityEvent, who: Option<&ActivityActor>) -> String {
+    let actor = who.map_or("Someone", |actor| actor.name.as_str());
     match event {
         ActivityEvent::Partner {
             kind,
@@ -25,10 +27,32 @@ pub fn what(event: &ActivityEvent, who: Option<&ActivityActor>) -> String {
             recipient,
             email,
         } => partner_sentence(*kind, sender, recipient, email),
-        ActivityEvent::Document { name, kind } => {
-            let actor = who.map_or("Someone", |actor| actor.name.as_str());
-            document_sentence(actor, name, kind)
+        ActivityEvent::Document { name, kind } => document_sentence(actor, name, kind),
+        ActivityEvent::Proof { name, kind } => proof_sentence(actor, name, kind),
+    }
+}
+
+/// What a proof entry says, with the name the file had and the reviewer as they read then.
+fn proof_sentence(actor: &str, name: &ItemName, kind: &ProofAuditKind) -> String {
+    match kind {
+        ProofAuditKind::Sent { version } => {
+            format!("{actor} sent {name} for review (version {version}).")
         }
+        ProofAuditKind::ReviewerAdded { who } => {
+            format!("{actor} named {who} as a reviewer of {name}.")
+        }
+        ProofAuditKind::ReviewerRemoved { who } => {
+            format!("{actor} removed {who} as a reviewer of {name}.")
+        }
+        ProofAuditKind::Decided { version, decision } => format!(
+            "{actor} decided {} on {name} (version {version}).",
+            decision.label()
+        ),
+        ProofAuditKind::Commented { version } => {
+            format!("{actor} commented on {name} (version {version}).")
+        }
+        ProofAuditKind::Locked => format!("{actor} locked {name} for review."),
+        ProofAuditKind::Unlocked => format!("{actor} unlocked {name} for review."),
     }
 }
 
@@ -265,6 +289,79 @@ mod tests {
             kind: DocumentAuditKind::Trashed,
         };
         assert_eq!(what(&unknown, None), "Someone moved Proofs to the trash.");
+    }
+
+    #[test]
+    fn each_proof_entry_reads_as_a_sentence_naming_who_acted() {
+        use entente_core::proofs::Decision;
+        let who = || "Bea Lund (Globex Print)".to_owned();
+        let cases = [
+            (
+                "Ann Smith",
+                ProofAuditKind::Sent { version: 1 },
+                "Ann Smith sent Brochure.pdf for review (version 1).",
+            ),
+            (
+                "Ann Smith",
+                ProofAuditKind::ReviewerAdded { who: who() },
+                "Ann Smith named Bea Lund (Globex Print) as a reviewer of Brochure.pdf.",
+            ),
+            (
+                "Ann Smith",
+                ProofAuditKind::ReviewerRemoved { who: who() },
+                "Ann Smith removed Bea Lund (Globex Print) as a reviewer of Brochure.pdf.",
+            ),
+            (
+                "Bea Lund",
+                ProofAuditKind::Decided {
+                    version: 2,
+                    decision: Decision::ChangesRequired,
+                },
+                "Bea Lund decided Changes required on Brochure.pdf (version 2).",
+            ),
+            (
+                "Bea Lund",
+                ProofAuditKind::Decided {
+                    version: 1,
+                    decision: Decision::ApprovedWithChanges,
+                },
+                "Bea Lund decided Approved with changes on Brochure.pdf (version 1).",
+            ),
+            (
+                "Bea Lund",
+                ProofAuditKind::Commented { version: 2 },
+                "Bea Lund commented on Brochure.pdf (version 2).",
+            ),
+            (
+                "Ann Smith",
+                ProofAuditKind::Locked,
+                "Ann Smith locked Brochure.pdf for review.",
+            ),
+            (
+                "Ann Smith",
+                ProofAuditKind::Unlocked,
+                "Ann Smith unlocked Brochure.pdf for review.",
+            ),
+        ];
+        for (actor, kind, expected) in cases {
+            let event = ActivityEvent::Proof {
+                name: ItemName::parse("Brochure.pdf").unwrap(),
+                kind,
+            };
+            let actor = ActivityActor {
+                name: actor.to_owned(),
+                organization: "Acme Studio".to_owned(),
+            };
+            assert_eq!(what(&event, Some(&actor)), expected, "{event:?}");
+        }
+        let unknown = ActivityEvent::Proof {
+            name: ItemName::parse("Brochure.pdf").unwrap(),
+            kind: ProofAuditKind::Locked,
+        };
+        assert_eq!(
+            what(&unknown, None),
+            "Someone locked Brochure.pdf for review."
+        );
     }
 
     #[test]
