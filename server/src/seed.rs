@@ -381,6 +381,7 @@ pub async fn seed_demo_documents(
         }
     }
     seed_demo_shares(store).await?;
+    seed_demo_proof(store, &links).await?;
     Ok(stored)
 }
 
@@ -455,6 +456,81 @@ async fn seed_demo_shares(store: &Store) -> anyhow::Result<()> {
         shares::put(&mut tx, &share, Timestamp(crate::store::now_unix_seconds())).await?;
         tx.commit().await?;
     }
+    Ok(())
+}
+
+/// The demo's proof in review: Northwind Studio sends its spring catalogue (version 2) for
+/// review by its Standard user and Harbor Press' Reviewer, due in three days; Harbor's reviewer
+/// has pinned a comment and requires changes, so the proof page, My reviews and Our proofs show
+/// a review under way on a first run. Made through the proofs service, as the pages make it.
+async fn seed_demo_proof(store: &Store, links: &Links) -> anyhow::Result<()> {
+    use entente_app::api::proofs::port::{NewCommentForm, ProofsService};
+    use entente_core::proofs::{CommentText, Decision};
+
+    let as_current = |email: &'static str| async move {
+        let user = users::find_user_by_email(store, &Email::parse(email)?)
+            .await?
+            .with_context(|| format!("the demo user {email}"))?;
+        let account = crate::store::accounts::get_account(store, user.account_id)
+            .await?
+            .context("the demo user's account")?;
+        anyhow::Ok(entente_app::api::session::CurrentUser {
+            user_id: user.id,
+            account_id: user.account_id,
+            account_name: account.name,
+            name: user.name,
+            email: user.email,
+            profile: user.profile,
+            organization_verified: true,
+        })
+    };
+    let sender = as_current("admin@northwind.example").await?;
+    let own = as_current("standard@northwind.example").await?;
+    let partner = as_current("reviewer@harbor.example").await?;
+    let root = documents::root_of(store, sender.account_id)
+        .await?
+        .context("the demo root")?;
+    let folder = documents::child_named(store, root, &ItemName::parse("Spring campaign")?)
+        .await?
+        .context("the demo folder")?;
+    let file = documents::child_named(store, folder, &ItemName::parse("Spring catalogue.pdf")?)
+        .await?
+        .context("the demo catalogue")?;
+    let proofs = crate::proofs::StoreProofs::new(
+        store.clone(),
+        links.clone(),
+        Arc::new(tokio::sync::Notify::new()),
+    );
+    let deadline = Timestamp(crate::store::now_unix_seconds() + 3 * 86_400);
+    proofs
+        .send(
+            sender.clone(),
+            file,
+            vec![own.user_id, partner.user_id],
+            Some(deadline),
+        )
+        .await
+        .map_err(|error| anyhow::anyhow!("sending the demo proof: {error}"))?;
+    proofs
+        .comment(
+            partner.clone(),
+            NewCommentForm {
+                proof: file,
+                version: 2,
+                text: CommentText::parse(
+                    "The cover photo is cropped too tight: keep the whole bridge, please.",
+                )?,
+                page: Some(1),
+                point: Some((500, 300)),
+                reply_to: None,
+            },
+        )
+        .await
+        .map_err(|error| anyhow::anyhow!("commenting on the demo proof: {error}"))?;
+    proofs
+        .decide(partner, file, 2, Decision::ChangesRequired)
+        .await
+        .map_err(|error| anyhow::anyhow!("deciding on the demo proof: {error}"))?;
     Ok(())
 }
 

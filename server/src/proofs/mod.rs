@@ -382,22 +382,24 @@ async fn restate(
     store_proofs::set_status(tx, proof.item_id, now_overall.status, at)
         .await
         .map_err(internal)?;
-    if !proof.status.is_final() && now_overall.status.is_final() {
-        if let Some(sender) = users::get_user(&mut *tx, proof.sent_by)
+    let sender = if !proof.status.is_final() && now_overall.status.is_final() {
+        users::get_user(&mut *tx, proof.sent_by)
             .await
             .map_err(internal)?
             .filter(|sender| sender.active)
-        {
-            let email = templates::proof_status_final(
-                sender.email.as_str(),
-                name,
-                proof.current_version,
-                now_overall.status.label(),
-                &reason_text(&now_overall, &reviews),
-                &links.proof(proof.item_id),
-            );
-            outbox::enqueue(tx, &email, at.0).await.map_err(internal)?;
-        }
+    } else {
+        None
+    };
+    if let Some(sender) = sender {
+        let email = templates::proof_status_final(
+            sender.email.as_str(),
+            name,
+            proof.current_version,
+            now_overall.status.label(),
+            &reason_text(&now_overall, &reviews),
+            &links.proof(proof.item_id),
+        );
+        outbox::enqueue(tx, &email, at.0).await.map_err(internal)?;
     }
     Ok(now_overall)
 }

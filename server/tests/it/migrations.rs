@@ -88,7 +88,7 @@ both_engines! {
                     assert_eq!(of, request);
                     kind
                 }
-                AuditEvent::Document { .. } => panic!("a partner entry: {entry:?}"),
+                AuditEvent::Document { .. } | AuditEvent::Proof { .. } => panic!("a partner entry: {entry:?}"),
             })
             .collect();
         let deleted = |by, status_before| AuditKind::RequestDeleted { by, status_before };

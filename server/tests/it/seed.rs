@@ -62,7 +62,7 @@ both_engines! {
         seed::seed_demo(&store, &demo_url()).await.unwrap();
         let folder = tempfile::tempdir().unwrap();
         let blobs = entente_server::blobs::BlobStore::open(&entente_server::blobs::BlobLocation::Local(folder.path().to_path_buf())).unwrap();
-        let stored = seed::seed_demo_documents(&store, &blobs).await.unwrap();
+        let stored = seed::seed_demo_documents(&store, &blobs, &demo_url()).await.unwrap();
         assert_eq!(stored, 7, "six files, one of them in two versions");
         let count = |sql: &'static str| crate::support::engines::fetch_count(&store, sql);
         assert_eq!(count("SELECT COUNT(*) FROM items WHERE kind = 'folder'").await, 7, "three roots, four folders");
