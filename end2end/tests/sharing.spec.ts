@@ -2,97 +2,10 @@
 // a folder from its page, the partner finds it under Shared with us with the role it was
 // given, the owner moves a file out of it with "Move to…", and revokes; the share form's
 // people search, and the daily email setting.
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
-import { hasJavaScript, isAppError, open } from "./support";
-
-const PASSWORD = "correct horse battery";
-
-/** A new context (its own cookies) with the project's JavaScript setting. */
-async function newPage(browser: Browser, javaScript: boolean, baseURL: string | undefined): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: javaScript, baseURL });
-  const page = await context.newPage();
-  page.on("console", (message) => {
-    if (message.type() === "error" && isAppError(message.text())) {
-      throw new Error(`console error: ${message.text()}`);
-    }
-  });
-  return page;
-}
-
-/** Signs up an organization through its page, then confirms its address through the server
- * functions the mailbox and the confirmation page call (the pages are tested elsewhere). */
-async function signUp(page: Page, javaScript: boolean, baseURL: string, name: string, email: string) {
-  await open(page, "/sign-up", javaScript);
-  await page.getByLabel("Organization name").fill(name);
-  await page.getByLabel("Your name").fill(`Admin of ${name}`);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await expect(page.locator('[data-test="signed-in-as"]')).toContainText(name);
-  const request = page.context().request;
-  const headers = { origin: baseURL };
-  const emails = await (await request.post("/api/mailbox/list", { headers })).json();
-  const entry = emails.find((sent: { to: string; kind: string }) => sent.to === email && sent.kind === "email_verification");
-  const opened = await (await request.post("/api/mailbox/email", { form: { id: entry.id }, headers })).json();
-  const token = (opened.text_body as string).match(/\/verify-email\?token=([0-9a-f]{64})/)![1];
-  expect((await request.post("/api/verify_email", { form: { token }, headers })).status()).toBe(200);
-}
-
-/** `from` invites `toEmail` and `to` accepts, through the Partners tab's server functions. */
-async function partner(from: Page, to: Page, baseURL: string, toEmail: string, fromName: string) {
-  const headers = { origin: baseURL };
-  expect((await from.context().request.post("/api/partners/send", { form: { email: toEmail }, headers })).status()).toBe(200);
-  const list = await (await to.context().request.post("/api/partners/list", { form: {}, headers })).json();
-  const row = list.rows.find((row_: { other_organization: string }) => row_.other_organization === fromName);
-  const accepted = await to.context().request.post("/api/partners/act", {
-    form: { action: "accept", request_id: row.request.id },
-    headers,
-  });
-  expect(accepted.status()).toBe(200);
-}
-
-/** A user `admin`'s organization adds, with their password set from the emailed link and
- * signed in, in a new context (the Users page and the set-password page are tested elsewhere). */
-async function addSignedInUser(
-  browser: Browser,
-  admin: Page,
-  javaScript: boolean,
-  baseURL: string,
-  name: string,
-  email: string,
-): Promise<Page> {
-  const headers = { origin: baseURL };
-  const added = await admin.context().request.post("/api/add_user", { form: { name, email, profile: "standard" }, headers });
-  expect(added.status()).toBe(200);
-  const emails = await (await admin.context().request.post("/api/mailbox/list", { headers })).json();
-  const entry = emails.find((sent: { to: string; kind: string }) => sent.to === email && sent.kind === "user_invitation");
-  const opened = await (await admin.context().request.post("/api/mailbox/email", { form: { id: entry.id }, headers })).json();
-  const token = (opened.text_body as string).match(/\/set-password\?token=([0-9a-f]{64})/)![1];
-  const person = await newPage(browser, javaScript, baseURL);
-  const set = await person.context().request.post("/api/set_password", {
-    form: { token, password: PASSWORD, confirm_password: PASSWORD },
-    headers,
-  });
-  expect(set.status()).toBe(200);
-  const signedIn = await person.context().request.post("/api/sign_in", { form: { email, password: PASSWORD }, headers });
-  expect(signedIn.status()).toBe(200);
-  return person;
-}
-
-/** Opens the folder `name` from `org`'s Documents. */
-async function openFolder(page: Page, javaScript: boolean, name: string) {
-  await open(page, "/documents", javaScript);
-  await page.locator('[data-test="item-row"]').filter({ hasText: name }).getByRole("link", { name }).click();
-  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
-}
-
-/** Uploads one text file into the folder open on `page`. */
-async function upload(page: Page, name: string, text: string) {
-  await page.getByLabel("Upload files").setInputFiles({ name, mimeType: "text/plain", buffer: Buffer.from(text) });
-  await page.getByRole("button", { name: "Upload", exact: true }).click();
-  await expect(page.locator('[data-test="item-row"]').filter({ hasText: name })).toBeVisible();
-}
+import { addSignedInUser, openFolder, twoPartners, upload } from "./orgs";
+import { open } from "./support";
 
 /** Shares the item open on `page` with the option labelled `withLabel`, as Viewer with downloads. */
 async function shareOpenItem(page: Page, withLabel: string) {
@@ -122,20 +35,6 @@ async function downloadShared(page: Page, javaScript: boolean, folder: string, n
   const answer = await page.context().request.get(href!);
   expect(answer.status()).toBe(200);
   return answer.text();
-}
-
-/** Acme and Globex, each signed up in its own context, partners. */
-async function twoPartners(browser: Browser, origin: string, project: string) {
-  const javaScript = hasJavaScript(project);
-  const stamp = `${project}-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
-  const acme = await newPage(browser, javaScript, origin);
-  const globex = await newPage(browser, javaScript, origin);
-  const acmeName = `Acme ${stamp}`;
-  const globexName = `Globex ${stamp}`;
-  await signUp(acme, javaScript, origin, acmeName, `ada-${stamp}@e2e.example`);
-  await signUp(globex, javaScript, origin, globexName, `gil-${stamp}@e2e.example`);
-  await partner(acme, globex, origin, `gil-${stamp}@e2e.example`, acmeName);
-  return { javaScript, stamp, origin, acme, globex, acmeName, globexName };
 }
 
 test.describe("sharing", () => {

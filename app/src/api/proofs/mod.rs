@@ -6,7 +6,7 @@
 //!
 //! Endpoints: `POST /api/proofs/open`, `/send_form`, `/mine`, `/ours` (reads) and `/send`,
 //! `/add_reviewers`, `/remove_reviewer`, `/decide`, `/comment`, `/resolve`, `/lock`,
-//! `/deadline` (changes).
+//! `/deadline` (changes); `/today`, the signed-in home page's work of the day.
 
 #[cfg(feature = "ssr")]
 pub mod port;
@@ -485,4 +485,98 @@ pub async fn our_proofs(
         .ours(viewer, status, partner, after)
         .await
         .map_err(proofs_error)
+}
+
+/// How many lines each part of the home page's work of the day shows.
+pub const TODAY_LINES: usize = 5;
+
+/// Something partners shared with the viewer's organization lately.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedLately {
+    /// The item's name.
+    pub name: String,
+    /// Where it opens.
+    pub href: String,
+    /// The owner organization.
+    pub owner: String,
+    /// When it was shared.
+    pub since: Timestamp,
+}
+
+/// The signed-in home page: the work of the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Today {
+    /// Partner requests awaiting the viewer's approval (administrators only; zero otherwise).
+    pub partner_requests: u32,
+    /// Whether the viewer manages partners (the Partners tab exists for them).
+    pub manages_partners: bool,
+    /// My reviews still pending, soonest deadline first.
+    pub my_pending: Vec<ProofRow>,
+    /// Proofs of ours awaiting decisions (`None`: the viewer's profile sends none).
+    pub ours_pending: Option<Vec<ProofRow>>,
+    /// What partners shared with us lately, newest first.
+    pub shared_lately: Vec<SharedLately>,
+}
+
+/// The work of the day: partner requests awaiting approval, my pending reviews, our proofs
+/// awaiting decisions, and what partners shared lately; one request for the whole page.
+#[server(endpoint = "proofs/today")]
+pub async fn todays_work() -> Result<Today, AppError> {
+    use crate::api::documents::ItemEntry;
+
+    let viewer = viewer()?;
+    let services = crate::api::services::services()?;
+    let manages_partners = viewer.profile.can_manage_partners();
+    let partner_requests = if manages_partners {
+        services
+            .partners
+            .awaiting_approval(viewer.clone())
+            .await
+            .map_err(AppError::internal)?
+    } else {
+        0
+    };
+    let my_pending: Vec<ProofRow> = services
+        .proofs
+        .mine(viewer.clone())
+        .await
+        .map_err(proofs_error)?
+        .into_iter()
+        .filter(|row| row.my_decision == Some(Decision::Pending) && !row.locked)
+        .take(TODAY_LINES)
+        .collect();
+    let ours_pending = if viewer.profile.works_with_documents() {
+        let mut page = services
+            .proofs
+            .ours(viewer.clone(), Some(OverallStatus::Pending), None, None)
+            .await
+            .map_err(proofs_error)?;
+        page.rows.truncate(TODAY_LINES);
+        Some(page.rows)
+    } else {
+        None
+    };
+    let shared = services
+        .sharing
+        .shared_with_us(viewer, None, None)
+        .await
+        .map_err(|error| AppError::internal(error.to_string()))?;
+    let shared_lately = shared
+        .entries
+        .into_iter()
+        .take(TODAY_LINES)
+        .map(|entry| SharedLately {
+            href: ItemEntry::href(&entry.item),
+            name: entry.item.name.to_string(),
+            owner: entry.owner,
+            since: entry.since,
+        })
+        .collect();
+    Ok(Today {
+        partner_requests,
+        manages_partners,
+        my_pending,
+        ours_pending,
+        shared_lately,
+    })
 }
