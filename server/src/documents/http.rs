@@ -518,15 +518,7 @@ async fn serve_download(
         None | Some("") => None,
         Some(text) => Some(text.parse::<u32>().map_err(|_| Refusal::not_found())?),
     };
-    let located = locate_for(
-        &state.store,
-        &document_viewer(viewer),
-        file,
-        Some(ItemKind::File),
-        DocumentAction::Download,
-    )
-    .await
-    .map_err(Refusal::from_access)?;
+    let located = locate_readable(state, viewer, file, DocumentAction::Download).await?;
     let version = documents::version(&state.store, file, number)
         .await
         .map_err(Refusal::internal)?
@@ -614,6 +606,24 @@ pub struct PreviewQuery {
     n: String,
 }
 
+/// The file `file` for reading its bytes or previews (`action`): by the file's rules, or as a
+/// user of its own account named as a reviewer of its proof (SPEC 3.2, core's `proof_role`).
+async fn locate_readable(
+    state: &AppState,
+    viewer: &CurrentUser,
+    file: ItemId,
+    action: DocumentAction,
+) -> Result<super::Located, Refusal> {
+    let viewer = document_viewer(viewer);
+    match locate_for(&state.store, &viewer, file, Some(ItemKind::File), action).await {
+        Ok(located) => Ok(located),
+        Err(refused) => crate::proofs::located_for_named_reviewer(&state.store, &viewer, file)
+            .await
+            .map_err(Refusal::from_proofs)?
+            .ok_or_else(|| Refusal::from_access(refused)),
+    }
+}
+
 /// `GET /documents/preview?file=…&version=…&n=…`: preview image `n` (0 the thumbnail) of a
 /// version, to whoever may open the file. A version's images never change, so the browser
 /// keeps them (privately) for a day.
@@ -638,15 +648,7 @@ pub async fn preview(
             .parse()
             .map_err(|_| Refusal::not_found())?;
         let n: u32 = query.n.trim().parse().map_err(|_| Refusal::not_found())?;
-        locate_for(
-            &state.store,
-            &document_viewer(&viewer),
-            file,
-            Some(ItemKind::File),
-            DocumentAction::Open,
-        )
-        .await
-        .map_err(Refusal::from_access)?;
+        locate_readable(&state, &viewer, file, DocumentAction::Open).await?;
         let version = documents::version(&state.store, file, Some(number))
             .await
             .map_err(Refusal::internal)?

@@ -131,6 +131,22 @@ async fn load(
     })
 }
 
+/// The file `id` as a user of its own account named as a reviewer of its proof sees it
+/// whatever their profile (core's `proof_role`: a Reviewer profile sees no documents
+/// otherwise), for its previews and downloads; `None` for anyone else, who goes by the file's
+/// own rules.
+pub async fn located_for_named_reviewer(
+    store: &Store,
+    viewer: &DocumentViewer,
+    id: ItemId,
+) -> Result<Option<Located>, ProofsError> {
+    match load(store, viewer, id).await {
+        Ok(loaded) if role(viewer, &loaded.facts.item) == Role::None => Ok(Some(loaded.located)),
+        Err(ProofsError::Internal(cause)) => Err(ProofsError::Internal(cause)),
+        Ok(_) | Err(_) => Ok(None),
+    }
+}
+
 /// Begins a write transaction that changes the proof `id`, after any other such one.
 async fn begin_proof_change(store: &Store, id: ItemId) -> Result<Tx, ProofsError> {
     let mut tx = store.begin_write().await.map_err(internal)?;

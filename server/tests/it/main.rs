@@ -27,6 +27,7 @@ mod partner_history;
 mod partners;
 mod partners_tab;
 mod proof_audit;
+mod proofs;
 mod renders;
 mod retry;
 mod security_headers;
