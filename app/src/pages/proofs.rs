@@ -213,6 +213,18 @@ pub fn ProofReviewPage() -> impl IntoView {
         move || (proof.get(), version.get(), actions.version()),
         |(proof, version, _)| open_proof(proof, version),
     );
+    // A pin placed by a click belongs to the comment being written on the version shown: it
+    // goes once that comment is posted, or when another proof or version is opened (else the
+    // next comment would carry it, or be refused for a point without its page).
+    if let Some(placing) = use_context::<PinPlacement>() {
+        Effect::new(move |_| {
+            proof.track();
+            version.track();
+            if !matches!(actions.comment.value().get(), Some(Err(_))) {
+                placing.point.set(None);
+            }
+        });
+    }
     view! {
         <Title text="Proof" />
         <section class="card proof" aria-labelledby="proof-heading">
@@ -404,6 +416,16 @@ fn DecideForm(
     }
 }
 
+/// A point's share of a page's width or height (thousandths) as a CSS length.
+///
+/// Pins are placed with `style:left` and `style:top`, which the browser build sets through the
+/// CSS object model: the page's Content Security Policy (`style-src 'self'`) refuses `style`
+/// attributes, whether in the server's HTML or set by a script, so the pins are drawn only once
+/// the page runs in the browser (without JavaScript the comments name their page).
+fn percent(thousandths: u16) -> String {
+    format!("{}%", f64::from(thousandths) / 10.0)
+}
+
 /// The version's preview with its comments' pins; with JavaScript a click on a page places
 /// the new comment's pin there.
 #[component]
@@ -417,24 +439,41 @@ fn PinnedPreview(page: ProofPage) -> impl IntoView {
         .filter_map(|comment| Some((comment.number, comment.page?, comment.point?)))
         .collect();
     let placing = use_context::<PinPlacement>();
+    // Effects run only in the browser: the pins are drawn there, after hydration.
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
     match page.preview {
         Preview::Ready { views } => view! {
             <div class="preview-pages proof-pages" data-test="preview-ready">
                 {(1..=views)
                     .map(|n| {
                         let alt = if views == 1 { name.clone() } else { format!("{name}, page {n} of {views}") };
-                        let page_pins = pins
+                        let page_pins: Vec<(u32, u16, u16)> = pins
                             .iter()
                             .filter(|(_, page, _)| *page == n)
-                            .map(|(number, _, (x, y))| {
-                                let style = format!("left: {}%; top: {}%", f64::from(*x) / 10.0, f64::from(*y) / 10.0);
-                                view! {
-                                    <span class="pin" style=style data-test="pin" aria-label=format!("Comment {number}")>
-                                        {number.to_string()}
-                                    </span>
-                                }
+                            .map(|(number, _, (x, y))| (*number, *x, *y))
+                            .collect();
+                        // Drawn once the page runs in the browser: see `percent`.
+                        let page_pins = move || {
+                            mounted.get().then(|| {
+                                page_pins
+                                    .iter()
+                                    .map(|(number, x, y)| {
+                                        view! {
+                                            <span
+                                                class="pin"
+                                                style:left=percent(*x)
+                                                style:top=percent(*y)
+                                                data-test="pin"
+                                                aria-label=format!("Comment {number}")
+                                            >
+                                                {number.to_string()}
+                                            </span>
+                                        }
+                                    })
+                                    .collect_view()
                             })
-                            .collect_view();
+                        };
                         let place = move |event: leptos::ev::MouseEvent| {
                             if let Some(placing) = placing {
                                 placing.place(n, &event);
@@ -442,8 +481,11 @@ fn PinnedPreview(page: ProofPage) -> impl IntoView {
                         };
                         let new_pin = move || {
                             placing.and_then(|placing| placing.point.get()).filter(|(page, _, _)| *page == n).map(|(_, x, y)| {
-                                let style = format!("left: {}%; top: {}%", f64::from(x) / 10.0, f64::from(y) / 10.0);
-                                view! { <span class="pin new" style=style data-test="new-pin">"+"</span> }
+                                view! {
+                                    <span class="pin new" style:left=percent(x) style:top=percent(y) data-test="new-pin">
+                                        "+"
+                                    </span>
+                                }
                             })
                         };
                         view! {
@@ -634,7 +676,13 @@ fn CommentForm(proof: ItemId, version: u32, pages: u32, actions: ProofActions) -
             </div>
             <div class="field">
                 <label for="comment-page">"On page"</label>
-                <select id="comment-page" name="page">
+                <select id="comment-page" name="page" on:change=move |event| {
+                    // Another page, or none, than the pin's: the pin goes.
+                    let chosen = event_target_value(&event).parse::<u32>().ok();
+                    if let Some(placing) = placing.filter(|_| chosen != chosen_page()) {
+                        placing.point.set(None);
+                    }
+                }>
                     <option value="">"The whole version"</option>
                     {(1..=pages)
                         .map(|n| {

@@ -320,12 +320,34 @@ fn decided(version: u32, decision: Decision) -> ProofAuditKind {
     ProofAuditKind::Decided { version, decision }
 }
 
-/// The reviewers of a page as (name, decision).
+/// The reviewers of a page as (name, decision), by name (the page lists reviewers named in
+/// the same second by their ids: see [`ordering`]).
 fn decisions(page: &ProofPage) -> Vec<(String, Decision)> {
-    page.reviewers
+    let mut listed: Vec<(String, Decision)> = page
+        .reviewers
         .iter()
         .map(|reviewer| (reviewer.name.clone(), reviewer.decision))
-        .collect()
+        .collect();
+    listed.sort_by(|a, b| a.0.cmp(&b.0));
+    listed
+}
+
+/// `template` with "A and B" in either order, for a reason naming two reviewers named in the
+/// same second (see [`ordering`]).
+fn either(template: &str, a: &str, b: &str) -> [String; 2] {
+    [
+        template.replace("{}", &format!("{a} and {b}")),
+        template.replace("{}", &format!("{b} and {a}")),
+    ]
+}
+
+/// The comment of `page` that says `body` (comments written in the same second are listed by
+/// their ids: see [`ordering`]).
+fn said<'a>(page: &'a ProofPage, body: &str) -> &'a CommentEntry {
+    page.comments
+        .iter()
+        .find(|comment| comment.body == body)
+        .unwrap_or_else(|| panic!("no comment {body:?} in {:?}", page.comments))
 }
 
 fn ids(rows: &[ProofRow]) -> Vec<ItemId> {
@@ -398,7 +420,11 @@ both_engines! {
             decisions(&page),
             [("Ann Own".to_owned(), Decision::Pending), ("Bea Lund".to_owned(), Decision::Pending)]
         );
-        assert_eq!(page.reason, "Waiting for Ann Own (acme Ltd) and Bea Lund (globex Ltd) to decide.");
+        assert!(
+            either("Waiting for {} to decide.", "Ann Own (acme Ltd)", "Bea Lund (globex Ltd)").contains(&page.reason),
+            "{}",
+            page.reason
+        );
         assert_eq!(page.my_decision, Some(Decision::Pending));
         assert!(page.may_decide && page.may_comment);
         assert!(!page.may_resolve && !page.may_manage && !page.may_upload);
@@ -483,10 +509,9 @@ both_engines! {
             (OverallStatus::ApprovedWithChanges, "Ann Own (acme Ltd) approved it with changes.".to_owned())
         );
         w.decide(&w.ann, file, 1, Decision::Approved).await.unwrap();
-        assert_eq!(
-            status(w.page(&w.sender, file, None).await),
-            (OverallStatus::Approved, "Ann Own (acme Ltd) and Bea Lund (globex Ltd) approved it.".to_owned())
-        );
+        let (approved, reason) = status(w.page(&w.sender, file, None).await);
+        assert_eq!(approved, OverallStatus::Approved);
+        assert!(either("{} approved it.", "Ann Own (acme Ltd)", "Bea Lund (globex Ltd)").contains(&reason), "{reason}");
         w.decide(&w.ann, file, 1, Decision::NotRelevant).await.unwrap();
         assert_eq!(w.page(&w.sender, file, None).await.status, OverallStatus::Approved);
         w.decide(&w.bea, file, 1, Decision::NotRelevant).await.unwrap();
@@ -668,7 +693,7 @@ both_engines! {
         );
         let first = comment_id(&w.page(&w.bea, file, None).await.comments[0]);
         w.comment(&w.ann, file, 1, "Agreed", None, Some(first)).await.expect("a reply");
-        let reply = comment_id(&w.page(&w.bea, file, None).await.comments[0].replies[0]);
+        let reply = comment_id(&said(&w.page(&w.bea, file, None).await, "Move the logo up").replies[0]);
         // A reply to a reply goes under the comment they answer.
         w.comment(&w.sender, file, 1, "Done in the next version", None, Some(reply)).await.expect("a reply to the reply");
         let hostile = "<script>alert(1)</script> & \"quotes\"";
@@ -676,20 +701,26 @@ both_engines! {
 
         let page = w.page(&w.bea, file, None).await;
         assert_eq!(page.comments.len(), 2, "{:?}", page.comments);
-        let pinned = &page.comments[0];
-        assert_eq!((pinned.number, pinned.body.as_str()), (1, "Move the logo up"));
+        let pinned = said(&page, "Move the logo up");
+        let kept = said(&page, hostile);
+        let mut numbers = [pinned.number, kept.number];
+        numbers.sort();
+        assert_eq!(numbers, [1, 2]);
         assert_eq!((pinned.author.as_str(), pinned.organization.as_str()), ("Bea Lund", "globex Ltd"));
         assert_eq!((pinned.page, pinned.point), (Some(1), Some((500, 250))));
         assert!(!pinned.resolved);
-        let replies: Vec<(&str, &str, u32)> = pinned
+        let mut replies: Vec<(&str, &str, u32)> = pinned
             .replies
             .iter()
             .map(|reply| (reply.author.as_str(), reply.body.as_str(), reply.number))
             .collect();
-        assert_eq!(replies, [("Ann Own", "Agreed", 1), ("acme Admin", "Done in the next version", 1)]);
+        replies.sort();
+        let under = pinned.number;
+        assert_eq!(replies, [("Ann Own", "Agreed", under), ("acme Admin", "Done in the next version", under)]);
         assert!(pinned.replies.iter().all(|reply| reply.page.is_none() && reply.point.is_none()));
-        assert_eq!(page.comments[1].body, hostile, "stored as its text, exactly");
-        assert_eq!((page.comments[1].page, page.comments[1].number), (None, 2));
+        assert!(kept.replies.is_empty());
+        assert_eq!((kept.page, kept.point), (None, None));
+        assert_eq!(kept.organization, "globex Ltd");
         let stored = fetch_count(
             &w.store,
             &format!("SELECT COUNT(*) FROM proof_comments WHERE body = '{}'", hostile.replace('\'', "''")),
@@ -711,12 +742,13 @@ both_engines! {
         assert!(!w.page(&w.bea, file, None).await.may_resolve);
         assert!(w.page(&w.sender, file, None).await.may_resolve);
         w.proofs.resolve(w.sender.clone(), file, first, true).await.expect("resolved");
-        assert!(w.page(&w.bea, file, None).await.comments[0].resolved);
+        assert!(said(&w.page(&w.bea, file, None).await, "Move the logo up").resolved);
+        assert!(!said(&w.page(&w.bea, file, None).await, hostile).resolved);
         assert_refused!(w.proofs.resolve(w.sender.clone(), other, first, true).await, ProofsError::Proof(ProofError::NotFound));
         let unknown = CommentId::from_uuid(Uuid::new_v4());
         assert_refused!(w.proofs.resolve(w.sender.clone(), file, unknown, true).await, ProofsError::Proof(ProofError::NotFound));
         w.proofs.resolve(w.sender.clone(), file, first, false).await.expect("opened again");
-        assert!(!w.page(&w.bea, file, None).await.comments[0].resolved);
+        assert!(!said(&w.page(&w.bea, file, None).await, "Move the logo up").resolved);
 
         // Each comment is in the owner's log; none in the partner's.
         let commented = proof_log(&w.store, w.acme.id, file)
@@ -935,20 +967,11 @@ both_engines! {
 async fn a_decision_racing_a_new_version_leaves_the_new_version_pending(store: Store) {
     let w = world(store).await;
     let file = w.proof("Brochure.txt", &[&w.bea], None).await;
-    match w.store.pool() {
-        Pool::Sqlite(_) => {
-            let (decided, uploaded) = tokio::join!(
-                w.decide(&w.bea, file, 1, Decision::Approved),
-                w.new_version(file)
-            );
-            // Either order is right; a decision after the new version is refused as old.
-            match decided {
-                Ok(()) => {}
-                Err(ProofsError::Proof(ProofError::OldVersion)) => {}
-                Err(other) => panic!("{other:?}"),
-            }
-            assert_eq!(uploaded.expect("version 2"), 2);
-        }
+    let (decided, uploaded) = match w.store.pool() {
+        Pool::Sqlite(_) => tokio::join!(
+            w.decide(&w.bea, file, 1, Decision::Approved),
+            w.new_version(file)
+        ),
         Pool::Postgres(pool) => {
             let mut blocker = pool.begin().await.unwrap();
             sqlx::query(
@@ -972,57 +995,148 @@ async fn a_decision_racing_a_new_version_leaves_the_new_version_pending(store: S
                 blocker.rollback().await.unwrap();
                 uploaded
             };
-            let (decided, uploaded) =
-                tokio::join!(w.decide(&w.bea, file, 1, Decision::Approved), upload_meanwhile);
-            assert_eq!(uploaded.expect("version 2"), 2);
-            // Serialized, the decision came first (it read version 1): it may stand on
-            // version 1, or be refused as old.
-            match decided {
-                Ok(()) => {}
-                Err(ProofsError::Proof(ProofError::OldVersion)) => {}
-                Err(other) => panic!("{other:?}"),
-            }
+            tokio::join!(w.decide(&w.bea, file, 1, Decision::Approved), upload_meanwhile)
         }
+    };
+    assert_eq!(uploaded.expect("version 2"), 2);
+    // Either order is right: a decision before the new version stands on version 1, one after
+    // it is refused as old.
+    match &decided {
+        Ok(()) | Err(ProofsError::Proof(ProofError::OldVersion)) => {}
+        Err(other) => panic!("{other:?}"),
     }
     let page = w.page(&w.sender, file, None).await;
     assert_eq!(page.current_version, 2);
     assert_eq!(decisions(&page), [("Bea Lund".to_owned(), Decision::Pending)]);
     assert_eq!(page.status, OverallStatus::Pending);
-    let stored = fetch_count(
+    let stored = crate::support::engines::fetch_texts(
         &w.store,
-        &format!("SELECT COUNT(*) FROM proofs WHERE item_id = '{file}' AND status = 'pending'"),
+        &format!("SELECT status FROM proofs WHERE item_id = '{file}'"),
     )
     .await;
-    assert_eq!(stored, 1, "the stored status is version 2's");
+    assert_eq!(stored, ["pending"], "the stored status is version 2's (decided: {decided:?})");
     assert_eq!(w.ours(Some(OverallStatus::Pending), None).await, [file]);
     assert!(w.ours(Some(OverallStatus::Approved), None).await.is_empty());
     let row = &w.proofs.mine(w.bea.clone()).await.unwrap()[0];
     assert_eq!((row.version, row.status, row.my_decision), (2, OverallStatus::Pending, Some(Decision::Pending)));
 }
 
-mod racing {
-    use super::*;
+/// Reviewers named in one send are listed, and named in the reason, in the order they were
+/// named: here in the reverse order of their ids.
+async fn reviewers_are_listed_in_the_order_they_were_named(store: Store) {
+    let w = world(store).await;
+    let mut named = [&w.ann, &w.bea, &w.ben];
+    named.sort_by_key(|user| std::cmp::Reverse(user.user_id.to_string()));
+    let file = w.proof("Brochure.txt", &named, None).await;
+    let page = w.page(&w.sender, file, None).await;
+    let listed: Vec<&str> = page.reviewers.iter().map(|reviewer| reviewer.name.as_str()).collect();
+    let expected: Vec<&str> = named.iter().map(|user| user.name.as_str()).collect();
+    assert_eq!(listed, expected, "in the order they were named");
+}
 
-    #[tokio::test(flavor = "current_thread")]
-    async fn sqlite_sec_3_2_a_decision_racing_a_new_version_leaves_the_new_version_pending() {
-        let run = crate::support::engines::with_sqlite_store(
-            true,
-            a_decision_racing_a_new_version_leaves_the_new_version_pending,
-        );
-        tokio::time::timeout(crate::support::engines::TEST_TIME_LIMIT, run)
-            .await
-            .expect("the test finished within its time limit");
+/// A version's comments are listed oldest first, numbered in that order, also when several
+/// are written in the same second.
+async fn comments_are_listed_oldest_first(store: Store) {
+    let w = world(store).await;
+    let file = w.proof("Brochure.txt", &[&w.bea], None).await;
+    let written: Vec<String> = (1..=8).map(|n| format!("Comment {n}")).collect();
+    for text in &written {
+        w.comment(&w.bea, file, 1, text, None, None).await.unwrap();
+    }
+    let page = w.page(&w.bea, file, None).await;
+    let listed: Vec<(u32, &str)> = page
+        .comments
+        .iter()
+        .map(|comment| (comment.number, comment.body.as_str()))
+        .collect();
+    let expected: Vec<(u32, &str)> = (1..).zip(written.iter().map(String::as_str)).collect();
+    assert_eq!(listed, expected, "oldest first");
+}
+
+/// Runs `body` on a fresh SQLite store, within the time limit of every test.
+async fn on_sqlite<Body, Fut>(body: Body)
+where
+    Body: FnOnce(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let run = crate::support::engines::with_sqlite_store(true, body);
+    tokio::time::timeout(crate::support::engines::TEST_TIME_LIMIT, run)
+        .await
+        .expect("the test finished within its time limit");
+}
+
+/// Runs `body` on a fresh PostgreSQL database, within the time limit of every test.
+async fn on_postgres<Body, Fut>(name: &str, body: Body)
+where
+    Body: FnOnce(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let run = crate::support::engines::with_postgres_store(name, true, body);
+    tokio::time::timeout(crate::support::engines::TEST_TIME_LIMIT, run)
+        .await
+        .expect("the test finished within its time limit");
+}
+
+/// Concurrent changes to one proof (written out by hand: the PostgreSQL case shows a bug).
+mod races {
+    mod sqlite {
+        use super::super::*;
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn sec_3_2_a_decision_racing_a_new_version_leaves_the_new_version_pending() {
+            on_sqlite(a_decision_racing_a_new_version_leaves_the_new_version_pending).await;
+        }
     }
 
-    #[tokio::test(flavor = "current_thread")]
-    async fn postgres_sec_3_2_a_decision_racing_a_new_version_leaves_the_new_version_pending() {
-        let run = crate::support::engines::with_postgres_store(
-            "a_decision_racing_a_new_version_leaves_the_new_version_pending",
-            true,
-            a_decision_racing_a_new_version_leaves_the_new_version_pending,
-        );
-        tokio::time::timeout(crate::support::engines::TEST_TIME_LIMIT, run)
-            .await
-            .expect("the test finished within its time limit");
+    mod postgres {
+        use super::super::*;
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn sec_3_2_a_decision_racing_a_new_version_leaves_the_new_version_pending() {
+            on_postgres(
+                "sec_3_2_a_decision_racing_a_new_version_leaves_the_new_version_pending",
+                a_decision_racing_a_new_version_leaves_the_new_version_pending,
+            )
+            .await;
+        }
+    }
+}
+
+/// The order of reviewers and comments of one second (written out by hand: they show a bug).
+mod ordering {
+    mod sqlite {
+        use super::super::*;
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn sec_3_2_reviewers_are_listed_in_the_order_they_were_named() {
+            on_sqlite(reviewers_are_listed_in_the_order_they_were_named).await;
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn sec_3_2_comments_are_listed_oldest_first() {
+            on_sqlite(comments_are_listed_oldest_first).await;
+        }
+    }
+
+    mod postgres {
+        use super::super::*;
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn sec_3_2_reviewers_are_listed_in_the_order_they_were_named() {
+            on_postgres(
+                "sec_3_2_reviewers_are_listed_in_the_order_they_were_named",
+                reviewers_are_listed_in_the_order_they_were_named,
+            )
+            .await;
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn sec_3_2_comments_are_listed_oldest_first() {
+            on_postgres(
+                "sec_3_2_comments_are_listed_oldest_first",
+                comments_are_listed_oldest_first,
+            )
+            .await;
+        }
     }
 }
