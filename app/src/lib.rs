@@ -29,6 +29,7 @@ use crate::pages::{
     mailbox::MailboxPage,
     not_found::NotFoundPage,
     partners::PartnersPage,
+    proof_compare::CompareVersionsPage,
     proofs::{MyReviewsPage, OurProofsListPage, ProofPageFrame},
     set_password::SetPasswordPage,
     sharing::{SharedByUsPage, SharedWithUsPage},
@@ -111,6 +112,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("proofs"), StaticSegment("proof"))
                         view=ProofPageFrame
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("proofs"), StaticSegment("compare"))
+                        view=CompareVersionsPage
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("mailbox") view=MailboxPage ssr=SsrMode::Async />

@@ -8,6 +8,7 @@ pub mod home;
 pub mod mailbox;
 pub mod not_found;
 pub mod partners;
+pub mod proof_compare;
 pub mod proofs;
 pub mod set_password;
 pub mod sharing;

@@ -17,7 +17,8 @@ use entente_app::api::documents::Preview;
 use entente_app::api::documents::port::DocumentsError;
 use entente_app::api::proofs::port::{NewCommentForm, ProofsError, ProofsService};
 use entente_app::api::proofs::{
-    CommentEntry, OurProofsPage, ProofPage, ProofRow, ReviewerChoice, ReviewerEntry, SendForm,
+    CommentEntry, ComparePage, CompareSide, OurProofsPage, ProofPage, ProofRow, ReviewerChoice,
+    ReviewerEntry, SendForm,
 };
 use entente_app::api::services::BoxFuture;
 use entente_app::api::session::CurrentUser;
@@ -687,6 +688,50 @@ impl ProofsService for StoreProofs {
                 may_download: decide(&viewer, &loaded.located.facts, DocumentAction::Download)
                     .is_ok(),
                 candidates,
+            })
+        })
+    }
+
+    fn compare(
+        &self,
+        viewer: CurrentUser,
+        proof: ItemId,
+        versions: (u32, u32),
+    ) -> BoxFuture<'_, Result<ComparePage, ProofsError>> {
+        Box::pin(async move {
+            let viewer = document_viewer(&viewer);
+            let loaded = load(&self.store, &viewer, proof).await?;
+            let current = loaded.proof.current_version;
+            let (a, b) = versions;
+            if a == 0 || b > current {
+                return Err(ProofError::NotFound.into());
+            }
+            let mut sides = Vec::with_capacity(2);
+            for version in [a, b] {
+                let reviews = store_proofs::reviews(&self.store, proof, version)
+                    .await
+                    .map_err(internal)?;
+                let shown = overall_of(&reviews);
+                let (preview, _) = preview_of(&self.store, proof, version)
+                    .await
+                    .map_err(internal)?;
+                sides.push(CompareSide {
+                    version,
+                    preview,
+                    status: shown.status,
+                    reason: reason_text(&shown, &reviews),
+                });
+            }
+            let right = sides.pop().expect("two sides");
+            let left = sides.pop().expect("two sides");
+            Ok(ComparePage {
+                file: Crumb {
+                    id: proof,
+                    name: loaded.located.item.name.clone(),
+                },
+                current_version: current,
+                left,
+                right,
             })
         })
     }

@@ -131,6 +131,37 @@ pub struct ProofPage {
     pub candidates: Vec<ReviewerChoice>,
 }
 
+/// One side of a comparison: a version, its preview and its overall status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompareSide {
+    /// The version.
+    pub version: u32,
+    /// Its preview.
+    pub preview: Preview,
+    /// Its overall status.
+    pub status: OverallStatus,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// Two versions of a proof side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComparePage {
+    /// The file.
+    pub file: Crumb,
+    /// The version under review.
+    pub current_version: u32,
+    /// The earlier version (left).
+    pub left: CompareSide,
+    /// The later version (right).
+    pub right: CompareSide,
+}
+
+/// The comparison of versions `a` and `b` of `proof`.
+pub fn compare_href(proof: ItemId, a: u32, b: u32) -> String {
+    format!("/proofs/compare?proof={proof}&a={a}&b={b}")
+}
+
 /// The "Send for review" part of a file's page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SendForm {
@@ -288,6 +319,24 @@ pub async fn open_proof(proof: String, version: Option<String>) -> Result<ProofP
     crate::api::services::services()?
         .proofs
         .page(viewer, proof, version)
+        .await
+        .map_err(proofs_error)
+}
+
+/// Versions `a` and `b` of `proof` side by side (the earlier on the left).
+#[server(endpoint = "proofs/compare")]
+pub async fn compare_versions(
+    proof: String,
+    a: String,
+    b: String,
+) -> Result<ComparePage, AppError> {
+    let viewer = viewer()?;
+    let proof = parse_id(&proof)?;
+    let number = |text: &str| text.trim().parse::<u32>().map_err(|_| AppError::NotFound);
+    let (a, b) = (number(&a)?, number(&b)?);
+    crate::api::services::services()?
+        .proofs
+        .compare(viewer, proof, (a.min(b), a.max(b)))
         .await
         .map_err(proofs_error)
 }

@@ -6,7 +6,7 @@ use entente_core::proofs::{
 };
 use entente_core::{AccountId, ItemId, Timestamp, UserId};
 
-use crate::api::proofs::{OurProofsPage, ProofPage, ProofRow, SendForm};
+use crate::api::proofs::{ComparePage, OurProofsPage, ProofPage, ProofRow, SendForm};
 use crate::api::services::BoxFuture;
 use crate::api::session::CurrentUser;
 
@@ -72,6 +72,14 @@ pub trait ProofsService: Send + Sync + 'static {
         proof: ItemId,
         version: Option<u32>,
     ) -> BoxFuture<'_, Result<ProofPage, ProofsError>>;
+
+    /// Two versions of the proof side by side.
+    fn compare(
+        &self,
+        viewer: CurrentUser,
+        proof: ItemId,
+        versions: (u32, u32),
+    ) -> BoxFuture<'_, Result<ComparePage, ProofsError>>;
 
     /// The "Send for review" part of a file's page.
     fn send_form(
