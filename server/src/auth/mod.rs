@@ -7,7 +7,7 @@
 //!   under [`RENEWED_AT_KEY`]; every request resolves the id to an active user whose password
 //!   has not been set again since sign-in ([`PASSWORD_VERSION_KEY`];
 //!   [`middleware::resolve_current_user`]) or ends the session.
-//! * Passwords are Argon2 (`password-auth`), hashed and verified on the blocking pool, at
+//! * Passwords are Argon2id PHC strings, hashed and verified on one thread per core (`hashing`), at
 //!   most one per core at a time ([`hashing`]).
 
 pub(crate) mod hashing;
