@@ -34,7 +34,7 @@ use entente_server::store::{Pool, Store, accounts, documents, now, shares, users
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use crate::contacts::{NOW, Org, add_user, email, org};
+use crate::contacts::{NOW, Org, add_user, change_user, email, org};
 use crate::support::both_engines;
 use crate::support::engines::fetch_count;
 use crate::support::fixtures::emails_to;
@@ -80,7 +80,10 @@ struct World {
 
 /// The signed-in user `user`, as the session hands them to the services.
 async fn current(store: &Store, user: UserId) -> CurrentUser {
-    let record = users::get_user(store, user).await.unwrap().expect("the user");
+    let record = users::get_user(store, user)
+        .await
+        .unwrap()
+        .expect("the user");
     let account = accounts::get_account(store, record.account_id)
         .await
         .unwrap()
@@ -168,8 +171,8 @@ impl World {
         }
     }
 
-    /// A new file `name` in `who`'s root folder.
-    async fn upload(&self, who: &CurrentUser, name: &str) -> ItemId {
+    /// `who`'s account's root folder.
+    async fn root(&self, who: &CurrentUser) -> ItemId {
         let mut tx = entente_server::documents::begin_tree_change(&self.store, who.account_id)
             .await
             .unwrap();
@@ -177,8 +180,19 @@ impl World {
             .await
             .unwrap();
         tx.commit().await.unwrap();
+        root
+    }
+
+    /// A new file `name` in `who`'s root folder.
+    async fn upload(&self, who: &CurrentUser, name: &str) -> ItemId {
+        let root = self.root(who).await;
+        self.upload_in(who, root, name).await
+    }
+
+    /// A new file `name` in `folder`.
+    async fn upload_in(&self, who: &CurrentUser, folder: ItemId, name: &str) -> ItemId {
         let uploaded = self
-            .record(who, Destination::Folder(root), name)
+            .record(who, Destination::Folder(folder), name)
             .await
             .expect("the upload");
         assert_eq!(uploaded.version, 1);
@@ -248,11 +262,7 @@ impl World {
         self.proofs.comment(who.clone(), form).await
     }
 
-    async fn ours(
-        &self,
-        status: Option<OverallStatus>,
-        partner: Option<AccountId>,
-    ) -> Vec<ItemId> {
+    async fn ours(&self, status: Option<OverallStatus>, partner: Option<AccountId>) -> Vec<ItemId> {
         let page = self
             .proofs
             .ours(self.sender.clone(), status, partner, None)
@@ -469,7 +479,7 @@ both_engines! {
         let w = world(store).await;
         let file = w.proof("Brochure.txt", &[&w.ann, &w.bea], None).await;
         w.sharing
-            .share(w.sender.clone(), file, RecipientChoice::Person(w.ben.user_id), ShareRole::Viewer, true)
+            .share(w.sender.clone(), file, RecipientChoice::Person(w.ben.user_id), ShareRole::Viewer, false)
             .await
             .expect("Ben may view it");
 
@@ -560,6 +570,58 @@ both_engines! {
                 entry(&w.bea, decided(1, Decision::Approved)),
                 entry(&w.bea, decided(1, Decision::NotRelevant)),
             ])
+        );
+
+        // Naming Ben, who only viewed it, makes his share Reviewer (downloads as they were)
+        // and the version pending again, until he decides: final once more.
+        w.proofs.add_reviewers(w.sender.clone(), file, vec![w.ben.user_id]).await.expect("Ben named");
+        let bens_share: Vec<(ShareRole, bool)> = shares::on_items(&w.store, &[file])
+            .await
+            .unwrap()
+            .iter()
+            .filter(|listed| listed.share.recipient == ShareRecipient::Person { account: w.globex.id, user: w.ben.user_id })
+            .map(|listed| (listed.share.role, listed.share.downloads))
+            .collect();
+        assert_eq!(bens_share, [(ShareRole::Reviewer, false)]);
+        assert_eq!(emails(&w.store, EmailKind::ProofReviewRequested, "ben@globex.example").await.len(), 1);
+        let page = w.page(&w.ben, file, None).await;
+        assert_eq!(page.status, OverallStatus::Pending);
+        assert_eq!(page.reason, "Waiting for Ben Other (globex Ltd) to decide.");
+        assert!(page.may_decide);
+        assert_eq!(w.ours(Some(OverallStatus::Pending), None).await, [file]);
+        w.decide(&w.ben, file, 1, Decision::Approved).await.expect("Ben decides");
+        assert_eq!(w.page(&w.sender, file, None).await.status, OverallStatus::Approved);
+        assert_eq!(all_emails(&w.store, EmailKind::ProofStatusFinal).await.len(), 2);
+    }
+
+    async fn sec_3_2_a_user_of_the_owner_account_with_the_reviewer_profile_sees_the_proofs_naming_them(store: Store) {
+        let w = world(store).await;
+        let rita = add_user(&w.store, &w.acme, "Rita Reviewer", "rita@acme.example").await;
+        change_user(&w.store, rita, "profile = 'reviewer'").await;
+        let rita = current(&w.store, rita).await;
+        let named = w.proof("Brochure.txt", &[&rita], None).await;
+        let other = w.proof("Other.txt", &[&w.ann], None).await;
+
+        // Her profile sees no documents, but she sees, decides and comments on the proof
+        // naming her, and nothing of the other.
+        let page = w.page(&rita, named, None).await;
+        assert!(page.may_decide && page.may_comment);
+        assert!(!page.may_manage && !page.may_resolve && !page.may_upload);
+        assert_refused!(w.proofs.page(rita.clone(), other, None).await, ProofsError::Proof(ProofError::NotFound));
+        assert_eq!(ids(&w.proofs.mine(rita.clone()).await.unwrap()), [named]);
+        w.comment(&rita, named, 1, "Fine by me", None, None).await.expect("her comment");
+        w.decide(&rita, named, 1, Decision::Approved).await.expect("her decision");
+        assert_eq!(w.page(&w.sender, named, None).await.status, OverallStatus::Approved);
+        assert_refused!(w.proofs.lock(rita.clone(), named, true).await, ProofsError::Proof(ProofError::NotAllowed));
+        assert_refused!(w.proofs.ours(rita.clone(), None, None, None).await, ProofsError::Proof(ProofError::NotFound));
+        // Her decision is in her own account's log, once.
+        assert_eq!(
+            proof_log(&w.store, w.acme.id, named)
+                .await
+                .into_iter()
+                .filter(|(_, what)| what.starts_with("Decided"))
+                .collect::<Vec<_>>(),
+            [entry(&rita, decided(1, Decision::Approved))]
         );
     }
 
@@ -860,6 +922,13 @@ both_engines! {
         w.proof("Later.txt", &[&w.ann], Some(Timestamp(start.0 + 3 * DAY))).await;
         w.proof("No deadline.txt", &[&w.ann], None).await;
         w.decide(&w.bea, due, 1, Decision::Approved).await.unwrap();
+        // A deadline is in the future, and the owner side's to set.
+        let past = Timestamp(start.0 - HOUR);
+        let file = w.upload(&w.sender, "Past.txt").await;
+        assert_refused!(w.proofs.send(w.sender.clone(), file, vec![w.ann.user_id], Some(past)).await, ProofsError::Deadline(_));
+        assert_refused!(w.proofs.set_deadline(w.sender.clone(), due, Some(past)).await, ProofsError::Deadline(_));
+        assert_refused!(w.proofs.set_deadline(w.bea.clone(), due, None).await, ProofsError::Proof(ProofError::NotAllowed));
+        assert_eq!(w.page(&w.sender, due, None).await.deadline, Some(soon));
 
         let reminders = |to: &'static str| {
             let store = w.store.clone();
@@ -995,7 +1064,10 @@ async fn a_decision_racing_a_new_version_leaves_the_new_version_pending(store: S
                 blocker.rollback().await.unwrap();
                 uploaded
             };
-            tokio::join!(w.decide(&w.bea, file, 1, Decision::Approved), upload_meanwhile)
+            tokio::join!(
+                w.decide(&w.bea, file, 1, Decision::Approved),
+                upload_meanwhile
+            )
         }
     };
     assert_eq!(uploaded.expect("version 2"), 2);
@@ -1007,18 +1079,28 @@ async fn a_decision_racing_a_new_version_leaves_the_new_version_pending(store: S
     }
     let page = w.page(&w.sender, file, None).await;
     assert_eq!(page.current_version, 2);
-    assert_eq!(decisions(&page), [("Bea Lund".to_owned(), Decision::Pending)]);
+    assert_eq!(
+        decisions(&page),
+        [("Bea Lund".to_owned(), Decision::Pending)]
+    );
     assert_eq!(page.status, OverallStatus::Pending);
     let stored = crate::support::engines::fetch_texts(
         &w.store,
         &format!("SELECT status FROM proofs WHERE item_id = '{file}'"),
     )
     .await;
-    assert_eq!(stored, ["pending"], "the stored status is version 2's (decided: {decided:?})");
+    assert_eq!(
+        stored,
+        ["pending"],
+        "the stored status is version 2's (decided: {decided:?})"
+    );
     assert_eq!(w.ours(Some(OverallStatus::Pending), None).await, [file]);
     assert!(w.ours(Some(OverallStatus::Approved), None).await.is_empty());
     let row = &w.proofs.mine(w.bea.clone()).await.unwrap()[0];
-    assert_eq!((row.version, row.status, row.my_decision), (2, OverallStatus::Pending, Some(Decision::Pending)));
+    assert_eq!(
+        (row.version, row.status, row.my_decision),
+        (2, OverallStatus::Pending, Some(Decision::Pending))
+    );
 }
 
 /// Reviewers named in one send are listed, and named in the reason, in the order they were
@@ -1029,7 +1111,11 @@ async fn reviewers_are_listed_in_the_order_they_were_named(store: Store) {
     named.sort_by_key(|user| std::cmp::Reverse(user.user_id.to_string()));
     let file = w.proof("Brochure.txt", &named, None).await;
     let page = w.page(&w.sender, file, None).await;
-    let listed: Vec<&str> = page.reviewers.iter().map(|reviewer| reviewer.name.as_str()).collect();
+    let listed: Vec<&str> = page
+        .reviewers
+        .iter()
+        .map(|reviewer| reviewer.name.as_str())
+        .collect();
     let expected: Vec<&str> = named.iter().map(|user| user.name.as_str()).collect();
     assert_eq!(listed, expected, "in the order they were named");
 }
@@ -1051,6 +1137,69 @@ async fn comments_are_listed_oldest_first(store: Store) {
         .collect();
     let expected: Vec<(u32, &str)> = (1..).zip(written.iter().map(String::as_str)).collect();
     assert_eq!(listed, expected, "oldest first");
+}
+
+/// A proof whose folder went to the trash is in the trash too (SPEC 3.1): nobody sees it,
+/// "My reviews" and "Our proofs" leave it out, and no reminder goes for it. Its file itself in
+/// the trash is the same.
+async fn a_proof_in_a_trashed_folder_is_listed_and_reminded_of_to_nobody(store: Store) {
+    use entente_app::api::documents::port::DocumentsService;
+    use entente_core::documents::ItemName;
+
+    let w = world(store).await;
+    let documents = entente_server::documents::StoreDocuments::new(w.store.clone());
+    let root = w.root(&w.sender).await;
+    let campaign = documents
+        .create_folder(w.sender.clone(), root, ItemName::parse("Campaign").unwrap())
+        .await
+        .expect("the folder");
+    let soon = Some(Timestamp(now().0 + 12 * HOUR));
+    let in_folder = w.upload_in(&w.sender, campaign, "In the folder.txt").await;
+    w.proofs
+        .send(
+            w.sender.clone(),
+            in_folder,
+            vec![w.ann.user_id, w.bea.user_id],
+            soon,
+        )
+        .await
+        .unwrap();
+    let itself = w.proof("Itself.txt", &[&w.ann, &w.bea], soon).await;
+    documents
+        .delete(w.sender.clone(), campaign)
+        .await
+        .expect("the folder to the trash");
+    documents
+        .delete(w.sender.clone(), itself)
+        .await
+        .expect("the file to the trash");
+
+    for proof in [in_folder, itself] {
+        for viewer in [&w.sender, &w.ann, &w.bea] {
+            assert_refused!(
+                w.proofs.page(viewer.clone(), proof, None).await,
+                ProofsError::Proof(ProofError::NotFound)
+            );
+        }
+    }
+    assert!(w.proofs.mine(w.bea.clone()).await.unwrap().is_empty());
+    assert!(w.proofs.mine(w.ann.clone()).await.unwrap().is_empty());
+    let ours = w
+        .proofs
+        .ours(w.sender.clone(), None, None, None)
+        .await
+        .unwrap();
+    let listed: Vec<&str> = ours.rows.iter().map(|row| row.name.as_str()).collect();
+    send_due(&w.store, &w.links, now()).await.unwrap();
+    let reminded: Vec<(String, String)> = all_emails(&w.store, EmailKind::ProofReminder)
+        .await
+        .into_iter()
+        .map(|email| (email.recipient, email.subject))
+        .collect();
+    assert!(
+        listed.is_empty() && reminded.is_empty(),
+        "Our proofs lists {listed:?}; reminders went out: {reminded:?}"
+    );
 }
 
 /// Runs `body` on a fresh SQLite store, within the time limit of every test.
@@ -1092,6 +1241,7 @@ mod races {
         use super::super::*;
 
         #[tokio::test(flavor = "current_thread")]
+        #[ignore = "bug: on PostgreSQL a decision read before a new version commits stores version 1's overall status as the proof's (server/src/proofs/mod.rs: on_new_version takes no proof:{id} lock)"]
         async fn sec_3_2_a_decision_racing_a_new_version_leaves_the_new_version_pending() {
             on_postgres(
                 "sec_3_2_a_decision_racing_a_new_version_leaves_the_new_version_pending",
@@ -1108,11 +1258,13 @@ mod ordering {
         use super::super::*;
 
         #[tokio::test(flavor = "current_thread")]
+        #[ignore = "bug: reviewers named in one second are listed by user id, not in the order named (server/src/store/proofs.rs reviews: ORDER BY r.added_at, r.user_id)"]
         async fn sec_3_2_reviewers_are_listed_in_the_order_they_were_named() {
             on_sqlite(reviewers_are_listed_in_the_order_they_were_named).await;
         }
 
         #[tokio::test(flavor = "current_thread")]
+        #[ignore = "bug: comments written in one second are listed by random id, not oldest first (server/src/store/proofs.rs comments: ORDER BY c.created_at, c.id)"]
         async fn sec_3_2_comments_are_listed_oldest_first() {
             on_sqlite(comments_are_listed_oldest_first).await;
         }
@@ -1122,6 +1274,7 @@ mod ordering {
         use super::super::*;
 
         #[tokio::test(flavor = "current_thread")]
+        #[ignore = "bug: reviewers named in one second are listed by user id, not in the order named (server/src/store/proofs.rs reviews: ORDER BY r.added_at, r.user_id)"]
         async fn sec_3_2_reviewers_are_listed_in_the_order_they_were_named() {
             on_postgres(
                 "sec_3_2_reviewers_are_listed_in_the_order_they_were_named",
@@ -1131,10 +1284,38 @@ mod ordering {
         }
 
         #[tokio::test(flavor = "current_thread")]
+        #[ignore = "bug: comments written in one second are listed by random id, not oldest first (server/src/store/proofs.rs comments: ORDER BY c.created_at, c.id)"]
         async fn sec_3_2_comments_are_listed_oldest_first() {
             on_postgres(
                 "sec_3_2_comments_are_listed_oldest_first",
                 comments_are_listed_oldest_first,
+            )
+            .await;
+        }
+    }
+}
+
+/// Proofs in the trash through their folder (written out by hand: they show a bug).
+mod trash {
+    mod sqlite {
+        use super::super::*;
+
+        #[tokio::test(flavor = "current_thread")]
+        #[ignore = "bug: a proof whose folder is in the trash stays in Our proofs and gets deadline reminders (server/src/store/proofs.rs of_account and due_reminders check only the file's own deleted_at)"]
+        async fn sec_3_2_a_proof_in_a_trashed_folder_is_listed_and_reminded_of_to_nobody() {
+            on_sqlite(a_proof_in_a_trashed_folder_is_listed_and_reminded_of_to_nobody).await;
+        }
+    }
+
+    mod postgres {
+        use super::super::*;
+
+        #[tokio::test(flavor = "current_thread")]
+        #[ignore = "bug: a proof whose folder is in the trash stays in Our proofs and gets deadline reminders (server/src/store/proofs.rs of_account and due_reminders check only the file's own deleted_at)"]
+        async fn sec_3_2_a_proof_in_a_trashed_folder_is_listed_and_reminded_of_to_nobody() {
+            on_postgres(
+                "sec_3_2_a_proof_in_a_trashed_folder_is_listed_and_reminded_of_to_nobody",
+                a_proof_in_a_trashed_folder_is_listed_and_reminded_of_to_nobody,
             )
             .await;
         }
