@@ -149,6 +149,26 @@ test.describe("proofs", () => {
     await form.getByRole("button", { name: "Comment", exact: true }).click();
     const gilComment = gil.locator('[data-test="comment"]').filter({ hasText: "The prices on page two are last year's." });
     await expect(gilComment).toContainText(javaScript ? "pinned on page 2" : "page 2");
+    if (javaScript) {
+      // The pin is drawn where the click was (the middle of the page), and the next comment
+      // starts without one.
+      const page2 = gil.locator('[data-test="preview-ready"] [data-page="2"]');
+      await expect(page2.locator('[data-test="pin"]')).toHaveText("2");
+      await expect
+        .poll(async () => {
+          const image = await page2.locator("img").boundingBox();
+          const pin = await page2.locator('[data-test="pin"]').boundingBox();
+          if (!image || !pin || image.height < 50) {
+            return "not laid out yet";
+          }
+          const dx = Math.abs(pin.x + pin.width / 2 - (image.x + image.width / 2)) / image.width;
+          const dy = Math.abs(pin.y + pin.height / 2 - (image.y + image.height / 2)) / image.height;
+          return dx < 0.05 && dy < 0.05 ? "at the click" : `off by ${dx.toFixed(2)}, ${dy.toFixed(2)}`;
+        })
+        .toBe("at the click");
+      await expect(gil.locator('[data-test="new-pin"]')).toHaveCount(0);
+      await expect(form.getByLabel("On page")).toHaveValue("");
+    }
     await gil.locator('[data-test="decide"]').getByRole("button", { name: "Changes required", exact: true }).click();
     await expect(gil.locator('[data-test="decide"]')).toContainText("Your decision on version 1: Changes required");
 
@@ -164,6 +184,7 @@ test.describe("proofs", () => {
     if (javaScript) {
       await expect(pinned).toContainText("pinned on page 2");
       await expect(acme.locator('[data-test="preview-ready"] [data-page="2"] [data-test="pin"]')).toHaveText("2");
+      await expect(acme.locator('[data-test="preview-ready"] [data-page="2"] [data-test="pin"]')).toHaveAttribute("aria-label", "Comment 2");
       await expect(acme.locator('[data-test="preview-ready"] [data-page="1"] [data-test="pin"]')).toHaveCount(0);
     } else {
       await expect(pinned).toContainText(" · page 2");

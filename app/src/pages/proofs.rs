@@ -19,8 +19,8 @@ use crate::api::documents::{Preview, download_href, file_href, preview_href};
 use crate::api::proofs::{
     AddReviewers, CommentEntry, CommentOnProof, DecideOnProof, LockProof, OurProofsPage, ProofPage,
     ProofRow, RemoveReviewer, ResolveComment, ReviewerChoice, STATUSES, SendForReview, SendForm,
-    SetProofDeadline, my_reviews, open_proof, our_proofs, proof_href, proof_send_form,
-    status_value,
+    SetProofDeadline, compare_href, my_reviews, open_proof, our_proofs, proof_href,
+    proof_send_form, status_value,
 };
 use crate::components::error_view::ErrorList;
 use crate::components::form::{FormError, last_error};
@@ -295,6 +295,16 @@ fn ProofView(page: ProofPage, actions: ProofActions) -> impl IntoView {
         <nav aria-label="Versions" class="version-picker">
             <ul data-test="version-picker">{versions}</ul>
         </nav>
+        {(page.current_version > 1).then(|| {
+            let other = if version > 1 { version - 1 } else { 2 };
+            view! {
+                <p>
+                    <A href=compare_href(proof, other.min(version), other.max(version))>
+                        {format!("Compare version {} and version {} side by side", other.min(version), other.max(version))}
+                    </A>
+                </p>
+            }
+        })}
         {(!is_current).then(|| view! {
             <p class="muted" data-test="old-version">
                 {format!("You are looking at version {version}: its decisions and comments are kept as they were.")}

@@ -40,6 +40,7 @@ CREATE TABLE proof_reviews (
     decided_at BIGINT,                            -- NULL while pending
     added_by   TEXT    NOT NULL,
     added_at   BIGINT  NOT NULL,
+    position   INTEGER NOT NULL,                   -- the order reviewers were named in, from 1
     PRIMARY KEY (proof_id, version, user_id),
     CONSTRAINT proof_reviews_proof_fkey FOREIGN KEY (proof_id) REFERENCES proofs (item_id),
     CONSTRAINT proof_reviews_user_fkey FOREIGN KEY (user_id) REFERENCES users (id),
@@ -47,7 +48,9 @@ CREATE TABLE proof_reviews (
     CONSTRAINT proof_reviews_version_check CHECK (version >= 1),
     CONSTRAINT proof_reviews_decision_check CHECK (decision IN
         ('pending', 'approved', 'approved_with_changes', 'changes_required', 'not_relevant')),
-    CONSTRAINT proof_reviews_decided_check CHECK ((decision = 'pending') = (decided_at IS NULL))
+    CONSTRAINT proof_reviews_decided_check CHECK ((decision = 'pending') = (decided_at IS NULL)),
+    CONSTRAINT proof_reviews_position_key UNIQUE (proof_id, version, position),
+    CONSTRAINT proof_reviews_position_check CHECK (position >= 1)
 );
 
 -- "My reviews": a person's proofs.
@@ -56,6 +59,7 @@ CREATE INDEX proof_reviews_by_user_idx ON proof_reviews (user_id, proof_id, vers
 CREATE TABLE proof_comments (
     id          TEXT    NOT NULL PRIMARY KEY,
     proof_id    TEXT    NOT NULL,
+    number      INTEGER NOT NULL,                  -- the order comments were written in, per proof
     version     INTEGER NOT NULL,
     author_id   TEXT    NOT NULL,
     body        TEXT    NOT NULL,                  -- entente_core's CommentText: shown escaped
@@ -78,11 +82,13 @@ CREATE TABLE proof_comments (
         AND (x IS NULL OR x BETWEEN 0 AND 1000) AND (y IS NULL OR y BETWEEN 0 AND 1000)
     ),
     CONSTRAINT proof_comments_reply_check CHECK (reply_to IS NULL OR reply_to <> id),
-    CONSTRAINT proof_comments_resolved_check CHECK ((resolved_at IS NULL) = (resolved_by IS NULL))
+    CONSTRAINT proof_comments_resolved_check CHECK ((resolved_at IS NULL) = (resolved_by IS NULL)),
+    CONSTRAINT proof_comments_number_key UNIQUE (proof_id, number),
+    CONSTRAINT proof_comments_number_check CHECK (number >= 1)
 );
 
 -- A version's thread, oldest first.
-CREATE INDEX proof_comments_thread_idx ON proof_comments (proof_id, version, created_at, id);
+CREATE INDEX proof_comments_thread_idx ON proof_comments (proof_id, version, number);
 
 -- Each deadline reminder once per reviewer and deadline: the primary key lets exactly one
 -- instance send it.

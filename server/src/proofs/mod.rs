@@ -432,6 +432,11 @@ pub async fn on_new_version(
     number: u32,
     at: Timestamp,
 ) -> Result<bool, ProofsError> {
+    // After any decision, naming or lock under way on the same proof, and before the next:
+    // they read the current version only once this one is recorded.
+    tx.serialize_on(&format!("proof:{}", file.id))
+        .await
+        .map_err(internal)?;
     let Some(proof) = store_proofs::get(&mut *tx, file.id)
         .await
         .map_err(internal)?
@@ -1242,6 +1247,9 @@ impl ProofsService for StoreProofs {
                 }
                 .to_token()
             });
+            // A proof in a trashed folder is nobody's to see (its own deletion SQL filters).
+            let live = live_items(&self.store, &listed).await.map_err(internal)?;
+            listed.retain(|listed| live.contains(&listed.proof.item_id));
             let partner_ids = partner_requests::current_partners(&self.store, viewer.account)
                 .await
                 .map_err(internal)?;
@@ -1261,6 +1269,26 @@ impl ProofsService for StoreProofs {
             })
         })
     }
+}
+
+/// Which of `listed` are not in the trash through a folder above them (one query for every
+/// ancestry).
+async fn live_items(
+    store: &Store,
+    listed: &[store_proofs::ProofListed],
+) -> Result<HashSet<ItemId>, StoreError> {
+    let items: Vec<ItemId> = listed.iter().map(|listed| listed.proof.item_id).collect();
+    live_of(store, &items).await
+}
+
+/// Which of `items` exist and are not in the trash, themselves or through a folder above them.
+pub async fn live_of(store: &Store, items: &[ItemId]) -> Result<HashSet<ItemId>, StoreError> {
+    let chains = documents::ancestries(store, items).await?;
+    Ok(chains
+        .iter()
+        .filter(|(_, chain)| !crate::documents::sharing::in_trash(chain))
+        .map(|(id, _)| *id)
+        .collect())
 }
 
 /// Which of `listed` (proofs `viewer` is named on) they may see now, asked of core with one

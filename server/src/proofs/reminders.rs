@@ -44,9 +44,12 @@ pub async fn run_periodically(store: Store, links: Links, mail_wake: Arc<Notify>
 pub async fn send_due(store: &Store, links: &Links, at: Timestamp) -> Result<usize, StoreError> {
     let window_end = Timestamp(at.0 + REMINDER_BEFORE_SECS + 1);
     let due = proofs::due_reminders(store, at, window_end, PASS_LIMIT).await?;
+    // None for a proof in a trashed folder (the query sees the file's own deletion only).
+    let ids: Vec<_> = due.iter().map(|reminder| reminder.proof).collect();
+    let live = super::live_of(store, &ids).await?;
     let mut sent = 0;
     for reminder in due {
-        if !reminder_due(reminder.deadline, at, false) {
+        if !live.contains(&reminder.proof) || !reminder_due(reminder.deadline, at, false) {
             continue;
         }
         let mut tx = store.begin_write().await?;

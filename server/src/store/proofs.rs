@@ -222,8 +222,8 @@ pub async fn start_version(
     on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO proof_reviews (proof_id, version, user_id, decision, decided_at, \
-             added_by, added_at) \
-             SELECT r.proof_id, $2, r.user_id, 'pending', NULL, $3, $4 \
+             added_by, added_at, position) \
+             SELECT r.proof_id, $2, r.user_id, 'pending', NULL, $3, $4, r.position \
              FROM proof_reviews r JOIN proofs p ON p.item_id = r.proof_id \
              WHERE r.proof_id = $1 AND r.version = p.current_version",
         )
@@ -296,7 +296,8 @@ fn decode_review(row: ReviewRow) -> Result<ReviewRecord, StoreError> {
     })
 }
 
-/// The reviewers of `version` with their decisions, in the order they were named.
+/// The reviewers of `version` with their decisions, in the order they were named (their
+/// `position`: named together in one form, in the form's order).
 #[instrument(skip_all, fields(%proof, version))]
 pub async fn reviews(
     db: impl Into<Db<'_>>,
@@ -308,7 +309,7 @@ pub async fn reviews(
             "SELECT r.user_id, u.account_id, u.name, u.email, u.active, a.name, r.decision, \
              r.decided_at FROM proof_reviews r JOIN users u ON u.id = r.user_id \
              JOIN accounts a ON a.id = u.account_id \
-             WHERE r.proof_id = $1 AND r.version = $2 ORDER BY r.added_at, r.user_id",
+             WHERE r.proof_id = $1 AND r.version = $2 ORDER BY r.position",
         )
         .bind(proof.to_string())
         .bind(i32::try_from(version).unwrap_or(i32::MAX))
@@ -330,7 +331,9 @@ pub async fn add_reviewer(
     let added = on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO proof_reviews (proof_id, version, user_id, decision, decided_at, \
-             added_by, added_at) VALUES ($1, $2, $3, 'pending', NULL, $4, $5) \
+             added_by, added_at, position) \
+             SELECT $1, $2, $3, 'pending', NULL, $4, $5, COALESCE(MAX(position), 0) + 1 \
+             FROM proof_reviews WHERE proof_id = $1 AND version = $2 \
              ON CONFLICT DO NOTHING",
         )
         .bind(proof.to_string())
@@ -487,7 +490,7 @@ pub async fn comments(
 ) -> Result<Vec<CommentRecord>, StoreError> {
     let sql = format!(
         "{COMMENT_SELECT} WHERE c.proof_id = $1 AND c.version = $2 \
-         ORDER BY c.created_at, c.id LIMIT $3"
+         ORDER BY c.number LIMIT $3"
     );
     let rows: Vec<CommentRow> = on_db!(db, |conn| {
         sqlx::query_as(&sql)
@@ -543,7 +546,8 @@ pub struct NewComment<'a> {
     pub reply_to: Option<CommentId>,
 }
 
-/// Records a comment; returns its id.
+/// Records a comment, numbered after the proof's others (the caller's transaction is
+/// serialized per proof); returns its id.
 pub async fn insert_comment(
     tx: &mut Tx,
     comment: &NewComment<'_>,
@@ -558,9 +562,10 @@ pub async fn insert_comment(
     let page = page.map(|page| i32::try_from(page).unwrap_or(i32::MAX));
     on_tx!(tx, |conn| {
         sqlx::query(
-            "INSERT INTO proof_comments (id, proof_id, version, author_id, body, page, x, y, \
-             reply_to, resolved_at, resolved_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, $10)",
+            "INSERT INTO proof_comments (id, proof_id, number, version, author_id, body, page, \
+             x, y, reply_to, resolved_at, resolved_by, created_at) \
+             SELECT $1, $2, COALESCE(MAX(number), 0) + 1, $3, $4, $5, $6, $7, $8, $9, NULL, \
+             NULL, $10 FROM proof_comments WHERE proof_id = $2",
         )
         .bind(id.to_string())
         .bind(comment.proof_id.to_string())
