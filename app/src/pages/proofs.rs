@@ -426,12 +426,7 @@ fn DecideForm(
     }
 }
 
-/// A point's share of a page's width or height (thousandths) as a CSS length.
-///
-/// Pins are placed with `style:left` and `style:top`, which the browser build sets through the
-/// CSS object model: the page's Content Security Policy (`style-src 'self'`) refuses `style`
-/// attributes, whether in the server's HTML or set by a script, so the pins are drawn only once
-/// the page runs in the browser (without JavaScript the comments name their page).
+/// A point's share of a page's width or height (thousandths) as an SVG percentage.
 fn percent(thousandths: u16) -> String {
     format!("{}%", f64::from(thousandths) / 10.0)
 }
@@ -449,41 +444,29 @@ fn PinnedPreview(page: ProofPage) -> impl IntoView {
         .filter_map(|comment| Some((comment.number, comment.page?, comment.point?)))
         .collect();
     let placing = use_context::<PinPlacement>();
-    // Effects run only in the browser: the pins are drawn there, after hydration.
-    let mounted = RwSignal::new(false);
-    Effect::new(move |_| mounted.set(true));
     match page.preview {
         Preview::Ready { views } => view! {
             <div class="preview-pages proof-pages" data-test="preview-ready">
                 {(1..=views)
                     .map(|n| {
                         let alt = if views == 1 { name.clone() } else { format!("{name}, page {n} of {views}") };
-                        let page_pins: Vec<(u32, u16, u16)> = pins
+                        // Pins are SVG shapes placed by their own attributes at percentages of
+                        // the page: drawn by the server too, so they show without JavaScript,
+                        // and no `style` attribute (the pages' policy refuses inline styles).
+                        let page_pins = pins
                             .iter()
                             .filter(|(_, page, _)| *page == n)
-                            .map(|(number, _, (x, y))| (*number, *x, *y))
-                            .collect();
-                        // Drawn once the page runs in the browser: see `percent`.
-                        let page_pins = move || {
-                            mounted.get().then(|| {
-                                page_pins
-                                    .iter()
-                                    .map(|(number, x, y)| {
-                                        view! {
-                                            <span
-                                                class="pin"
-                                                style:left=percent(*x)
-                                                style:top=percent(*y)
-                                                data-test="pin"
-                                                aria-label=format!("Comment {number}")
-                                            >
-                                                {number.to_string()}
-                                            </span>
-                                        }
-                                    })
-                                    .collect_view()
+                            .map(|(number, _, (x, y))| {
+                                view! {
+                                    <g class="pin" data-test="pin" aria-label=format!("Comment {number}")>
+                                        <circle cx=percent(*x) cy=percent(*y) r="13" />
+                                        <text x=percent(*x) y=percent(*y) text-anchor="middle" dominant-baseline="central">
+                                            {number.to_string()}
+                                        </text>
+                                    </g>
+                                }
                             })
-                        };
+                            .collect_view();
                         let place = move |event: leptos::ev::MouseEvent| {
                             if let Some(placing) = placing {
                                 placing.place(n, &event);
@@ -492,9 +475,10 @@ fn PinnedPreview(page: ProofPage) -> impl IntoView {
                         let new_pin = move || {
                             placing.and_then(|placing| placing.point.get()).filter(|(page, _, _)| *page == n).map(|(_, x, y)| {
                                 view! {
-                                    <span class="pin new" style:left=percent(x) style:top=percent(y) data-test="new-pin">
-                                        "+"
-                                    </span>
+                                    <g class="pin new" data-test="new-pin">
+                                        <circle cx=percent(x) cy=percent(y) r="13" />
+                                        <text x=percent(x) y=percent(y) text-anchor="middle" dominant-baseline="central">"+"</text>
+                                    </g>
                                 }
                             })
                         };
@@ -502,8 +486,7 @@ fn PinnedPreview(page: ProofPage) -> impl IntoView {
                             <figure class="preview-page pinnable" data-page=n.to_string()>
                                 <div class="pin-area">
                                     <img src=preview_href(proof, version, n) alt=alt loading="lazy" on:click=place />
-                                    {page_pins}
-                                    {new_pin}
+                                    <svg class="pin-layer" role="presentation">{page_pins}{new_pin}</svg>
                                 </div>
                                 {(views > 1).then(|| view! { <figcaption>{format!("Page {n}")}</figcaption> })}
                             </figure>
