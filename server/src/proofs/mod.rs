@@ -157,6 +157,29 @@ async fn begin_proof_change(store: &Store, id: ItemId) -> Result<Tx, ProofsError
     Ok(tx)
 }
 
+/// Begins the change of the proof `id` by `viewer`: its transaction, the proof read in it,
+/// and core's consent to `action`.
+async fn change(
+    store: &Store,
+    viewer: &DocumentViewer,
+    id: ItemId,
+    action: ProofAction,
+) -> Result<(Tx, Loaded), ProofsError> {
+    let mut tx = begin_proof_change(store, id).await?;
+    let loaded = load(&mut tx, viewer, id).await?;
+    decide_proof(viewer, &loaded.facts, action)?;
+    Ok((tx, loaded))
+}
+
+impl StoreProofs {
+    /// Commits a change that enqueued emails, and wakes the mail worker.
+    async fn commit_and_mail(&self, tx: Tx) -> Result<(), ProofsError> {
+        tx.commit().await.map_err(internal)?;
+        self.mail_wake.notify_one();
+        Ok(())
+    }
+}
+
 /// "Bea Lund (Harbor Press)".
 fn label(review: &ReviewRecord) -> String {
     format!("{} ({})", review.name, review.organization)
@@ -866,9 +889,7 @@ impl ProofsService for StoreProofs {
                 at,
             )
             .await?;
-            tx.commit().await.map_err(internal)?;
-            self.mail_wake.notify_one();
-            Ok(())
+            self.commit_and_mail(tx).await
         })
     }
 
@@ -882,9 +903,8 @@ impl ProofsService for StoreProofs {
             let sender = viewer;
             let viewer = document_viewer(&sender);
             let at = now();
-            let mut tx = begin_proof_change(&self.store, proof).await?;
-            let loaded = load(&mut tx, &viewer, proof).await?;
-            decide_proof(&viewer, &loaded.facts, ProofAction::ManageReviewers)?;
+            let (mut tx, loaded) =
+                change(&self.store, &viewer, proof, ProofAction::ManageReviewers).await?;
             if reviewers.is_empty() {
                 return Err(ProofsError::NoReviewers);
             }
@@ -909,9 +929,7 @@ impl ProofsService for StoreProofs {
                 at,
             )
             .await?;
-            tx.commit().await.map_err(internal)?;
-            self.mail_wake.notify_one();
-            Ok(())
+            self.commit_and_mail(tx).await
         })
     }
 
@@ -924,9 +942,8 @@ impl ProofsService for StoreProofs {
         Box::pin(async move {
             let viewer = document_viewer(&viewer);
             let at = now();
-            let mut tx = begin_proof_change(&self.store, proof).await?;
-            let loaded = load(&mut tx, &viewer, proof).await?;
-            decide_proof(&viewer, &loaded.facts, ProofAction::ManageReviewers)?;
+            let (mut tx, loaded) =
+                change(&self.store, &viewer, proof, ProofAction::ManageReviewers).await?;
             let Some(removed) = loaded
                 .reviews
                 .iter()
@@ -951,9 +968,7 @@ impl ProofsService for StoreProofs {
             .await
             .map_err(internal)?;
             restate(&mut tx, &self.links, &loaded.proof, file.1.as_str(), at).await?;
-            tx.commit().await.map_err(internal)?;
-            self.mail_wake.notify_one();
-            Ok(())
+            self.commit_and_mail(tx).await
         })
     }
 
@@ -968,9 +983,8 @@ impl ProofsService for StoreProofs {
             let reviewer = viewer;
             let viewer = document_viewer(&reviewer);
             let at = now();
-            let mut tx = begin_proof_change(&self.store, proof).await?;
-            let loaded = load(&mut tx, &viewer, proof).await?;
-            decide_proof(&viewer, &loaded.facts, ProofAction::Decide { version })?;
+            let (mut tx, loaded) =
+                change(&self.store, &viewer, proof, ProofAction::Decide { version }).await?;
             let before = loaded
                 .reviews
                 .iter()
@@ -1018,9 +1032,7 @@ impl ProofsService for StoreProofs {
                     .map_err(internal)?;
             }
             restate(&mut tx, &self.links, &loaded.proof, file.1.as_str(), at).await?;
-            tx.commit().await.map_err(internal)?;
-            self.mail_wake.notify_one();
-            Ok(())
+            self.commit_and_mail(tx).await
         })
     }
 
@@ -1033,15 +1045,15 @@ impl ProofsService for StoreProofs {
             let viewer = document_viewer(&viewer);
             let at = now();
             let proof = comment.proof;
-            let mut tx = begin_proof_change(&self.store, proof).await?;
-            let loaded = load(&mut tx, &viewer, proof).await?;
-            decide_proof(
+            let (mut tx, loaded) = change(
+                &self.store,
                 &viewer,
-                &loaded.facts,
+                proof,
                 ProofAction::Comment {
                     version: comment.version,
                 },
-            )?;
+            )
+            .await?;
             // A reply answers a comment of the same version (a reply to a reply answers the
             // comment it is under) and has no pin of its own.
             let (reply_to, anchor) = match comment.reply_to {
@@ -1139,9 +1151,7 @@ impl ProofsService for StoreProofs {
         Box::pin(async move {
             let viewer = document_viewer(&viewer);
             let at = now();
-            let mut tx = begin_proof_change(&self.store, proof).await?;
-            let loaded = load(&mut tx, &viewer, proof).await?;
-            decide_proof(&viewer, &loaded.facts, ProofAction::Lock)?;
+            let (mut tx, loaded) = change(&self.store, &viewer, proof, ProofAction::Lock).await?;
             if loaded.proof.locked == locked {
                 return Ok(());
             }
@@ -1178,9 +1188,8 @@ impl ProofsService for StoreProofs {
         Box::pin(async move {
             let viewer = document_viewer(&viewer);
             let at = now();
-            let mut tx = begin_proof_change(&self.store, proof).await?;
-            let loaded = load(&mut tx, &viewer, proof).await?;
-            decide_proof(&viewer, &loaded.facts, ProofAction::ManageReviewers)?;
+            let (mut tx, _) =
+                change(&self.store, &viewer, proof, ProofAction::ManageReviewers).await?;
             if let Some(deadline) = deadline {
                 check_deadline(deadline, at)
                     .map_err(|refused| ProofsError::Deadline(refused.to_string()))?;
