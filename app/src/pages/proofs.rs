@@ -894,7 +894,27 @@ fn OurProofsView(
         .as_deref()
         .map(|token| our_proofs_href(status.as_deref(), partner.as_deref(), Some(token)));
     let empty = page.rows.is_empty();
+    // A plain form (the browser posts it, with or without JavaScript): the server stores the
+    // file in Documents and opens its page at "Send for review".
+    let upload = page.upload_folder.map(|folder| {
+        view! {
+            <form
+                class="upload-for-review"
+                method="post"
+                action="/documents/upload"
+                enctype="multipart/form-data"
+                data-test="upload-for-review"
+            >
+                <input type="hidden" name="folder" value=folder.to_string() />
+                <input type="hidden" name="then" value="review" />
+                <label for="review-file">"Upload a file for review (it goes into Documents)"</label>
+                <input id="review-file" type="file" name="file" required />
+                <button type="submit" class="button">"Upload and choose reviewers"</button>
+            </form>
+        }
+    });
     view! {
+        {upload}
         <nav aria-label="Status" class="filters"><ul data-test="status-filter">{status_links}</ul></nav>
         <nav aria-label="Partner" class="filters"><ul data-test="partner-filter">{partner_links}</ul></nav>
         {if empty {

@@ -212,9 +212,16 @@ pub async fn upload(
         }
     };
     match receive(&state, &viewer, &mut multipart).await {
-        Ok((_, uploaded)) if json => (StatusCode::CREATED, axum::Json(uploaded)).into_response(),
-        Ok((Destination::Folder(folder), _)) => Redirect::to(&folder_href(folder)).into_response(),
-        Ok((Destination::NewVersionOf(file), _)) => {
+        Ok((_, uploaded, _)) if json => (StatusCode::CREATED, axum::Json(uploaded)).into_response(),
+        // "Upload for review": one file, then its page's Send for review form.
+        Ok((Destination::Folder(_), uploaded, true)) if uploaded.len() == 1 => Redirect::to(
+            &format!("{}#send-review-heading", file_href(uploaded[0].id)),
+        )
+        .into_response(),
+        Ok((Destination::Folder(folder), _, _)) => {
+            Redirect::to(&folder_href(folder)).into_response()
+        }
+        Ok((Destination::NewVersionOf(file), _, _)) => {
             // A proof's reviewers are told of the new version.
             state.mail_wake.notify_one();
             Redirect::to(&file_href(file)).into_response()
@@ -228,7 +235,7 @@ async fn receive(
     state: &AppState,
     viewer: &CurrentUser,
     multipart: &mut Multipart,
-) -> Result<(Destination, Vec<Uploaded>), Refusal> {
+) -> Result<(Destination, Vec<Uploaded>, bool), Refusal> {
     let bad_form = |error: axum::extract::multipart::MultipartError| {
         Refusal::new(
             StatusCode::BAD_REQUEST,
@@ -237,8 +244,10 @@ async fn receive(
     };
     let mut destination = None;
     let mut uploaded = Vec::new();
+    let mut then_review = false;
     while let Some(field) = multipart.next_field().await.map_err(bad_form)? {
         match field.name() {
+            Some("then") => then_review = field.text().await.map_err(bad_form)?.trim() == "review",
             Some(name @ ("folder" | "replace")) => {
                 let is_folder = name == "folder";
                 let text = field.text().await.map_err(bad_form)?;
@@ -325,7 +334,7 @@ async fn receive(
         });
         return Err(refusal);
     }
-    Ok((destination, uploaded))
+    Ok((destination, uploaded, then_review))
 }
 
 /// Records one staged file (a new file in a folder, or a new version), then puts its bytes at

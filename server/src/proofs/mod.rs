@@ -1271,10 +1271,21 @@ impl ProofsService for StoreProofs {
                     .collect();
             partners.sort_by(|a, b| a.1.cmp(&b.1));
             let at = now();
+            let root = documents::root_of(&self.store, viewer.account)
+                .await
+                .map_err(internal)?;
+            let mut upload_folder = None;
+            if let Some(root) = root {
+                let facts = ItemFacts::unshared(viewer.account, viewer.user, false);
+                if decide(&viewer, &facts, DocumentAction::CreateIn).is_ok() {
+                    upload_folder = Some(root);
+                }
+            }
             Ok(OurProofsPage {
                 rows: listed.iter().map(|listed| row(listed, at)).collect(),
                 next,
                 partners,
+                upload_folder,
             })
         })
     }

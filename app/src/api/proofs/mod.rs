@@ -207,6 +207,9 @@ pub struct OurProofsPage {
     pub next: Option<String>,
     /// The partners to filter by (id, name).
     pub partners: Vec<(String, String)>,
+    /// The folder "Upload a file for review" puts the file in (the account's Documents root),
+    /// when the viewer may upload there.
+    pub upload_folder: Option<ItemId>,
 }
 
 /// The statuses a list filters by, as in the address (`?status=`).
