@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 
 import { addSignedInUser, emailsTo, newPage, signUp, twoPartners, upload } from "./orgs";
-import { open } from "./support";
+import { hasJavaScript, open } from "./support";
 
 /** A small valid PDF with one page per entry of `pages`, each showing that text (the
  * cross-reference table's offsets counted in bytes, as readers check them). */
@@ -283,5 +283,25 @@ test.describe("proofs", () => {
     await expect(acme.locator('[data-test="reviewer-decision"]')).toHaveText(["Approved", "Approved"]);
 
     expect(dialogs).toEqual([]);
+  });
+  test("a file uploaded for review from Our proofs opens at Send for review", async ({ browser, baseURL }, testInfo) => {
+    const javaScript = hasJavaScript(testInfo.project.name);
+    const origin = baseURL!;
+    const stamp = `${testInfo.project.name}-${randomUUID()}`;
+    const page = await newPage(browser, javaScript, origin);
+    await signUp(page, javaScript, origin, `Umbrella ${stamp}`, `uma-${stamp}@e2e.example`);
+    await open(page, "/documents", javaScript);
+    await open(page, "/proofs", javaScript);
+    await expect(page.locator('[data-test="no-proofs"]')).toBeVisible();
+    const form = page.locator('[data-test="upload-for-review"]');
+    await form.getByLabel("Upload a file for review").setInputFiles({
+      name: "Poster.pdf",
+      mimeType: "application/pdf",
+      buffer: pdf(["Poster"]),
+    });
+    await form.getByRole("button", { name: "Upload and choose reviewers" }).click();
+    await expect(page.getByRole("heading", { name: "Poster.pdf", level: 1 })).toBeVisible();
+    expect(page.url()).toContain("/documents/file?file=");
+    await expect(page.locator('[data-test="send-review"]')).toBeVisible();
   });
 });
