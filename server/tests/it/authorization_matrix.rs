@@ -121,6 +121,9 @@ enum Object {
     TrashedFolder,
     /// A share of a folder of A's with its current partner.
     Share,
+    /// A file of A's sent for review to A's people who work with documents, with a comment:
+    /// `proof|reviewer|comment` (the ids a call may need).
+    Proof,
 }
 
 /// One row of the table: who may call the function, on which object, with which arguments.
@@ -355,6 +358,80 @@ fn entry(path: &str) -> Option<Entry> {
             object: None,
             fields: |_, _| vec![("setting", "daily".into())],
         },
+        // Proofs (SPEC 3.2): the proof is seen by A's people who work with documents (all are
+        // named reviewers but the Reviewer profile, who is not named), managed by those who share.
+        "proofs/mine" | "proofs/today" => Entry {
+            rule: SignedIn,
+            object: None,
+            fields: none,
+        },
+        "proofs/ours" => Entry {
+            rule: Documents,
+            object: None,
+            fields: none,
+        },
+        "proofs/send_form" => Entry {
+            rule: Documents,
+            object: Some(Object::File),
+            fields: |id, _| vec![("file", id.into())],
+        },
+        "proofs/send" => Entry {
+            rule: Share,
+            object: Some(Object::File),
+            fields: |id, _| vec![("file", id.into())],
+        },
+        "proofs/open" => Entry {
+            rule: Documents,
+            object: Some(Object::Proof),
+            fields: |id, _| vec![("proof", part(id, 0))],
+        },
+        "proofs/compare" => Entry {
+            rule: Documents,
+            object: Some(Object::Proof),
+            fields: |id, _| vec![("proof", part(id, 0)), ("a", "1".into()), ("b", "1".into())],
+        },
+        "proofs/decide" => Entry {
+            rule: Documents,
+            object: Some(Object::Proof),
+            fields: |id, _| {
+                vec![
+                    ("proof", part(id, 0)),
+                    ("version", "1".into()),
+                    ("decision", "approved".into()),
+                ]
+            },
+        },
+        "proofs/comment" => Entry {
+            rule: Documents,
+            object: Some(Object::Proof),
+            fields: |id, _| {
+                vec![
+                    ("proof", part(id, 0)),
+                    ("version", "1".into()),
+                    ("text", "Matrix".into()),
+                ]
+            },
+        },
+        "proofs/resolve" => Entry {
+            rule: Documents,
+            object: Some(Object::Proof),
+            fields: |id, _| vec![("proof", part(id, 0)), ("comment", part(id, 2))],
+        },
+        "proofs/add_reviewers" | "proofs/deadline" => Entry {
+            rule: Share,
+            object: Some(Object::Proof),
+            fields: |id, _| vec![("proof", part(id, 0))],
+        },
+        "proofs/lock" => Entry {
+            rule: Share,
+            object: Some(Object::Proof),
+            fields: |id, _| vec![("proof", part(id, 0)), ("lock", "lock".into())],
+        },
+        "proofs/remove_reviewer" => Entry {
+            rule: Share,
+            object: Some(Object::Proof),
+            fields: |id, _| vec![("proof", part(id, 0)), ("user", part(id, 1))],
+        },
         "partners/act" => Entry {
             rule: AccountSettings,
             object: Some(Object::PartnerRequest),
@@ -365,6 +442,12 @@ fn entry(path: &str) -> Option<Entry> {
     Some(found)
 }
 
+/// Part `n` of a `proof|reviewer|comment` object; for any other id (a missing one), the id
+/// itself, so every part is as unknown as it.
+fn part(id: &str, n: usize) -> String {
+    id.split('|').nth(n).unwrap_or(id).to_owned()
+}
+
 /// The table for pages, by their path.
 fn page_rule(path: &str) -> Option<Rule> {
     match path {
@@ -372,7 +455,9 @@ fn page_rule(path: &str) -> Option<Rule> {
             Some(Rule::Anyone)
         }
         "/mailbox" => Some(Rule::MailboxOff),
-        "/contacts" | "/shared-with-us" | "/shared-by-us" => Some(Rule::SignedIn),
+        "/contacts" | "/shared-with-us" | "/shared-by-us" | "/reviews" => Some(Rule::SignedIn),
+        "/proofs" => Some(Rule::Documents),
+        "/proofs/proof" | "/proofs/compare" => Some(Rule::NeedsAnId),
         "/documents" | "/documents/trash" => Some(Rule::Documents),
         "/documents/file" | "/documents/move" => Some(Rule::NeedsAnId),
         "/settings/partners" | "/settings/users" | "/settings/activity" => {
@@ -396,6 +481,8 @@ struct World {
     trashed: String,
     /// A share of A's with its current partner.
     share: String,
+    /// A proof of A's (`proof|reviewer|comment`).
+    proof: String,
     /// A's current partner's account.
     partner: String,
 }
@@ -459,6 +546,39 @@ async fn fresh_object(app: &TestApp, world: &World, kind: Object, n: usize) -> S
             };
             app.call(admin, delete).await.expect("move to the trash");
             folder
+        }
+        Object::Proof => {
+            let file = Box::pin(fresh_object(app, world, Object::File, n)).await;
+            let reviewers = fetch_texts(
+                &app.store,
+                &format!(
+                    "SELECT id FROM users WHERE account_id = '{}' AND profile <> 'reviewer' AND active = TRUE \
+                     ORDER BY id",
+                    world.acme.account_id
+                ),
+            )
+            .await;
+            // A form's `reviewers[]` checkboxes, as the page sends them.
+            let mut fields = vec![("file", file.clone())];
+            fields.extend(reviewers.iter().map(|id| ("reviewers[]", id.clone())));
+            let (status, body) = post(app, admin, "/api/proofs/send", &fields).await;
+            assert!(status.is_success(), "send for review: {status} {body}");
+            let comment = entente_app::api::proofs::CommentOnProof {
+                proof: file.clone(),
+                version: "1".to_owned(),
+                text: format!("{MARKER} comment"),
+                page: None,
+                x: None,
+                y: None,
+                reply_to: None,
+            };
+            app.call(admin, comment).await.expect("a comment");
+            let comment = fetch_texts(
+                &app.store,
+                &format!("SELECT id FROM proof_comments WHERE proof_id = '{file}'"),
+            )
+            .await;
+            format!("{file}|{}|{}", reviewers[0], comment[0])
         }
         Object::File => {
             let name = format!("{MARKER} {n}.txt");
@@ -571,6 +691,7 @@ async fn build_world(app: &TestApp) -> World {
         file: String::new(),
         trashed: String::new(),
         share: String::new(),
+        proof: String::new(),
         partner: String::new(),
     };
     let open = OpenFolder {
@@ -591,6 +712,7 @@ async fn build_world(app: &TestApp) -> World {
     world.partner = partner;
     world.trashed = fresh_object(app, &world, Object::TrashedFolder, 0).await;
     world.share = fresh_object(app, &world, Object::Share, 0).await;
+    world.proof = fresh_object(app, &world, Object::Proof, 0).await;
     world.user = fresh_object(app, &world, Object::User, 0).await;
     world.contact = fresh_object(app, &world, Object::Contact, 0).await;
     world.request = fresh_object(app, &world, Object::PartnerRequest, 0).await;
@@ -609,6 +731,10 @@ async fn stored_state(store: &Store) -> Vec<Vec<String>> {
         "SELECT CAST(COUNT(*) AS TEXT) FROM email_outbox",
         "SELECT CAST(COUNT(*) AS TEXT) FROM audit_log",
         "SELECT CAST(id AS TEXT) || role || CAST(downloads AS TEXT) FROM shares ORDER BY 1",
+        "SELECT item_id || status || CAST(locked AS TEXT) || COALESCE(CAST(deadline AS TEXT), '') \
+         FROM proofs ORDER BY 1",
+        "SELECT proof_id || CAST(version AS TEXT) || user_id || decision FROM proof_reviews ORDER BY 1",
+        "SELECT id || COALESCE(CAST(resolved_at AS TEXT), '') FROM proof_comments ORDER BY 1",
     ] {
         state.push(fetch_texts(store, sql).await);
     }
@@ -662,6 +788,7 @@ both_engines! {
                     Some(Object::File) => world.file.clone(),
                     Some(Object::TrashedFolder) => world.trashed.clone(),
                     Some(Object::Share) => world.share.clone(),
+                    Some(Object::Proof) => world.proof.clone(),
                     None => Uuid::new_v4().to_string(),
                 };
                 let before = stored_state(&app.store).await;

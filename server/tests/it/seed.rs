@@ -70,8 +70,12 @@ both_engines! {
         assert_eq!(count("SELECT CAST(MAX(version_count) AS BIGINT) FROM items").await, 2);
         assert_eq!(count("SELECT COUNT(*) FROM preview_jobs").await, 6, "PDFs and images, every version");
         assert_eq!(count("SELECT COUNT(*) FROM file_versions").await, 7);
-        // Two shares between the demo partners, one each way.
-        assert_eq!(count("SELECT COUNT(*) FROM shares").await, 2);
+        // Two shares between the demo partners, one each way, and the demo proof's partner
+        // reviewer's own share (naming a member shares the proof with them as Reviewer).
+        assert_eq!(count("SELECT COUNT(*) FROM shares").await, 3);
+        assert_eq!(count("SELECT COUNT(*) FROM shares WHERE recipient_user_id IS NOT NULL AND role = 'reviewer'").await, 1);
+        assert_eq!(count("SELECT COUNT(*) FROM proofs WHERE status = 'pending'").await, 1);
+        assert_eq!(count("SELECT COUNT(*) FROM proof_reviews WHERE decision = 'changes_required'").await, 1);
         assert_eq!(count("SELECT COUNT(*) FROM shares WHERE recipient_user_id IS NULL AND role = 'reviewer'").await, 1);
         // Each blob is in the store, where downloads read it.
         let shas: Vec<String> = crate::support::engines::fetch_texts(&store, "SELECT sha256 FROM blobs").await;
