@@ -115,6 +115,26 @@ pub enum OverallStatus {
 }
 
 impl OverallStatus {
+    /// Every status, Pending first.
+    pub const ALL: [Self; 5] = [
+        Self::Pending,
+        Self::ChangesRequired,
+        Self::ApprovedWithChanges,
+        Self::Approved,
+        Self::NotRelevant,
+    ];
+
+    /// As stored and in addresses (`?status=`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::ChangesRequired => "changes_required",
+            Self::ApprovedWithChanges => "approved_with_changes",
+            Self::Approved => "approved",
+            Self::NotRelevant => "not_relevant",
+        }
+    }
+
     /// As people read it.
     pub const fn label(self) -> &'static str {
         match self {
@@ -129,6 +149,17 @@ impl OverallStatus {
     /// Whether every reviewer has decided (the sender is told when it becomes so).
     pub const fn is_final(self) -> bool {
         !matches!(self, Self::Pending)
+    }
+}
+
+impl std::str::FromStr for OverallStatus {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
+            .ok_or(())
     }
 }
 

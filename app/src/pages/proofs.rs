@@ -18,9 +18,9 @@ use leptos_router::hooks::use_query_map;
 use crate::api::documents::{Preview, download_href, file_href, preview_href};
 use crate::api::proofs::{
     AddReviewers, CommentEntry, CommentOnProof, DecideOnProof, LockProof, OurProofsPage, ProofPage,
-    ProofRow, RemoveReviewer, ResolveComment, ReviewerChoice, STATUSES, SendForReview, SendForm,
+    ProofRow, RemoveReviewer, ResolveComment, ReviewerChoice, SendForReview, SendForm,
     SetProofDeadline, compare_href, my_reviews, open_proof, our_proofs, proof_href,
-    proof_send_form, status_value,
+    proof_send_form,
 };
 use crate::components::error_view::ErrorList;
 use crate::components::form::{FormError, last_error};
@@ -859,9 +859,9 @@ fn OurProofsView(
 ) -> impl IntoView {
     let status_links = std::iter::once((None, "All".to_owned()))
         .chain(
-            STATUSES
+            OverallStatus::ALL
                 .into_iter()
-                .map(|status| (Some(status_value(status)), status.label().to_owned())),
+                .map(|status| (Some(status.as_str()), status.label().to_owned())),
         )
         .map(|(value, label)| {
             let current = value == status.as_deref();

@@ -702,3 +702,16 @@ fn deadlines_read_as_forms_send_them() {
         assert_eq!(parse_deadline(text), Err(DeadlineFormat), "{text}");
     }
 }
+
+/// A status reads back from the text it is stored and addressed as, and nothing else reads as
+/// one (the lists' `?status=` filter and the stored `proofs.status`).
+#[test]
+fn statuses_read_back_from_their_stored_text() {
+    use super::OverallStatus;
+    for status in OverallStatus::ALL {
+        assert_eq!(status.as_str().parse(), Ok(status), "{status:?}");
+    }
+    for text in ["", "Pending", "approved ", "changes-required", "final"] {
+        assert_eq!(text.parse::<OverallStatus>(), Err(()), "{text}");
+    }
+}

@@ -122,8 +122,27 @@ impl Located {
         if role(viewer, &self.facts) == Role::OwnerSide {
             return Ok(None);
         }
-        let names = shares::account_names(store, &[self.item.account_id]).await?;
-        Ok(names.into_iter().next().map(|(_, name)| name.to_string()))
+        account_name(store, self.item.account_id).await.map(Some)
+    }
+}
+
+/// The name of the account `id` (empty for an account that does not exist).
+pub async fn account_name(db: impl Into<Db<'_>>, id: AccountId) -> Result<String, StoreError> {
+    let names = shares::account_names(db, &[id]).await?;
+    Ok(names
+        .into_iter()
+        .next()
+        .map(|(_, name)| name.to_string())
+        .unwrap_or_default())
+}
+
+/// What a version's preview state means for the pages.
+pub fn preview(state: Option<PreviewState>) -> Preview {
+    match state {
+        None => Preview::None,
+        Some(PreviewState::Pending) => Preview::Pending,
+        Some(PreviewState::Failed) => Preview::Failed,
+        Some(PreviewState::Ready { pages }) => Preview::Ready { views: pages },
     }
 }
 
@@ -384,17 +403,11 @@ impl DocumentsService for StoreDocuments {
                 .await
                 .map_err(internal)?;
             let preview = match versions.first() {
-                Some((current, _)) => {
-                    match previews::state_of(&self.store, current.id)
+                Some((current, _)) => preview(
+                    previews::state_of(&self.store, current.id)
                         .await
-                        .map_err(internal)?
-                    {
-                        None => Preview::None,
-                        Some(PreviewState::Pending) => Preview::Pending,
-                        Some(PreviewState::Failed) => Preview::Failed,
-                        Some(PreviewState::Ready { pages }) => Preview::Ready { views: pages },
-                    }
-                }
+                        .map_err(internal)?,
+                ),
                 None => Preview::None,
             };
             let versions = versions

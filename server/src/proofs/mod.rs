@@ -27,7 +27,6 @@ use entente_core::documents::{
     DocumentAction, DocumentViewer, ItemFacts, ItemKind, Role, ShareRecipient, ShareRole, Standing,
     decide, role,
 };
-use entente_core::partnership::PartnerRequest;
 use entente_core::proofs::audit::ProofAuditKind;
 use entente_core::proofs::{
     Candidate, Decision, Overall, OverallStatus, Pin, PinError, ProofAction, ProofError,
@@ -37,12 +36,14 @@ use entente_core::proofs::{
 use entente_core::{AccountId, ItemId, Timestamp, UserId};
 use tokio::sync::Notify;
 
-use crate::documents::{Located, begin_tree_change, document_viewer, locate, locate_for};
+use crate::documents::{
+    Located, account_name, begin_tree_change, document_viewer, locate, locate_for,
+};
 use crate::mail::links::Links;
 use crate::mail::templates;
 use crate::store::audit::{self, AuditEvent, NewEntry};
 use crate::store::documents::{self, ItemRecord};
-use crate::store::previews::{self, PreviewState};
+use crate::store::previews;
 use crate::store::proofs::{self as store_proofs, Anchor, NewComment, ProofRecord, ReviewRecord};
 use crate::store::shares::{self, NewShareRow};
 use crate::store::{Db, Store, StoreError, Tx, now, outbox, partner_requests, users};
@@ -244,11 +245,13 @@ async fn candidate(
     let standing = if record.account_id == owner {
         Standing::default()
     } else {
-        let requests = partner_requests::between(&mut *tx, owner, record.account_id).await?;
-        Standing {
-            partners_now: requests.iter().any(PartnerRequest::is_partnership),
-            member: shares::is_member(&mut *tx, owner, user).await?,
-        }
+        let person = DocumentViewer {
+            account: record.account_id,
+            user,
+            profile: record.profile,
+            active: record.active,
+        };
+        crate::documents::standing(&mut *tx, owner, &person).await?
     };
     let candidate = Candidate {
         account: record.account_id,
@@ -335,13 +338,9 @@ async fn share_as_reviewer(
         .map_err(internal)?
         .into_iter()
         .find(|listed| listed.share.recipient == recipient);
-    let organization = shares::account_names(&mut *tx, &[person.account_id])
+    let organization = account_name(&mut *tx, person.account_id)
         .await
-        .map_err(internal)?
-        .into_iter()
-        .next()
-        .map(|(_, name)| name.to_string())
-        .unwrap_or_default();
+        .map_err(internal)?;
     let downloads = match &existing {
         Some(listed) if listed.share.role == ShareRole::Reviewer => return Ok(organization),
         Some(listed) => listed.share.downloads,
@@ -482,13 +481,9 @@ pub async fn on_new_version(
     let sender = users::get_user(&mut *tx, proof.sent_by)
         .await
         .map_err(internal)?;
-    let owner = shares::account_names(&mut *tx, &[file.account_id])
+    let owner = account_name(&mut *tx, file.account_id)
         .await
-        .map_err(internal)?
-        .into_iter()
-        .next()
-        .map(|(_, name)| name.to_string())
-        .unwrap_or_default();
+        .map_err(internal)?;
     let deadline = proof.deadline.map(|deadline| format_unix_utc(deadline.0));
     let mut emailed = false;
     for review in reviews.iter().filter(|review| review.active) {
@@ -584,16 +579,15 @@ async fn preview_of(
     file: ItemId,
     version: u32,
 ) -> Result<(Preview, u32), StoreError> {
-    let versions = documents::versions(store, file).await?;
-    let Some((record, _)) = versions.iter().find(|(record, _)| record.number == version) else {
+    let Some(record) = documents::version(store, file, Some(version)).await? else {
         return Ok((Preview::None, 1));
     };
-    Ok(match previews::state_of(store, record.id).await? {
-        None => (Preview::None, 1),
-        Some(PreviewState::Pending) => (Preview::Pending, 1),
-        Some(PreviewState::Failed) => (Preview::Failed, 1),
-        Some(PreviewState::Ready { pages }) => (Preview::Ready { views: pages }, pages.max(1)),
-    })
+    let preview = crate::documents::preview(previews::state_of(store, record.id).await?);
+    let pages = match preview {
+        Preview::Ready { views } => views.max(1),
+        _ => 1,
+    };
+    Ok((preview, pages))
 }
 
 /// A stored proof as a list row.
@@ -662,13 +656,9 @@ impl ProofsService for StoreProofs {
                 .map_err(internal)?
                 .map(|user| user.name.to_string())
                 .unwrap_or_default();
-            let owner = shares::account_names(&self.store, &[loaded.proof.account_id])
+            let owner = account_name(&self.store, loaded.proof.account_id)
                 .await
-                .map_err(internal)?
-                .into_iter()
-                .next()
-                .map(|(_, name)| name.to_string())
-                .unwrap_or_default();
+                .map_err(internal)?;
             Ok(ProofPage {
                 file: Crumb {
                     id: proof,
@@ -1274,13 +1264,8 @@ impl ProofsService for StoreProofs {
             let root = documents::root_of(&self.store, viewer.account)
                 .await
                 .map_err(internal)?;
-            let mut upload_folder = None;
-            if let Some(root) = root {
-                let facts = ItemFacts::unshared(viewer.account, viewer.user, false);
-                if decide(&viewer, &facts, DocumentAction::CreateIn).is_ok() {
-                    upload_folder = Some(root);
-                }
-            }
+            let upload_folder =
+                root.filter(|_| decide(&viewer, &facts, DocumentAction::CreateIn).is_ok());
             Ok(OurProofsPage {
                 rows: listed.iter().map(|listed| row(listed, at)).collect(),
                 next,

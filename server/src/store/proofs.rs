@@ -16,32 +16,6 @@ use super::{Db, StoreError, Tx, decode};
 /// The keyset cursor of the owner's proofs list, most recently changed first.
 pub type Cursor = TimeCursor<ItemId>;
 
-/// A stored overall status.
-pub const fn status_text(status: OverallStatus) -> &'static str {
-    match status {
-        OverallStatus::Pending => "pending",
-        OverallStatus::ChangesRequired => "changes_required",
-        OverallStatus::ApprovedWithChanges => "approved_with_changes",
-        OverallStatus::Approved => "approved",
-        OverallStatus::NotRelevant => "not_relevant",
-    }
-}
-
-fn status_from(text: &str) -> Result<OverallStatus, StoreError> {
-    [
-        OverallStatus::Pending,
-        OverallStatus::ChangesRequired,
-        OverallStatus::ApprovedWithChanges,
-        OverallStatus::Approved,
-        OverallStatus::NotRelevant,
-    ]
-    .into_iter()
-    .find(|status| status_text(*status) == text)
-    .ok_or(StoreError::Corrupt {
-        column: "proofs.status",
-    })
-}
-
 /// A proof as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProofRecord {
@@ -94,7 +68,7 @@ fn decode_proof(row: ProofRow) -> Result<ProofRecord, StoreError> {
         deadline: deadline.map(Timestamp),
         locked,
         current_version: number(version, "proofs.current_version")?,
-        status: status_from(&status)?,
+        status: decode::parsed(&status, "proofs.status")?,
         updated_at: Timestamp(updated_at),
     })
 }
@@ -143,7 +117,7 @@ pub async fn insert(tx: &mut Tx, proof: &NewProof, now: Timestamp) -> Result<(),
         .bind(now.0)
         .bind(proof.deadline.map(|deadline| deadline.0))
         .bind(i32::try_from(proof.version).unwrap_or(i32::MAX))
-        .bind(status_text(proof.status))
+        .bind(proof.status.as_str())
         .execute(conn)
         .await
         .map(|_| ())
@@ -161,7 +135,7 @@ pub async fn set_status(
     on_tx!(tx, |conn| {
         sqlx::query("UPDATE proofs SET status = $2, updated_at = $3 WHERE item_id = $1")
             .bind(proof.to_string())
-            .bind(status_text(status))
+            .bind(status.as_str())
             .bind(now.0)
             .execute(conn)
             .await
@@ -701,7 +675,7 @@ pub async fn of_account(
     let rows: Vec<ListedRow> = on_db!(db, |conn| {
         let mut query = sqlx::query_as(&sql)
             .bind(account.to_string())
-            .bind(status.map(status_text).unwrap_or_default())
+            .bind(status.map(OverallStatus::as_str).unwrap_or_default())
             .bind(partner.map(|id| id.to_string()).unwrap_or_default())
             .bind(limit);
         if let Some(cursor) = after {

@@ -212,33 +212,6 @@ pub struct OurProofsPage {
     pub upload_folder: Option<ItemId>,
 }
 
-/// The statuses a list filters by, as in the address (`?status=`).
-pub fn status_value(status: OverallStatus) -> &'static str {
-    match status {
-        OverallStatus::Pending => "pending",
-        OverallStatus::ChangesRequired => "changes_required",
-        OverallStatus::ApprovedWithChanges => "approved_with_changes",
-        OverallStatus::Approved => "approved",
-        OverallStatus::NotRelevant => "not_relevant",
-    }
-}
-
-/// Every status, for the filter.
-pub const STATUSES: [OverallStatus; 5] = [
-    OverallStatus::Pending,
-    OverallStatus::ChangesRequired,
-    OverallStatus::ApprovedWithChanges,
-    OverallStatus::Approved,
-    OverallStatus::NotRelevant,
-];
-
-/// A status from the address; anything else is none.
-pub fn parse_status(text: &str) -> Option<OverallStatus> {
-    STATUSES
-        .into_iter()
-        .find(|status| status_value(*status) == text.trim())
-}
-
 /// Maps the service's refusal to what the interface shows.
 #[cfg(feature = "ssr")]
 fn proofs_error(error: port::ProofsError) -> AppError {
@@ -529,7 +502,7 @@ pub async fn our_proofs(
     after: Option<String>,
 ) -> Result<OurProofsPage, AppError> {
     let viewer = viewer()?;
-    let status = status.as_deref().and_then(parse_status);
+    let status = status.and_then(|text| text.trim().parse::<OverallStatus>().ok());
     let partner = optional_id(partner)?;
     let after = after.filter(|token| !token.trim().is_empty());
     crate::api::services::services()?
