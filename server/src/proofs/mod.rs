@@ -602,7 +602,6 @@ fn row(listed: &store_proofs::ProofListed, at: Timestamp) -> ProofRow {
         deadline: listed.proof.deadline,
         overdue: is_overdue(listed.proof.deadline, at, listed.proof.status),
         locked: listed.proof.locked,
-        updated_at: listed.proof.updated_at,
     }
 }
 
@@ -664,13 +663,6 @@ impl ProofsService for StoreProofs {
                     id: proof,
                     name: loaded.located.item.name.clone(),
                 },
-                content_type: loaded
-                    .located
-                    .item
-                    .file
-                    .as_ref()
-                    .map(|file| file.content_type.clone())
-                    .unwrap_or_default(),
                 owner,
                 sent_by,
                 sent_at: loaded.proof.sent_at,

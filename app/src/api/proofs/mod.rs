@@ -83,8 +83,6 @@ pub struct CommentEntry {
 pub struct ProofPage {
     /// The file.
     pub file: Crumb,
-    /// Its type, for the preview's description.
-    pub content_type: String,
     /// The owner organization.
     pub owner: String,
     /// Who sent it for review.
@@ -194,8 +192,6 @@ pub struct ProofRow {
     pub overdue: bool,
     /// Locked by the owner side.
     pub locked: bool,
-    /// The last change.
-    pub updated_at: Timestamp,
 }
 
 /// The owner's proofs, one page.
