@@ -8,6 +8,7 @@ pub mod api;
 pub mod components;
 mod csp;
 pub mod error;
+pub mod live;
 pub mod pages;
 
 use leptos::prelude::*;

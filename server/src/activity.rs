@@ -55,7 +55,7 @@ impl ActivityService for StoreActivity {
 }
 
 /// One stored entry as the page receives it: typed, with the names it shows.
-fn activity_entry(entry: AuditEntry) -> Result<ActivityEntry, StoreError> {
+pub(crate) fn activity_entry(entry: AuditEntry) -> Result<ActivityEntry, StoreError> {
     let what = match entry.event {
         AuditEvent::Partner { kind, .. } => {
             // The request is a foreign key of the entry, so its names are always there.

@@ -10,6 +10,7 @@ pub mod config;
 pub mod contacts;
 pub mod documents;
 pub mod http;
+pub mod live;
 pub mod mail;
 pub mod partners;
 pub mod previews;

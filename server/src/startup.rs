@@ -53,6 +53,8 @@ pub struct AppState {
     pub digest_hour: Option<DigestHour>,
     /// Whether the benchmark floors are served (`ENTENTE_BENCH_FLOORS`).
     pub bench_floors: bool,
+    /// The open live streams of this instance (`GET /live`).
+    pub live: crate::live::Hub,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -126,7 +128,7 @@ impl AppState {
             .context("open the blob store")?;
         Ok(Self {
             leptos_options,
-            store,
+            store: store.clone(),
             services,
             public_origin,
             mail_wake,
@@ -137,6 +139,7 @@ impl AppState {
             links,
             digest_hour: args.digest_hour.0,
             bench_floors: args.bench_floors,
+            live: crate::live::Hub::new(store.clone()),
         })
     }
 }
@@ -243,6 +246,15 @@ pub async fn serve(
             hour,
         ));
     }
+    // Changes committed by any instance reach this one's open streams; at shutdown the
+    // streams end, so open responses finish.
+    crate::store::live::start_listening(state.store.clone()).await;
+    state.live.start();
+    let hub = state.live.clone();
+    let shutdown = async move {
+        shutdown.await;
+        hub.close_all();
+    };
     let limits = state.connections.clone();
     let router = crate::http::router::build(state);
     crate::http::serve::serve(listener, router, &limits, shutdown)

@@ -10,6 +10,7 @@ use crate::api::mailbox::mailbox_enabled;
 use crate::api::partners::partner_requests_awaiting;
 use crate::components::auth::{provide_auth, use_auth};
 use crate::components::verification::VerificationNotice;
+use crate::live::{LiveNotices, provide_live, use_live};
 
 /// One link in the main navigation.
 struct NavItem {
@@ -65,6 +66,7 @@ const NAV_ITEMS: &[NavItem] = &[
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     provide_auth();
+    provide_live();
     let mailbox_on = Resource::new(|| (), |_| mailbox_enabled());
     view! {
         <a class="skip-link" href="#content">
@@ -82,6 +84,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="content" class="page">
             <VerificationNotice />
+            <LiveNotices />
             {children()}
         </main>
         <footer class="site-footer">
@@ -108,13 +111,15 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// profile may open Account settings. The pages refuse everyone else on the server too.
 ///
 /// Partners carries a badge with the number of requests awaiting the organization's
-/// approval, read again on every navigation (each change on the Partners tab ends in one).
+/// approval, read again on every navigation (each change on the Partners tab ends in one) and
+/// whenever the live stream says a partner request changed.
 #[component]
 fn AccountSettingsNav() -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
+    let live = use_live();
     let awaiting = Resource::new(
-        move || (location.pathname.get(), location.search.get()),
+        move || (location.pathname.get(), location.search.get(), live.partners()),
         |_| partner_requests_awaiting(),
     );
     view! {

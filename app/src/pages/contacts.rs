@@ -34,9 +34,10 @@ pub fn ContactsPage() -> impl IntoView {
     let after = Memo::new(move |_| query.read().get("after"));
     let add = ServerAction::<AddContact>::new();
     let remove = ServerAction::<RemoveContact>::new();
+    let live = crate::live::use_live();
     let contacts = Resource::new(
         move || {
-            let versions = (add.version().get(), remove.version().get());
+            let versions = (add.version().get(), remove.version().get(), live.contacts());
             (search.get(), after.get(), versions)
         },
         |(search, after, _)| list_contacts(Some(search), after),

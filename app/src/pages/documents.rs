@@ -92,9 +92,11 @@ pub fn DocumentsPage() -> impl IntoView {
     });
     let after = Memo::new(move |_| query.read().get("after"));
     let changes = Changes::new();
+    // A partner's folder shared with us changes under its owner's hands: live.shared() moves.
+    let live = crate::live::use_live();
     let page = Resource::new(
-        move || (folder.get(), sort.get(), after.get(), changes.version()),
-        |(folder, sort, after, _)| {
+        move || (folder.get(), sort.get(), after.get(), changes.version(), live.shared()),
+        |(folder, sort, after, _, _)| {
             let (key, order) = sort.query_values();
             open_folder(folder, Some(key.to_owned()), Some(order.to_owned()), after)
         },

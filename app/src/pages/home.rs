@@ -37,18 +37,19 @@ pub fn HomePage() -> impl IntoView {
 /// What the signed-in person has to do today.
 #[component]
 fn WorkOfTheDay(greeting: String) -> impl IntoView {
-    let today = Resource::new(|| (), |_| todays_work());
+    let live = crate::live::use_live();
+    let today = Resource::new(move || live.anything(), |_| todays_work());
     view! {
         <p class="alert success" data-test="greeting">{greeting}</p>
         <h1>"Today"</h1>
-        <Suspense fallback=|| view! { <p>"Gathering your work of the day…"</p> }>
+        <Transition fallback=|| view! { <p>"Gathering your work of the day…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                 {move || Suspend::new(async move {
                     let today = today.await?;
                     Ok::<_, AppError>(view! { <TodayCards today /> })
                 })}
             </ErrorBoundary>
-        </Suspense>
+        </Transition>
     }
 }
 

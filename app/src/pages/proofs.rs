@@ -209,9 +209,11 @@ pub fn ProofReviewPage() -> impl IntoView {
     let proof = Memo::new(move |_| query.read().get("proof").unwrap_or_default());
     let version = Memo::new(move |_| query.read().get("version"));
     let actions = ProofActions::new();
+    // A reviewer's decision or comment elsewhere moves this, and the page reads again.
+    let changed = crate::live::use_live().proof(move || proof.get().parse().ok());
     let page = Resource::new(
-        move || (proof.get(), version.get(), actions.version()),
-        |(proof, version, _)| open_proof(proof, version),
+        move || (proof.get(), version.get(), actions.version(), changed.get()),
+        |(proof, version, _, _)| open_proof(proof, version),
     );
     // A pin placed by a click belongs to the comment being written on the version shown: it
     // goes once that comment is posted, or when another proof or version is opened (else the

@@ -344,9 +344,10 @@ pub fn SharedWithUsPage() -> impl IntoView {
     let query = use_query_map();
     let from = Memo::new(move |_| query.read().get("from"));
     let after = Memo::new(move |_| query.read().get("after"));
+    let live = crate::live::use_live();
     let page = Resource::new(
-        move || (from.get(), after.get()),
-        |(from, after)| shared_with_us(from, after),
+        move || (from.get(), after.get(), live.shared()),
+        |(from, after, _)| shared_with_us(from, after),
     );
     view! {
         <Title text="Shared with us" />
@@ -535,9 +536,10 @@ pub fn SharedByUsPage() -> impl IntoView {
     let with = Memo::new(move |_| query.read().get("with"));
     let after = Memo::new(move |_| query.read().get("after"));
     let revoke = ServerAction::<RevokeShare>::new();
+    let live = crate::live::use_live();
     let page = Resource::new(
-        move || (with.get(), after.get(), revoke.version().get()),
-        |(with, after, _)| shared_by_us(with, after),
+        move || (with.get(), after.get(), revoke.version().get(), live.shared()),
+        |(with, after, _, _)| shared_by_us(with, after),
     );
     let revoke_error = last_error(revoke);
     view! {

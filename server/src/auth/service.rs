@@ -380,7 +380,16 @@ impl AuthService for StoreAuth {
 
     fn sign_out(&self, session: Session) -> BoxFuture<'_, BackendResult<()>> {
         Box::pin(async move {
+            let user = session.get::<uuid::Uuid>(USER_ID_KEY).await?;
             session.flush().await?;
+            if let Some(user) = user {
+                // The session's open streams end on every instance.
+                self.store
+                    .publish(crate::store::live::Change::Sessions {
+                        user: UserId::from_uuid(user),
+                    })
+                    .await?;
+            }
             Ok(())
         })
     }

@@ -78,6 +78,7 @@ pub fn build(state: AppState) -> Router {
             post(documents::http::upload).layer(DefaultBodyLimit::disable()),
         )
         .route("/documents/download", get(documents::http::download))
+        .route(entente_app::live::LIVE_PATH, get(crate::live::http::stream))
         .route("/documents/preview", get(documents::http::preview))
         .nest_service(
             "/pkg",

@@ -149,6 +149,20 @@ pub async fn located_for_named_reviewer(
     }
 }
 
+/// Whether `viewer` may see the proof of the file `id` now, as the proof page decides (for the
+/// live stream: a proof's news reaches only those who may open it).
+pub async fn may_view(
+    store: &Store,
+    viewer: &DocumentViewer,
+    id: ItemId,
+) -> Result<bool, ProofsError> {
+    match load(store, viewer, id).await {
+        Ok(_) => Ok(true),
+        Err(ProofsError::Internal(cause)) => Err(ProofsError::Internal(cause)),
+        Err(_) => Ok(false),
+    }
+}
+
 /// Begins a write transaction that changes the proof `id`, after any other such one.
 async fn begin_proof_change(store: &Store, id: ItemId) -> Result<Tx, ProofsError> {
     let mut tx = store.begin_write().await.map_err(internal)?;

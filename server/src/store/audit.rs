@@ -194,6 +194,8 @@ pub struct AuditEntry {
     pub created_at: Timestamp,
     /// The acting user, if the entry has one that still exists.
     pub actor: Option<AuditActor>,
+    /// Their id.
+    pub actor_user_id: Option<UserId>,
     /// For partner entries: the request's organizations and address.
     pub partner_request: Option<RequestNames>,
 }
@@ -230,6 +232,7 @@ struct AuditRow {
     decision: Option<String>,
     person: Option<String>,
     created_at: i64,
+    actor_user_id: Option<String>,
     actor_name: Option<String>,
     actor_account_name: Option<String>,
     request_sender_name: Option<String>,
@@ -378,13 +381,19 @@ impl TryFrom<AuditRow> for AuditEntry {
             id: decode::id(&row.id, "audit_log.id")?,
             account_id: decode::id(&row.account_id, "audit_log.account_id")?,
             created_at: Timestamp(row.created_at),
+            actor_user_id: row
+                .actor_user_id
+                .as_deref()
+                .map(|id| decode::id(id, "audit_log.actor_user_id"))
+                .transpose()?,
             actor,
             partner_request,
         })
     }
 }
 
-/// Records `entry` in the caller's transaction and returns its new id.
+/// Records `entry` in the caller's transaction and returns its new id; the entry is also
+/// published to the open pages once the transaction commits (`store::live`).
 #[instrument(skip_all, fields(account_id = %entry.account_id, event = ?entry.event))]
 pub async fn record(tx: &mut Tx, entry: &NewEntry) -> Result<Uuid, StoreError> {
     let id = Uuid::new_v4();
@@ -419,7 +428,36 @@ pub async fn record(tx: &mut Tx, entry: &NewEntry) -> Result<Uuid, StoreError> {
         .await
         .map(|_| ())
     })?;
+    // Every audited change is also news for the open pages of those allowed to see it.
+    tx.publish(super::live::Change::Audit { entry: id });
     Ok(id)
+}
+
+/// An entry with the names a reader needs (the actor, the partner request it is about).
+const SELECT: &str = "SELECT l.id, l.account_id, l.action, l.partner_request_id, l.side, \
+            l.status_before, l.item_id, l.item_kind, l.item_name, l.other_name, l.version, \
+            l.share_with, l.share_role, l.share_downloads, l.decision, l.person, \
+            l.created_at, l.actor_user_id, u.name AS actor_name, \
+            ua.name AS actor_account_name, sa.name AS request_sender_name, \
+            ra.name AS request_recipient_name, r.recipient_email AS request_recipient_email \
+         FROM audit_log l \
+         LEFT JOIN users u ON u.id = l.actor_user_id \
+         LEFT JOIN accounts ua ON ua.id = u.account_id \
+         LEFT JOIN partner_requests r ON r.id = l.partner_request_id \
+         LEFT JOIN accounts sa ON sa.id = r.sender_account_id \
+         LEFT JOIN accounts ra ON ra.id = r.recipient_account_id ";
+
+/// The entry `id` with the names a reader needs; `None` if there is no such entry.
+#[instrument(skip_all, fields(%id))]
+pub async fn get(db: impl Into<Db<'_>>, id: Uuid) -> Result<Option<AuditEntry>, StoreError> {
+    let sql = format!("{SELECT}WHERE l.id = $1");
+    let row: Option<AuditRow> = on_db!(db, |conn| {
+        sqlx::query_as(&sql)
+            .bind(id.to_string())
+            .fetch_optional(conn)
+            .await
+    })?;
+    row.map(AuditEntry::try_from).transpose()
 }
 
 /// Lists up to `limit` entries of `account_id`, newest first, after `before` when given, with
@@ -431,19 +469,6 @@ pub async fn list(
     before: Option<Cursor>,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, StoreError> {
-    const SELECT: &str = "SELECT l.id, l.account_id, l.action, l.partner_request_id, l.side, \
-            l.status_before, l.item_id, l.item_kind, l.item_name, l.other_name, l.version, \
-            l.share_with, l.share_role, l.share_downloads, l.decision, l.person, \
-            l.created_at, u.name AS actor_name, \
-            ua.name AS actor_account_name, sa.name AS request_sender_name, \
-            ra.name AS request_recipient_name, r.recipient_email AS request_recipient_email \
-         FROM audit_log l \
-         LEFT JOIN users u ON u.id = l.actor_user_id \
-         LEFT JOIN accounts ua ON ua.id = u.account_id \
-         LEFT JOIN partner_requests r ON r.id = l.partner_request_id \
-         LEFT JOIN accounts sa ON sa.id = r.sender_account_id \
-         LEFT JOIN accounts ra ON ra.id = r.recipient_account_id \
-         WHERE l.account_id = $1";
     let page = match before {
         None => " ORDER BY l.created_at DESC, l.id LIMIT $2",
         Some(_) => {
@@ -451,7 +476,7 @@ pub async fn list(
              ORDER BY l.created_at DESC, l.id LIMIT $2"
         }
     };
-    let sql = format!("{SELECT}{page}");
+    let sql = format!("{SELECT}WHERE l.account_id = $1{page}");
     let rows: Vec<AuditRow> = on_db!(db, |conn| {
         let mut statement = sqlx::query_as(&sql)
             .bind(account_id.to_string())

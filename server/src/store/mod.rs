@@ -99,6 +99,7 @@ pub mod documents;
 pub mod email_verifications;
 mod error;
 pub mod known_devices;
+pub mod live;
 pub mod outbox;
 pub mod partner_requests;
 pub mod password_tokens;
@@ -171,6 +172,8 @@ pub enum Pool {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    /// This process's channel of committed changes (`live`).
+    bus: live::Bus,
 }
 
 impl Store {
@@ -186,14 +189,17 @@ impl Store {
             Engine::Sqlite => Pool::Sqlite(connect_sqlite(url).await?),
             Engine::Postgres => Pool::Postgres(connect_postgres(url).await?),
         };
-        let store = Store { pool };
+        let store = Store::from_pool(pool);
         tracing::info!(engine = %store.engine(), "database pool ready");
         Ok(store)
     }
 
     /// Wraps a pool that was built elsewhere (tests, tools).
     pub fn from_pool(pool: Pool) -> Store {
-        Store { pool }
+        Store {
+            pool,
+            bus: live::Bus::default(),
+        }
     }
 
     /// The pool itself, for the rare caller that needs engine-specific access.
@@ -239,7 +245,11 @@ impl Store {
             Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
-        Ok(Tx { inner })
+        Ok(Tx {
+            inner,
+            bus: self.bus.clone(),
+            changes: Vec::new(),
+        })
     }
 
     /// Closes the pool, waiting for connections in use to be returned (for shutdown and tests).
@@ -299,6 +309,9 @@ impl<'a> From<&'a mut Tx> for Db<'a> {
 #[derive(Debug)]
 pub struct Tx {
     inner: TxInner,
+    bus: live::Bus,
+    /// What this transaction changed, for the open pages once it commits.
+    changes: Vec<live::Change>,
 }
 
 #[derive(Debug)]
@@ -324,11 +337,28 @@ impl Tx {
         Ok(())
     }
 
-    /// Makes every write of the transaction durable and visible.
+    /// Records `change` to publish if, and only if, this transaction commits.
+    pub fn publish(&mut self, change: live::Change) {
+        if !self.changes.contains(&change) {
+            self.changes.push(change);
+        }
+    }
+
+    /// Makes every write of the transaction durable and visible, and publishes its changes
+    /// (`live`): on PostgreSQL as notifications sent inside the transaction, which the
+    /// database delivers at the commit; on SQLite onto the bus once committed.
     pub async fn commit(self) -> Result<(), StoreError> {
         match self.inner {
-            TxInner::Sqlite(transaction) => transaction.commit().await?,
-            TxInner::Postgres(transaction) => transaction.commit().await?,
+            TxInner::Sqlite(transaction) => {
+                transaction.commit().await?;
+                for change in self.changes {
+                    self.bus.deliver(change);
+                }
+            }
+            TxInner::Postgres(mut transaction) => {
+                live::notify(&mut transaction, &self.changes).await?;
+                transaction.commit().await?;
+            }
         }
         Ok(())
     }

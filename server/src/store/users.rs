@@ -264,6 +264,10 @@ pub async fn set_active(
         .await
         .map(|done| done.rows_affected())
     })?;
+    if changed == 1 {
+        // Open streams of the user check their session and profile again once this commits.
+        tx.publish(super::live::Change::Sessions { user: user_id });
+    }
     Ok(changed == 1)
 }
 
@@ -306,6 +310,10 @@ pub async fn set_profile(
             .map(|done| done.rows_affected())
     })
     .map_err(|error| map_violation(error, USERS_CONSTRAINTS))?;
+    if changed == 1 {
+        // Open streams of the user check their session and profile again once this commits.
+        tx.publish(super::live::Change::Sessions { user: user_id });
+    }
     Ok(changed == 1)
 }
 
@@ -362,5 +370,9 @@ pub async fn set_password_hash(
         .await
         .map(|done| done.rows_affected())
     })?;
+    if changed == 1 {
+        // Open streams of the user check their session and profile again once this commits.
+        tx.publish(super::live::Change::Sessions { user: user_id });
+    }
     Ok(changed == 1)
 }

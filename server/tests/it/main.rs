@@ -19,6 +19,7 @@ mod errors;
 mod hostile;
 mod hostile_property;
 mod http;
+mod live;
 mod mail_delivery;
 mod mailbox;
 mod migrations;

@@ -54,28 +54,28 @@ macro_rules! assert_refused {
 }
 
 /// Acme and Globex partners, Initech a stranger, their people, and the services under test.
-struct World {
-    store: Store,
-    links: Links,
-    blobs: BlobStore,
-    _blob_folder: tempfile::TempDir,
-    proofs: StoreProofs,
-    sharing: StoreSharing,
-    partners: Partners,
+pub(crate) struct World {
+    pub(crate) store: Store,
+    pub(crate) links: Links,
+    pub(crate) blobs: BlobStore,
+    pub(crate) _blob_folder: tempfile::TempDir,
+    pub(crate) proofs: StoreProofs,
+    pub(crate) sharing: StoreSharing,
+    pub(crate) partners: Partners,
     /// The partnership of Acme and Globex.
-    request: PartnerRequestId,
-    acme: Org,
-    globex: Org,
+    pub(crate) request: PartnerRequestId,
+    pub(crate) acme: Org,
+    pub(crate) globex: Org,
     /// Acme's Administrator ("acme Admin", admin@acme.example): sends every proof.
-    sender: CurrentUser,
+    pub(crate) sender: CurrentUser,
     /// Acme's Standard user "Ann Own".
-    ann: CurrentUser,
+    pub(crate) ann: CurrentUser,
     /// Globex's Standard user "Bea Lund".
-    bea: CurrentUser,
+    pub(crate) bea: CurrentUser,
     /// Globex's Standard user "Ben Other".
-    ben: CurrentUser,
+    pub(crate) ben: CurrentUser,
     /// Initech's Standard user "Ian Stranger".
-    ian: CurrentUser,
+    pub(crate) ian: CurrentUser,
 }
 
 /// The signed-in user `user`, as the session hands them to the services.
@@ -99,7 +99,7 @@ async fn current(store: &Store, user: UserId) -> CurrentUser {
     }
 }
 
-async fn world(store: Store) -> World {
+pub(crate) async fn world(store: Store) -> World {
     let links = Links::new(&url::Url::parse("https://entente.example").unwrap()).unwrap();
     let blob_folder = tempfile::tempdir().expect("a folder for the blobs");
     let blobs = BlobStore::open(&BlobLocation::Local(blob_folder.path().to_path_buf())).unwrap();
@@ -172,7 +172,7 @@ impl World {
     }
 
     /// `who`'s account's root folder.
-    async fn root(&self, who: &CurrentUser) -> ItemId {
+    pub(crate) async fn root(&self, who: &CurrentUser) -> ItemId {
         let mut tx = entente_server::documents::begin_tree_change(&self.store, who.account_id)
             .await
             .unwrap();
@@ -184,13 +184,13 @@ impl World {
     }
 
     /// A new file `name` in `who`'s root folder.
-    async fn upload(&self, who: &CurrentUser, name: &str) -> ItemId {
+    pub(crate) async fn upload(&self, who: &CurrentUser, name: &str) -> ItemId {
         let root = self.root(who).await;
         self.upload_in(who, root, name).await
     }
 
     /// A new file `name` in `folder`.
-    async fn upload_in(&self, who: &CurrentUser, folder: ItemId, name: &str) -> ItemId {
+    pub(crate) async fn upload_in(&self, who: &CurrentUser, folder: ItemId, name: &str) -> ItemId {
         let uploaded = self
             .record(who, Destination::Folder(folder), name)
             .await
@@ -208,7 +208,7 @@ impl World {
     }
 
     /// A new file `name` of Acme, sent for review to `reviewers` by Acme's Administrator.
-    async fn proof(
+    pub(crate) async fn proof(
         &self,
         name: &str,
         reviewers: &[&CurrentUser],
@@ -230,7 +230,7 @@ impl World {
             .unwrap_or_else(|error| panic!("{} sees the proof: {error:?}", who.name))
     }
 
-    async fn decide(
+    pub(crate) async fn decide(
         &self,
         who: &CurrentUser,
         proof: ItemId,
@@ -242,7 +242,7 @@ impl World {
             .await
     }
 
-    async fn comment(
+    pub(crate) async fn comment(
         &self,
         who: &CurrentUser,
         proof: ItemId,

@@ -5,7 +5,7 @@
 //! Pages are links (`?after=`), so it works without JavaScript; with it they load in place.
 //! Entries arrive as typed data and are phrased in one module, [`sentences`].
 
-mod sentences;
+pub(crate) mod sentences;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -156,9 +156,15 @@ impl Tab {
                 after,
             },
         };
+        let live = crate::live::use_live();
         let list = Resource::new(
             move || {
-                let versions = (changes.send.version().get(), changes.act.version().get());
+                // The live stream moves `live.partners()` when the other side acts.
+                let versions = (
+                    changes.send.version().get(),
+                    changes.act.version().get(),
+                    live.partners(),
+                );
                 (status.get(), search.get(), after.get(), versions)
             },
             move |(status, search, after, _)| async move {

@@ -118,6 +118,7 @@ pub async fn sync_partnership_formed(
     now: Timestamp,
 ) -> Result<(), StoreError> {
     lock_accounts(tx, &[a, b]).await?;
+    tx.publish(crate::store::live::Change::Contacts { accounts: [a, b] });
     for (from, to) in [(a, b), (b, a)] {
         let rows: Vec<UserWithContactRow> = on_tx!(tx, |conn| {
             sqlx::query_as(concat!(
@@ -153,6 +154,7 @@ pub async fn sync_partnership_ended(
     now: Timestamp,
 ) -> Result<(), StoreError> {
     lock_accounts(tx, &[a, b]).await?;
+    tx.publish(crate::store::live::Change::Contacts { accounts: [a, b] });
     for (from, to) in [(a, b), (b, a)] {
         let rows: Vec<UserWithContactRow> = on_tx!(tx, |conn| {
             sqlx::query_as(concat!(
@@ -284,9 +286,16 @@ async fn sync_user_event(
         .await
     })?;
     let mut writes = Writes::default();
+    let any_partner = !partners.is_empty();
     for partner in partners {
         let (owner, existing) = partner.split()?;
         decide(&mut writes, owner, &user, existing, &event);
+    }
+    if any_partner {
+        // The partners' open Contacts pages learn of it once this commits.
+        tx.publish(crate::store::live::Change::People {
+            account: user.account,
+        });
     }
     writes.write(tx, now).await
 }
