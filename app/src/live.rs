@@ -19,8 +19,8 @@ use crate::pages::activity::sentences;
 /// Where a signed-in tab opens its stream of events (server-sent events).
 pub const LIVE_PATH: &str = "/live";
 
-/// How many streams one user may hold open at once (tabs, windows); one more is refused
-/// with 429.
+/// How many streams one user may hold open at once (tabs, windows) unless the server is told
+/// otherwise (`ENTENTE_LIVE_STREAMS_PER_USER`); one more is refused with 429.
 pub const MAX_STREAMS_PER_USER: usize = 8;
 
 /// One thing an open page may want to know.

@@ -126,6 +126,15 @@ pub struct ServeArgs {
     )]
     pub bench_floors: bool,
 
+    /// How many live streams (`GET /live`: open tabs) one user may hold at once; one more is
+    /// answered 429.
+    #[arg(
+        long,
+        env = "ENTENTE_LIVE_STREAMS_PER_USER",
+        default_value_t = entente_app::live::MAX_STREAMS_PER_USER
+    )]
+    pub live_streams_per_user: usize,
+
     /// How many connections, and how long a slow client may hold one.
     #[command(flatten)]
     pub connections: ConnectionLimits,

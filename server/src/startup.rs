@@ -139,7 +139,7 @@ impl AppState {
             links,
             digest_hour: args.digest_hour.0,
             bench_floors: args.bench_floors,
-            live: crate::live::Hub::new(store.clone()),
+            live: crate::live::Hub::new(store.clone(), args.live_streams_per_user),
         })
     }
 }

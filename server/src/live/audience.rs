@@ -4,14 +4,14 @@
 //! and its notice is an entry of their own organization's Activity page or of something they
 //! may see.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use entente_app::api::documents::port::DocumentsError;
 use entente_app::api::proofs::port::ProofsError;
 use entente_app::api::session::CurrentUser;
 use entente_app::live::LiveEvent;
 use entente_core::documents::DocumentAction;
-use entente_core::{AccountId, ItemId, Profile};
+use entente_core::{AccountId, ItemId, Profile, UserId};
 
 use crate::documents::{document_viewer, locate_for};
 use crate::store::audit::{self, AuditEntry, AuditEvent};
@@ -122,8 +122,14 @@ async fn of_entry(
                     .filter(|viewer| reached.contains(&viewer.user.account_id))
                     .collect()
             };
+            // One person's tabs share one answer.
+            let mut answers: HashMap<UserId, bool> = HashMap::new();
             for viewer in candidates {
-                if may_open(store, &viewer.user, item).await? {
+                let may = once_per_person(&mut answers, &viewer.user, || {
+                    may_open(store, &viewer.user, item)
+                })
+                .await?;
+                if may {
                     out.push((
                         viewer.stream,
                         LiveEvent::Shared {
@@ -150,13 +156,17 @@ async fn of_entry(
             let mut reached = reached_accounts(store, item).await?;
             reached.insert(owner);
             let mut out = Vec::new();
+            let mut answers: HashMap<UserId, bool> = HashMap::new();
             for viewer in viewers
                 .iter()
                 .filter(|viewer| reached.contains(&viewer.user.account_id))
             {
-                let may = crate::proofs::may_view(store, &document_viewer(&viewer.user), item)
-                    .await
-                    .map_err(proofs_failure)?;
+                let may = once_per_person(&mut answers, &viewer.user, || async {
+                    crate::proofs::may_view(store, &document_viewer(&viewer.user), item)
+                        .await
+                        .map_err(proofs_failure)
+                })
+                .await?;
                 if may {
                     out.push((
                         viewer.stream,
@@ -170,6 +180,24 @@ async fn of_entry(
             Ok(out)
         }
     }
+}
+
+/// `ask`'s answer for `user`, asked once however many of their tabs are open.
+async fn once_per_person<Ask, Asked>(
+    answers: &mut HashMap<UserId, bool>,
+    user: &CurrentUser,
+    ask: Ask,
+) -> Result<bool, Failure>
+where
+    Ask: FnOnce() -> Asked,
+    Asked: std::future::Future<Output = Result<bool, Failure>>,
+{
+    if let Some(known) = answers.get(&user.user_id) {
+        return Ok(*known);
+    }
+    let answer = ask().await?;
+    answers.insert(user.user_id, answer);
+    Ok(answer)
 }
 
 /// The account that owns `item`; `None` once it is purged.

@@ -22,8 +22,8 @@ const KEEP_ALIVE: Duration = Duration::from_secs(20);
 /// (its session renewed or not) and refreshes what it shows.
 const LONGEST_STREAM: Duration = Duration::from_secs(60 * 60);
 
-/// Opens the signed-in person's stream: 401 for a visitor, 429 beyond
-/// [`MAX_STREAMS_PER_USER`](entente_app::live::MAX_STREAMS_PER_USER) open streams.
+/// Opens the signed-in person's stream: 401 for a visitor, 429 beyond the open streams a user
+/// may hold (`ENTENTE_LIVE_STREAMS_PER_USER`).
 pub async fn stream(
     State(state): State<AppState>,
     user: Option<Extension<CurrentUser>>,

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use entente_app::api::session::CurrentUser;
-use entente_app::live::{LiveEvent, MAX_STREAMS_PER_USER};
+use entente_app::live::LiveEvent;
 use entente_core::UserId;
 use tokio::sync::{broadcast, mpsc};
 use tower_sessions::session::Id as SessionId;
@@ -36,6 +36,7 @@ pub struct Hub {
 
 struct Inner {
     store: Store,
+    per_user: usize,
     streams: Mutex<HashMap<u64, Stream>>,
     next_id: AtomicU64,
 }
@@ -78,11 +79,13 @@ impl Subscription {
 }
 
 impl Hub {
-    /// A hub with no streams yet, reading access facts from `store`.
-    pub fn new(store: Store) -> Self {
+    /// A hub with no streams yet, reading access facts from `store`, allowing `per_user`
+    /// streams to one user at once.
+    pub fn new(store: Store, per_user: usize) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
+                per_user,
                 streams: Mutex::new(HashMap::new()),
                 next_id: AtomicU64::new(1),
             }),
@@ -107,8 +110,8 @@ impl Hub {
     }
 
     /// Opens a stream for `user` signed in under `session`; its first event is
-    /// [`LiveEvent::Connected`]. Refused when the user already holds
-    /// [`MAX_STREAMS_PER_USER`].
+    /// [`LiveEvent::Connected`]. Refused when the user already holds as many as the hub allows
+    /// (`entente_app::live::MAX_STREAMS_PER_USER` unless configured otherwise).
     pub fn open(
         &self,
         user: CurrentUser,
@@ -122,7 +125,7 @@ impl Hub {
                 .values()
                 .filter(|stream| stream.user.user_id == user.user_id)
                 .count();
-            if held >= MAX_STREAMS_PER_USER {
+            if held >= self.inner.per_user {
                 return Err(TooManyStreams);
             }
             // The buffer is empty: this cannot fail.

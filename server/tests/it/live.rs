@@ -76,7 +76,7 @@ impl Listening {
 /// LISTEN, so what the tests check is what two instances would see).
 async fn hub(store: &Store) -> Hub {
     entente_server::store::live::start_listening(store.clone()).await;
-    let hub = Hub::new(store.clone());
+    let hub = Hub::new(store.clone(), MAX_STREAMS_PER_USER);
     hub.start();
     hub
 }

@@ -74,6 +74,7 @@ pub fn serve_args(addr: std::net::SocketAddr) -> ServeArgs {
         // Tests make digest runs themselves, at the moments they choose.
         digest_hour: entente_server::config::DigestAt(None),
         bench_floors: false,
+        live_streams_per_user: entente_app::live::MAX_STREAMS_PER_USER,
         connections: entente_server::config::ConnectionLimits::default(),
         blobs: entente_server::config::BlobArgs::default(),
     }
