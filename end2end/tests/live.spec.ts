@@ -56,7 +56,7 @@ test.describe("live", () => {
     await call(acme, origin, "/api/partners/send", { email: gilEmail });
 
     const row = globex.locator('[data-test="partner-row"]').filter({ hasText: acmeName });
-    await expect(row.locator('[data-test="partner-status"]')).toHaveText("Received - Awaiting Approval");
+    await expect(row.locator('[data-test="partner-status"]')).toHaveText("Received - Awaiting Your Approval");
     await expect(globex.locator('[data-test="partners-badge"]')).toContainText("1");
     await expect(globex.locator('[data-test="live-notices"]')).toContainText(`${acmeName} sent a partner invitation`);
     await expect(search).toHaveValue("half-typed");

@@ -11,7 +11,6 @@
 //! after it, and opening the deep file (the ancestry and its shares), and prints the median and
 //! the 99th percentile of 200 calls each. The figures are recorded in docs/benchmarks.md.
 
-use std::str::FromStr as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,7 +25,8 @@ use entente_server::mail::links::Links;
 use entente_server::partners::Partners;
 use entente_server::store::accounts::{self, NewAccount};
 use entente_server::store::{Pool, Store, documents, users};
-use sqlx::Connection as _;
+
+mod common;
 
 const SIZES: [usize; 3] = [10, 1_000, 100_000];
 const CALLS: usize = 200;
@@ -38,38 +38,12 @@ async fn main() -> anyhow::Result<()> {
         "| engine | shares in the database | Shared with us, first page | next page | open a file 20 folders deep |"
     );
     println!("|---|---:|---:|---:|---:|");
-    for size in SIZES {
-        let folder = tempfile::tempdir()?;
-        let url = format!(
-            "sqlite://{}?mode=rwc",
-            folder.path().join("bench.db").display()
-        );
-        run("SQLite", &url, size).await?;
-    }
-    let admin_url = std::env::var("ENTENTE_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let options = sqlx::postgres::PgConnectOptions::from_str(&admin_url)?;
-    let Ok(Ok(mut admin)) = tokio::time::timeout(
-        Duration::from_secs(5),
-        sqlx::PgConnection::connect_with(&options),
-    )
-    .await
-    else {
-        println!("skipping PostgreSQL: no server at {admin_url}");
-        return Ok(());
-    };
-    for size in SIZES {
-        let name = format!("entente_bench_{}", uuid::Uuid::new_v4().simple());
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await?;
-        let mut url = url::Url::parse(&admin_url)?;
-        url.set_path(&name);
-        let outcome = run("PostgreSQL", url.as_str(), size).await;
-        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-            .execute(&mut admin)
-            .await?;
-        outcome?;
+    for engine in common::ENGINES {
+        for size in SIZES {
+            if !common::on_fresh_database(engine, async |url| run(engine, url, size).await).await? {
+                break;
+            }
+        }
     }
     Ok(())
 }

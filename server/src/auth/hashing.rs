@@ -2,15 +2,17 @@
 //! milliseconds and about 19 MiB, so at most as many run at once as the machine has cores,
 //! whatever the number of sign-ins, sign-ups and password changes arriving together; the others
 //! wait their turn in a queue. Each thread allocates its Argon2 memory once and reuses it for
-//! every hash: memory stays at cores × 19 MiB instead of growing with the crowd (hashing on
-//! tokio's blocking threads allocated those 19 MiB anew each time, and the allocator kept them:
-//! 96 MB grew to 661 MB over 50 parallel sign-ups, measured on the debug build).
+//! every hash while work keeps coming: memory stays at cores × 19 MiB instead of growing with
+//! the crowd (hashing on tokio's blocking threads allocated those 19 MiB anew each time, and the
+//! allocator kept them: 96 MB grew to 661 MB over 50 parallel sign-ups, measured on the debug
+//! build). After ten quiet seconds a thread gives its memory back.
 //!
 //! Hashes are PHC strings, Argon2id with the crate's default parameters (m = 19456 KiB, t = 2,
 //! p = 1), exactly as `password-auth` wrote them before, so every stored hash still verifies.
 
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
 
 use argon2::password_hash::{Output, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -37,18 +39,40 @@ static HASHING: LazyLock<Mutex<Sender<Job>>> = LazyLock::new(|| {
     Mutex::new(sender)
 });
 
-/// Runs jobs until the queue closes, with memory kept from one job to the next.
+/// How long a hashing thread keeps its Argon2 memory without work: a burst of sign-ins reuses
+/// it, and a quiet server gives the 19 MiB per thread back.
+const KEEP_MEMORY_WHILE_IDLE: Duration = Duration::from_secs(10);
+
+/// Runs jobs until the queue closes, with memory kept from one job to the next while work
+/// keeps coming.
 fn hashing_thread(receiver: &Mutex<Receiver<Job>>) {
     let mut memory: Vec<Block> = Vec::new();
     loop {
+        // The lock is held only while waiting: the thread that times out lets the next one wait.
         let job = match receiver.lock() {
-            Ok(receiver) => receiver.recv(),
+            Ok(receiver) => receiver.recv_timeout(KEEP_MEMORY_WHILE_IDLE),
             Err(_) => return,
         };
         match job {
             Ok(job) => job(&mut memory),
-            Err(_) => return,
+            Err(RecvTimeoutError::Timeout) if !memory.is_empty() => {
+                memory = Vec::new();
+                give_back_free_memory();
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
         }
+    }
+}
+
+/// Asks the allocator to return freed memory to the system now: glibc keeps a freed block of
+/// this size in its arena (its threshold for mapping blocks apart rises after the first one is
+/// freed), so without this the process would stay as large as its busiest minute.
+fn give_back_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only releases free memory of glibc's own arenas; it takes no pointer.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

@@ -383,12 +383,14 @@ impl AuthService for StoreAuth {
             let user = session.get::<uuid::Uuid>(USER_ID_KEY).await?;
             session.flush().await?;
             if let Some(user) = user {
-                // The session's open streams end on every instance.
-                self.store
-                    .publish(crate::store::live::Change::Sessions {
-                        user: UserId::from_uuid(user),
-                    })
-                    .await?;
+                // The session's open streams end on every instance. The session itself has
+                // ended already: a failure here leaves a stream open until its next change.
+                let ended = crate::store::live::Change::Sessions {
+                    user: UserId::from_uuid(user),
+                };
+                if let Err(error) = self.store.publish(ended).await {
+                    tracing::warn!(%error, "could not tell the live streams of a sign-out");
+                }
             }
             Ok(())
         })
