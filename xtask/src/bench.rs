@@ -10,7 +10,8 @@
 //!   median round is reported: absolute figures are noisy on shared 2-core machines);
 //! - Callgrind instructions per request (repeatable whatever else the machine does): the
 //!   server runs under `valgrind --tool=callgrind`, each target is warmed, the counters zeroed,
-//!   a fixed number of requests made and the counters dumped.
+//!   a fixed number of requests made and the counters dumped;
+//! - SQL statements per request, counted in the server's statement log.
 //!
 //! It prints the report and writes it into `docs/benchmarks.md` between the markers
 //! `<!-- cargo xtask bench: begin -->` and `<!-- cargo xtask bench: end -->`.
@@ -107,15 +108,22 @@ pub fn bench(root: &Path, target_dir: &Path) -> Result<()> {
     let site = DemoSite::seed(root, target_dir, Profile::Release, "benchmark")?;
     let outcome = measure(&site.server, &site.envs, &site.address, &site.data_dir);
     drop(site);
-    let (memory, loads, instructions) = outcome?;
-    let report = report(&sizes, &memory, &loads, &instructions, started.elapsed());
+    let (memory, loads, instructions, statements) = outcome?;
+    let report = report(
+        &sizes,
+        &memory,
+        &loads,
+        &instructions,
+        &statements,
+        started.elapsed(),
+    );
     println!("\n{report}");
     write_report(&root.join("docs/benchmarks.md"), &report)?;
     println!("Written into docs/benchmarks.md (between the `cargo xtask bench` markers).");
     Ok(())
 }
 
-type Measured = (Vec<(&'static str, u64)>, Vec<Vec<Load>>, Vec<u64>);
+type Measured = (Vec<(&'static str, u64)>, Vec<Vec<Load>>, Vec<u64>, Vec<u64>);
 
 /// How long the server is left alone before idle memory is read: longer than it keeps the
 /// password hashing memory (`server/src/auth/hashing.rs`).
@@ -193,7 +201,58 @@ fn measure(
         })
         .collect::<Result<Vec<u64>>>();
     callgrind.stop();
-    Ok((memory, loads, counted?))
+    let statements = statements_per_request(server, envs, address, &cookie, data_dir)?;
+    Ok((memory, loads, counted?, statements))
+}
+
+/// SQL statements each target runs per request: the server again, logging every statement
+/// (`sqlx::query` at debug, as JSON lines), each target requested alone on the quiet server;
+/// the fewest lines of three requests after a warm-up (a background job could add some).
+fn statements_per_request(
+    server: &Path,
+    envs: &[(String, String)],
+    address: &str,
+    cookie: &str,
+    data_dir: &Path,
+) -> Result<Vec<u64>> {
+    let log_path = data_dir.join("statements.log");
+    let log = std::fs::File::create(&log_path)?;
+    let mut child = Command::new(server)
+        .arg("serve")
+        .envs(envs.iter().map(|(key, value)| (key, value)))
+        .env("RUST_LOG", "warn,sqlx::query=debug")
+        .env("ENTENTE_LOG_FORMAT", "json")
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .spawn()
+        .context("could not start the server")?;
+    let counted = (|| {
+        tools::wait_for_health(address, Duration::from_secs(30))?;
+        let logged = || -> Result<u64> {
+            Ok(std::fs::read_to_string(&log_path)?
+                .lines()
+                .filter(|line| line.contains("\"sqlx::query\""))
+                .count() as u64)
+        };
+        TARGETS
+            .iter()
+            .map(|target| {
+                let cookie = target.signed_in.then_some(cookie);
+                get(address, target.path, cookie)?;
+                let mut fewest = u64::MAX;
+                for _ in 0..3 {
+                    std::thread::sleep(Duration::from_millis(300));
+                    let before = logged()?;
+                    get(address, target.path, cookie)?;
+                    std::thread::sleep(Duration::from_millis(300));
+                    fewest = fewest.min(logged()? - before);
+                }
+                Ok(fewest)
+            })
+            .collect::<Result<Vec<u64>>>()
+    })();
+    tools::terminate(&mut child);
+    counted
 }
 
 fn spawn(command: &mut Command, envs: &[(String, String)]) -> Result<Child> {
@@ -317,6 +376,7 @@ fn report(
     memory: &[(&'static str, u64)],
     loads: &[Vec<Load>],
     instructions: &[u64],
+    statements: &[u64],
     took: Duration,
 ) -> String {
     let mut out = String::new();
@@ -333,11 +393,12 @@ fn report(
          {CALLGRIND_REQUESTS} requests after 3 warm-up ones (the few `/healthz` requests that \
          deliver the zero and dump commands included); the ratio is to the empty Leptos page of \
          the same binary. Throughput and latency are wrk's (2 threads, 16 connections, 5 s), the \
-         median of {ROUNDS} interleaved rounds.\n\n",
+         median of {ROUNDS} interleaved rounds. SQL statements are those one request runs \
+         (the session's included), counted in the server's statement log.\n\n",
     ));
     out.push_str(
-        "| target | instructions / request | × empty Leptos | requests/s | p50 ms | p99 ms |\n\
-         |---|---:|---:|---:|---:|---:|\n",
+        "| target | instructions / request | × empty Leptos | SQL statements | requests/s | p50 ms | p99 ms |\n\
+         |---|---:|---:|---:|---:|---:|---:|\n",
     );
     let floor = instructions[EMPTY_LEPTOS].max(1) as f64;
     for (index, target) in TARGETS.iter().enumerate() {
@@ -347,11 +408,12 @@ fn report(
         let p99 = median(rounds.iter().map(|load| load.p99_ms).collect());
         let signed = if target.signed_in { ", signed in" } else { "" };
         out.push_str(&format!(
-            "| {}{signed} (`{}`) | {} | {:.2} | {rps:.0} | {p50:.2} | {p99:.2} |\n",
+            "| {}{signed} (`{}`) | {} | {:.2} | {} | {rps:.0} | {p50:.2} | {p99:.2} |\n",
             target.name,
             target.path,
             group(instructions[index]),
             instructions[index] as f64 / floor,
+            statements[index],
         ));
     }
     out.push_str("\n| memory (resident) | KiB |\n|---|---:|\n");
