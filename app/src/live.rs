@@ -149,9 +149,9 @@ impl Live {
             LiveEvent::Partners { .. } => bump(self.partners),
             LiveEvent::Contacts => bump(self.contacts),
             LiveEvent::Shared { .. } => bump(self.shared),
-            LiveEvent::Proof { file, .. } => self
-                .proofs
-                .update(|(count, changed)| (*count, *changed) = (count.wrapping_add(1), Some(*file))),
+            LiveEvent::Proof { file, .. } => self.proofs.update(|(count, changed)| {
+                (*count, *changed) = (count.wrapping_add(1), Some(*file))
+            }),
         }
         if let Some(text) = event.notice() {
             self.show(text);

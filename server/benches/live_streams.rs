@@ -46,7 +46,6 @@ async fn serve(folder: std::path::PathBuf) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let public = url::Url::parse(&format!("http://{addr}"))?;
-    entente_server::seed::seed_demo(&store, &public).await?;
     let args = ServeArgs {
         database: DatabaseArgs {
             data_dir: folder.clone(),
@@ -54,7 +53,7 @@ async fn serve(folder: std::path::PathBuf) -> anyhow::Result<()> {
         },
         addr,
         site_root: folder.join("site"),
-        public_url: Some(public),
+        public_url: Some(public.clone()),
         smtp_url: None,
         mail_from: entente_server::config::DEFAULT_MAIL_FROM.to_owned(),
         dev_mailbox: false,
@@ -64,6 +63,9 @@ async fn serve(folder: std::path::PathBuf) -> anyhow::Result<()> {
         connections: entente_server::config::ConnectionLimits::default(),
         blobs: entente_server::config::BlobArgs::default(),
     };
+    entente_server::seed::seed_demo(&store, &public).await?;
+    let blobs = entente_server::blobs::BlobStore::open(&args.blobs.location(&folder))?;
+    entente_server::seed::seed_demo_documents(&store, &blobs, &public).await?;
     let state = entente_server::startup::AppState::new(&args, store)?;
     println!("{addr}");
     entente_server::startup::serve(listener, state, std::future::pending()).await
@@ -84,12 +86,15 @@ async fn measure() -> anyhow::Result<()> {
     let base = format!("http://{addr}");
     let northwind = signed_in(&base, entente_server::seed::DEMO_PARTNERS.0).await?;
     let harbor = signed_in(&base, entente_server::seed::DEMO_PARTNERS.1).await?;
-    let shared: SharedPage = call(&harbor, &base, "/api/sharing/with_us", &[]).await?.json().await?;
+    let shared: SharedPage = call(&harbor, &base, "/api/sharing/with_us", &[])
+        .await?
+        .json()
+        .await?;
     let folder_id = shared
         .entries
         .iter()
         .find(|entry| entry.item.kind == ItemKind::Folder)
-        .expect("the demo shares a folder with Harbor Press")
+        .unwrap_or_else(|| panic!("the demo shares a folder with Harbor Press: {shared:?}"))
         .item
         .id
         .to_string();
@@ -101,7 +106,11 @@ async fn measure() -> anyhow::Result<()> {
     let opening = Instant::now();
     for index in 0..STREAMS {
         let response = harbor.get(format!("{base}/live")).send().await?;
-        anyhow::ensure!(response.status().is_success(), "stream {index}: {}", response.status());
+        anyhow::ensure!(
+            response.status().is_success(),
+            "stream {index}: {}",
+            response.status()
+        );
         let heard = heard.clone();
         let (opened, is_open) = tokio::sync::oneshot::channel();
         tokio::spawn(read(response, index, heard, opened));
@@ -134,20 +143,31 @@ async fn measure() -> anyhow::Result<()> {
     let burst_took = burst.elapsed();
     let after = rss_kib(pid)?;
     latencies.sort();
-    let at = |share: f64| latencies[((latencies.len() as f64 * share) as usize).min(latencies.len() - 1)];
+    let at = |share: f64| {
+        latencies[((latencies.len() as f64 * share) as usize).min(latencies.len() - 1)]
+    };
     let per_stream = (open_rss.saturating_sub(before)) as f64 * 1024.0 / STREAMS as f64;
     println!("| measure | value |");
     println!("|---|---:|");
     println!("| server resident memory, signed in, no stream | {before} KiB |");
     println!("| with {STREAMS} open streams | {open_rss} KiB |");
-    println!("| memory per open stream | {:.1} KiB |", per_stream / 1024.0);
-    println!("| time to open {STREAMS} streams one after another | {:.2} s |", opened_in.as_secs_f64());
+    println!(
+        "| memory per open stream | {:.1} KiB |",
+        per_stream / 1024.0
+    );
+    println!(
+        "| time to open {STREAMS} streams one after another | {:.2} s |",
+        opened_in.as_secs_f64()
+    );
     println!(
         "| delivery latency, one change to {STREAMS} streams ({CHANGES} changes): p50 | {:.1} ms |",
         at(0.5).as_secs_f64() * 1e3
     );
     println!("| p99 | {:.1} ms |", at(0.99).as_secs_f64() * 1e3);
-    println!("| slowest | {:.1} ms |", latencies.last().expect("some").as_secs_f64() * 1e3);
+    println!(
+        "| slowest | {:.1} ms |",
+        latencies.last().expect("some").as_secs_f64() * 1e3
+    );
     println!(
         "| a burst of {BURST} changes, until all {} deliveries were read | {:.2} s ({:.0} deliveries/s) |",
         STREAMS * BURST,
@@ -202,7 +222,10 @@ async fn signed_in(base: &str, email: &str) -> anyhow::Result<reqwest::Client> {
         &client,
         base,
         "/api/sign_in",
-        &[("email", email), ("password", entente_server::seed::DEMO_PASSWORD)],
+        &[
+            ("email", email),
+            ("password", entente_server::seed::DEMO_PASSWORD),
+        ],
     )
     .await?;
     Ok(client)
@@ -221,14 +244,29 @@ async fn call(
         .form(form)
         .send()
         .await?;
-    anyhow::ensure!(response.status().is_success(), "{path}: {}", response.status());
+    anyhow::ensure!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
     Ok(response)
 }
 
 /// Renames the shared folder (a new name each time).
-async fn rename(client: &reqwest::Client, base: &str, folder: &str, round: usize) -> anyhow::Result<()> {
+async fn rename(
+    client: &reqwest::Client,
+    base: &str,
+    folder: &str,
+    round: usize,
+) -> anyhow::Result<()> {
     let name = format!("Spring campaign {round}");
-    call(client, base, "/api/documents/rename", &[("item", folder), ("name", &name)]).await?;
+    call(
+        client,
+        base,
+        "/api/documents/rename",
+        &[("item", folder), ("name", &name)],
+    )
+    .await?;
     Ok(())
 }
 

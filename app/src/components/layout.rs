@@ -119,7 +119,13 @@ fn AccountSettingsNav() -> impl IntoView {
     let location = use_location();
     let live = use_live();
     let awaiting = Resource::new(
-        move || (location.pathname.get(), location.search.get(), live.partners()),
+        move || {
+            (
+                location.pathname.get(),
+                location.search.get(),
+                live.partners(),
+            )
+        },
         |_| partner_requests_awaiting(),
     );
     view! {

@@ -95,7 +95,15 @@ pub fn DocumentsPage() -> impl IntoView {
     // A partner's folder shared with us changes under its owner's hands: live.shared() moves.
     let live = crate::live::use_live();
     let page = Resource::new(
-        move || (folder.get(), sort.get(), after.get(), changes.version(), live.shared()),
+        move || {
+            (
+                folder.get(),
+                sort.get(),
+                after.get(),
+                changes.version(),
+                live.shared(),
+            )
+        },
         |(folder, sort, after, _, _)| {
             let (key, order) = sort.query_values();
             open_folder(folder, Some(key.to_owned()), Some(order.to_owned()), after)

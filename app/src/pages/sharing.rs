@@ -538,7 +538,14 @@ pub fn SharedByUsPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeShare>::new();
     let live = crate::live::use_live();
     let page = Resource::new(
-        move || (with.get(), after.get(), revoke.version().get(), live.shared()),
+        move || {
+            (
+                with.get(),
+                after.get(),
+                revoke.version().get(),
+                live.shared(),
+            )
+        },
         |(with, after, _, _)| shared_by_us(with, after),
     );
     let revoke_error = last_error(revoke);

@@ -113,6 +113,44 @@ fn needs_no_user(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/favicon.ico" || path == "/healthz"
 }
 
+/// The user the stored session `id` still belongs to, checked as [`resolve_current_user`]
+/// checks a request's: the session exists and has not expired, its user is active and its
+/// password was not set again since; `None` once it ended (signed out, deactivated, a new
+/// password, expired). The live stream asks this when told that a user's sessions changed.
+pub async fn still_signed_in(
+    store: &Store,
+    id: tower_sessions::session::Id,
+) -> Result<Option<entente_app::api::session::CurrentUser>, StoreError> {
+    use tower_sessions::SessionStore as _;
+    let record = super::session_store::DbSessionStore::new(store)
+        .load(&id)
+        .await
+        .map_err(|error| {
+            StoreError::Unavailable(entente_app::error::Unavailable::new(
+                "the session store",
+                error,
+            ))
+        })?;
+    let Some(record) = record else {
+        return Ok(None);
+    };
+    if record.expiry_date <= time::OffsetDateTime::now_utc() {
+        return Ok(None);
+    }
+    let value = |key: &str| record.data.get(key).cloned();
+    let Some(user_id) = value(USER_ID_KEY).and_then(|id| serde_json::from_value::<Uuid>(id).ok())
+    else {
+        return Ok(None);
+    };
+    let recorded = value(PASSWORD_VERSION_KEY)
+        .and_then(|version| serde_json::from_value::<i64>(version).ok())
+        .unwrap_or(0);
+    Ok(load_session_user(store, UserId::from_uuid(user_id))
+        .await?
+        .filter(|found| found.password_version == recorded)
+        .map(|found| found.user))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{needs_no_user, renewal_due};
@@ -148,39 +186,4 @@ mod tests {
             assert_eq!(needs_no_user(path), skips, "{path}");
         }
     }
-}
-
-/// The user the stored session `id` still belongs to, checked as [`resolve_current_user`]
-/// checks a request's: the session exists and has not expired, its user is active and its
-/// password was not set again since; `None` once it ended (signed out, deactivated, a new
-/// password, expired). The live stream asks this when told that a user's sessions changed.
-pub async fn still_signed_in(
-    store: &Store,
-    id: tower_sessions::session::Id,
-) -> Result<Option<entente_app::api::session::CurrentUser>, StoreError> {
-    use tower_sessions::SessionStore as _;
-    let record = super::session_store::DbSessionStore::new(store)
-        .load(&id)
-        .await
-        .map_err(|error| {
-            StoreError::Unavailable(entente_app::error::Unavailable::new("the session store", error))
-        })?;
-    let Some(record) = record else {
-        return Ok(None);
-    };
-    if record.expiry_date <= time::OffsetDateTime::now_utc() {
-        return Ok(None);
-    }
-    let value = |key: &str| record.data.get(key).cloned();
-    let Some(user_id) = value(USER_ID_KEY).and_then(|id| serde_json::from_value::<Uuid>(id).ok())
-    else {
-        return Ok(None);
-    };
-    let recorded = value(PASSWORD_VERSION_KEY)
-        .and_then(|version| serde_json::from_value::<i64>(version).ok())
-        .unwrap_or(0);
-    Ok(load_session_user(store, UserId::from_uuid(user_id))
-        .await?
-        .filter(|found| found.password_version == recorded)
-        .map(|found| found.user))
 }

@@ -62,8 +62,13 @@ pub async fn deliveries(
     }
 }
 
-fn to_all<'a>(viewers: impl Iterator<Item = &'a Viewer>, event: &LiveEvent) -> Vec<(u64, LiveEvent)> {
-    viewers.map(|viewer| (viewer.stream, event.clone())).collect()
+fn to_all<'a>(
+    viewers: impl Iterator<Item = &'a Viewer>,
+    event: &LiveEvent,
+) -> Vec<(u64, LiveEvent)> {
+    viewers
+        .map(|viewer| (viewer.stream, event.clone()))
+        .collect()
 }
 
 /// What an audit entry means for each viewer.
@@ -112,7 +117,10 @@ async fn of_entry(
                 return Ok(out);
             }
             let candidates: Vec<&Viewer> = if about_a_share {
-                viewers.iter().filter(|viewer| viewer.user.account_id == log).collect()
+                viewers
+                    .iter()
+                    .filter(|viewer| viewer.user.account_id == log)
+                    .collect()
             } else {
                 // A file added, renamed, moved or deleted under a shared folder: the accounts
                 // it is shared with.
@@ -222,7 +230,15 @@ async fn reached_accounts(store: &Store, item: ItemId) -> Result<HashSet<Account
 
 /// Whether `user` may open `item` now, as its page decides.
 async fn may_open(store: &Store, user: &CurrentUser, item: ItemId) -> Result<bool, Failure> {
-    match locate_for(store, &document_viewer(user), item, None, DocumentAction::Open).await {
+    match locate_for(
+        store,
+        &document_viewer(user),
+        item,
+        None,
+        DocumentAction::Open,
+    )
+    .await
+    {
         Ok(_) => Ok(true),
         Err(DocumentsError::Internal(cause)) => Err(cause),
         Err(_) => Ok(false),

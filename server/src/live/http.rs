@@ -70,10 +70,5 @@ pub async fn stream(
 
 /// A refusal in one sentence.
 fn refusal(status: StatusCode, sentence: &'static str) -> Response {
-    (
-        status,
-        [(header::CACHE_CONTROL, "no-store")],
-        sentence,
-    )
-        .into_response()
+    (status, [(header::CACHE_CONTROL, "no-store")], sentence).into_response()
 }

@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use entente_app::api::activity::ActivityEvent;
 use entente_app::api::auth::SignOut;
+use entente_app::api::documents::port::DocumentsService as _;
 use entente_app::api::session::CurrentUser;
 use entente_app::api::sharing::port::{RecipientChoice, SharingService};
 use entente_app::live::{LiveEvent, MAX_STREAMS_PER_USER};
-use entente_app::api::documents::port::DocumentsService as _;
-use entente_core::documents::{ItemName, ShareRole};
 use entente_core::documents::audit::DocumentAuditKind;
+use entente_core::documents::{ItemName, ShareRole};
 use entente_core::partnership::AuditKind;
 use entente_core::proofs::Decision;
 use entente_core::proofs::audit::ProofAuditKind;
@@ -279,10 +279,17 @@ struct Stream {
 impl Stream {
     /// Opens `client`'s stream and reads its first event, [`LiveEvent::Connected`].
     async fn open(app: &TestApp, client: &reqwest::Client) -> Stream {
-        let response = client.get(app.url("/live")).send().await.expect("the stream");
+        let response = client
+            .get(app.url("/live"))
+            .send()
+            .await
+            .expect("the stream");
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(
-            response.headers().get("content-type").map(|value| value.to_str().unwrap()),
+            response
+                .headers()
+                .get("content-type")
+                .map(|value| value.to_str().unwrap()),
             Some("text/event-stream")
         );
         let mut stream = Stream {
@@ -317,7 +324,8 @@ impl Stream {
                 .await
                 .expect("the stream said something in time")
                 .ok()??;
-            self.buffer.push_str(std::str::from_utf8(&chunk).expect("text"));
+            self.buffer
+                .push_str(std::str::from_utf8(&chunk).expect("text"));
         }
     }
 }
@@ -339,7 +347,13 @@ async fn two_instances_on_one_postgresql_deliver_each_other_s_changes() {
             first.invite(&acme, &globex).await;
             let heard = globex_tab.next().await;
             assert!(
-                matches!(notice(&heard), Some(ActivityEvent::Partner { kind: AuditKind::RequestSent, .. })),
+                matches!(
+                    notice(&heard),
+                    Some(ActivityEvent::Partner {
+                        kind: AuditKind::RequestSent,
+                        ..
+                    })
+                ),
                 "{heard:?}"
             );
             // And the other way round: caused on the second, heard on the first.
@@ -350,7 +364,13 @@ async fn two_instances_on_one_postgresql_deliver_each_other_s_changes() {
             heard.sort_by_key(|event| format!("{event:?}"));
             assert_eq!(heard[0], LiveEvent::Contacts, "{heard:?}");
             assert!(
-                matches!(notice(&heard[1]), Some(ActivityEvent::Partner { kind: AuditKind::RequestAccepted, .. })),
+                matches!(
+                    notice(&heard[1]),
+                    Some(ActivityEvent::Partner {
+                        kind: AuditKind::RequestAccepted,
+                        ..
+                    })
+                ),
                 "{heard:?}"
             );
         };
