@@ -10,7 +10,7 @@ use entente_core::ItemId;
 use entente_core::documents::{ItemKind, Sort, SortKey, human_size};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -451,9 +451,11 @@ pub fn FileDocumentPage() -> impl IntoView {
     let query = use_query_map();
     let file = Memo::new(move |_| query.read().get("file").unwrap_or_default());
     let uploads = Uploads::new();
+    // Moves while a preview is being made, so the page asks again (with JavaScript).
+    let poll = RwSignal::new(0_u32);
     let page = Resource::new(
-        move || (file.get(), uploads.stored.get()),
-        |(file, _)| open_file(file),
+        move || (file.get(), uploads.stored.get(), poll.get()),
+        |(file, _, _)| open_file(file),
     );
     view! {
         <Title text="File" />
@@ -462,7 +464,7 @@ pub fn FileDocumentPage() -> impl IntoView {
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                     {move || Suspend::new(async move {
                         let page = page.await?;
-                        Ok::<_, AppError>(view! { <FileView page uploads /> })
+                        Ok::<_, AppError>(view! { <FileView page uploads poll /> })
                     })}
                 </ErrorBoundary>
             </Transition>
@@ -471,7 +473,7 @@ pub fn FileDocumentPage() -> impl IntoView {
 }
 
 #[component]
-fn FileView(page: FilePage, uploads: Uploads) -> impl IntoView {
+fn FileView(page: FilePage, uploads: Uploads, poll: RwSignal<u32>) -> impl IntoView {
     let file = page.file.clone();
     let name = file.name.to_string();
     let facts = format!(
@@ -524,6 +526,7 @@ fn FileView(page: FilePage, uploads: Uploads) -> impl IntoView {
             version=page.versions.first().map_or(1, |version| version.number)
             preview=page.preview
             name=file.name.to_string()
+            poll
         />
         {page
             .may_edit
@@ -592,13 +595,24 @@ fn FileView(page: FilePage, uploads: Uploads) -> impl IntoView {
 }
 
 /// The current version's preview: its views (an image, or a PDF's pages), or where it stands.
-/// While it is being made the page asks again every few seconds, with or without JavaScript.
+/// While it is being made the page asks again every few seconds, with or without JavaScript:
+/// without, a refresh inside `<noscript>` reloads the page; with, a timer moves `poll` (the
+/// page's resource refetches in place) and is cleared when the panel goes, so a page left
+/// meanwhile is never reloaded behind the reader's back (a refresh `<meta>` cannot be taken
+/// back once the browser has seen it).
 #[component]
-fn PreviewPanel(file: ItemId, version: u32, preview: Preview, name: String) -> impl IntoView {
+fn PreviewPanel(
+    file: ItemId,
+    version: u32,
+    preview: Preview,
+    name: String,
+    poll: RwSignal<u32>,
+) -> impl IntoView {
     match preview {
         Preview::None => view! { <p class="muted" data-test="preview-none">"No preview for this kind of file."</p> }.into_any(),
         Preview::Pending => view! {
-            <Meta http_equiv="refresh" content="3" />
+            <noscript inner_html=r#"<meta http-equiv="refresh" content="3">"#></noscript>
+            <PollWhilePending poll />
             <p class="preview-pending" role="status" data-test="preview-pending">
                 <span class="spinner" aria-hidden="true"></span>
                 "Making the preview… this page updates by itself."
@@ -628,6 +642,20 @@ fn PreviewPanel(file: ItemId, version: u32, preview: Preview, name: String) -> i
         }
         .into_any(),
     }
+}
+
+/// Moves `poll` every three seconds while mounted, in the browser only.
+#[component]
+fn PollWhilePending(poll: RwSignal<u32>) -> impl IntoView {
+    Effect::new(move |_| {
+        let handle = set_timeout_with_handle(
+            move || poll.update(|n| *n = n.wrapping_add(1)),
+            std::time::Duration::from_secs(3),
+        );
+        if let Ok(handle) = handle {
+            on_cleanup(move || handle.clear());
+        }
+    });
 }
 
 /// The trash: what was deleted, when, how long it stays, and Restore.
