@@ -107,7 +107,7 @@ async fn user_email(tx: &mut Tx, user: UserId) -> Result<String, StoreError> {
         .to_owned())
 }
 
-/// Records `kind` in the audit log of both accounts of `request`, as typed data.
+/// Records `kind` in the audit log of both accounts of `request`, as typed data, in one statement.
 async fn record_audit(
     tx: &mut Tx,
     actor: &Actor,
@@ -115,8 +115,8 @@ async fn record_audit(
     kind: AuditKind,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    for account_id in [request.sender_account(), request.recipient_account()] {
-        let entry = NewEntry {
+    let entries =
+        [request.sender_account(), request.recipient_account()].map(|account_id| NewEntry {
             account_id,
             actor_user_id: Some(actor.user),
             event: AuditEvent::Partner {
@@ -124,8 +124,7 @@ async fn record_audit(
                 kind,
             },
             created_at: now,
-        };
-        audit::record(tx, &entry).await?;
-    }
+        });
+    audit::record_all(tx, &entries).await?;
     Ok(())
 }

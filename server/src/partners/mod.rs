@@ -30,7 +30,9 @@ use tokio::sync::Notify;
 
 use crate::mail::links::Links;
 use crate::store::contacts::sync::lock_accounts;
-use crate::store::{Conflict, Store, StoreError, Tx, accounts, partner_requests, users};
+use crate::store::{
+    Conflict, Db, Engine, Store, StoreError, Tx, accounts, partner_requests, users,
+};
 
 /// How many times a transaction is run before a retryable failure is given up on.
 const ATTEMPTS: u32 = 5;
@@ -172,10 +174,14 @@ impl Partners {
             .ok_or_else(not_found)?;
         let (a, b) = (first.sender_account(), first.recipient_account());
         lock_accounts(&mut tx, &[a, b]).await?;
-        // Read again now that no other change to this pair can be under way.
-        let request = partner_requests::get(&mut tx, request_id)
-            .await?
-            .ok_or_else(not_found)?;
+        // Read again now that no other change to this pair can be under way (on SQLite the
+        // write lock taken at `BEGIN IMMEDIATE` made the first read final already).
+        let request = match Db::from(&mut tx).engine() {
+            Engine::Sqlite => first,
+            Engine::Postgres => partner_requests::get(&mut tx, request_id)
+                .await?
+                .ok_or_else(not_found)?,
+        };
         let others = if action == Action::Accept {
             partner_requests::between(&mut tx, a, b).await?
         } else {

@@ -21,7 +21,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::cursor::TimeCursor;
-use super::{Db, StoreError, Tx, decode};
+use super::{Db, StoreError, Tx, decode, value_groups};
 
 /// What an audit entry records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -396,41 +396,58 @@ impl TryFrom<AuditRow> for AuditEntry {
 /// published to the open pages once the transaction commits (`store::live`).
 #[instrument(skip_all, fields(account_id = %entry.account_id, event = ?entry.event))]
 pub async fn record(tx: &mut Tx, entry: &NewEntry) -> Result<Uuid, StoreError> {
-    let id = Uuid::new_v4();
-    let columns = entry.event.columns();
+    let ids = record_all(tx, std::slice::from_ref(entry)).await?;
+    Ok(ids[0])
+}
+
+/// The columns of an entry, in the order of [`record_all`]'s placeholders.
+const COLUMNS: usize = 18;
+
+/// Records `entries` in one statement of the caller's transaction and returns their new ids
+/// in order; each is published to the open pages once the transaction commits.
+#[instrument(skip_all, fields(entries = entries.len()))]
+pub async fn record_all(tx: &mut Tx, entries: &[NewEntry]) -> Result<Vec<Uuid>, StoreError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = entries.iter().map(|_| Uuid::new_v4()).collect();
+    let sql = format!(
+        "INSERT INTO audit_log (id, account_id, actor_user_id, action, partner_request_id, \
+         side, status_before, created_at, item_id, item_kind, item_name, other_name, \
+         version, share_with, share_role, share_downloads, decision, person) VALUES {}",
+        value_groups(entries.len(), COLUMNS, 1)
+    );
     on_tx!(tx, |conn| {
-        sqlx::query(
-            "INSERT INTO audit_log (id, account_id, actor_user_id, action, partner_request_id, \
-             side, status_before, created_at, item_id, item_kind, item_name, other_name, \
-             version, share_with, share_role, share_downloads, decision, person) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-             $17, $18)",
-        )
-        .bind(id.to_string())
-        .bind(entry.account_id.to_string())
-        .bind(entry.actor_user_id.map(|user| user.to_string()))
-        .bind(columns.action)
-        .bind(&columns.partner_request_id)
-        .bind(columns.side)
-        .bind(columns.status_before)
-        .bind(entry.created_at.0)
-        .bind(&columns.item_id)
-        .bind(columns.item_kind)
-        .bind(columns.item_name)
-        .bind(columns.other_name)
-        .bind(columns.version)
-        .bind(&columns.share_with)
-        .bind(columns.share_role)
-        .bind(columns.share_downloads)
-        .bind(columns.decision)
-        .bind(columns.person)
-        .execute(conn)
-        .await
-        .map(|_| ())
+        let mut statement = sqlx::query(&sql);
+        for (entry, id) in entries.iter().zip(&ids) {
+            let columns = entry.event.columns();
+            statement = statement
+                .bind(id.to_string())
+                .bind(entry.account_id.to_string())
+                .bind(entry.actor_user_id.map(|user| user.to_string()))
+                .bind(columns.action)
+                .bind(columns.partner_request_id)
+                .bind(columns.side)
+                .bind(columns.status_before)
+                .bind(entry.created_at.0)
+                .bind(columns.item_id)
+                .bind(columns.item_kind)
+                .bind(columns.item_name)
+                .bind(columns.other_name)
+                .bind(columns.version)
+                .bind(columns.share_with)
+                .bind(columns.share_role)
+                .bind(columns.share_downloads)
+                .bind(columns.decision)
+                .bind(columns.person);
+        }
+        statement.execute(conn).await.map(|_| ())
     })?;
     // Every audited change is also news for the open pages of those allowed to see it.
-    tx.publish(super::live::Change::Audit { entry: id });
-    Ok(id)
+    for id in &ids {
+        tx.publish(super::live::Change::Audit { entry: *id });
+    }
+    Ok(ids)
 }
 
 /// An entry with the names a reader needs (the actor, the partner request it is about).

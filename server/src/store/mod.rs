@@ -172,6 +172,11 @@ pub enum Pool {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    /// SQLite on a file: a pool of one connection that every write transaction runs on, so
+    /// writers queue here in order instead of sleeping in SQLite's busy handler, and that
+    /// connection's page cache stays valid from one write to the next (a connection must
+    /// re-read every page after another connection wrote).
+    writer: Option<SqlitePool>,
     /// This process's channel of committed changes (`live`).
     bus: live::Bus,
 }
@@ -185,11 +190,16 @@ impl Store {
     /// fails here with the driver's own reason, within 5 s.
     #[tracing::instrument(skip_all, fields(url = %redact_url(url)))]
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        let pool = match Engine::from_url(url)? {
-            Engine::Sqlite => Pool::Sqlite(connect_sqlite(url).await?),
-            Engine::Postgres => Pool::Postgres(connect_postgres(url).await?),
+        let store = match Engine::from_url(url)? {
+            Engine::Sqlite => {
+                let (pool, writer) = connect_sqlite(url).await?;
+                Store {
+                    writer,
+                    ..Store::from_pool(Pool::Sqlite(pool))
+                }
+            }
+            Engine::Postgres => Store::from_pool(Pool::Postgres(connect_postgres(url).await?)),
         };
-        let store = Store::from_pool(pool);
         tracing::info!(engine = %store.engine(), "database pool ready");
         Ok(store)
     }
@@ -198,6 +208,7 @@ impl Store {
     pub fn from_pool(pool: Pool) -> Store {
         Store {
             pool,
+            writer: None,
             bus: live::Bus::default(),
         }
     }
@@ -242,7 +253,13 @@ impl Store {
     /// an ordinary `BEGIN` (READ COMMITTED).
     pub async fn begin_write(&self) -> Result<Tx, StoreError> {
         let inner = match &self.pool {
-            Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(pool) => TxInner::Sqlite(
+                self.writer
+                    .as_ref()
+                    .unwrap_or(pool)
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await?,
+            ),
             Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
         Ok(Tx {
@@ -254,6 +271,9 @@ impl Store {
 
     /// Closes the pool, waiting for connections in use to be returned (for shutdown and tests).
     pub async fn close(&self) {
+        if let Some(writer) = &self.writer {
+            writer.close().await;
+        }
         match &self.pool {
             Pool::Sqlite(pool) => pool.close().await,
             Pool::Postgres(pool) => pool.close().await,
@@ -387,7 +407,9 @@ pub fn now() -> entente_core::Timestamp {
     entente_core::Timestamp(now_unix_seconds())
 }
 
-async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
+/// The pool for reads and the one-connection pool for write transactions (none for an
+/// in-memory database, which a second pool could not share).
+async fn connect_sqlite(url: &str) -> Result<(SqlitePool, Option<SqlitePool>), StoreError> {
     let connect_error = |source| StoreError::Connect {
         engine: Engine::Sqlite,
         url: redact_url(url),
@@ -411,11 +433,23 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
                 source,
             })?;
     }
-    SqlitePoolOptions::new()
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    let pool = SqlitePoolOptions::new()
         .acquire_timeout(ACQUIRE_TIMEOUT + SQLITE_BUSY_TIMEOUT)
-        .connect_with(options)
+        .connect_with(options.clone())
         .await
-        .map_err(connect_error)
+        .map_err(connect_error)?;
+    let writer = if in_memory {
+        None
+    } else {
+        Some(
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(ACQUIRE_TIMEOUT + SQLITE_BUSY_TIMEOUT)
+                .connect_lazy_with(options),
+        )
+    };
+    Ok((pool, writer))
 }
 
 async fn connect_postgres(url: &str) -> Result<PgPool, StoreError> {
@@ -442,6 +476,18 @@ async fn connect_postgres(url: &str) -> Result<PgPool, StoreError> {
         .connect_lazy_with(options))
 }
 
+/// `($first, $first+1, …)` groups of `width` placeholders for `rows` rows.
+pub(crate) fn value_groups(rows: usize, width: usize, first: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let start = first + row * width;
+            let group: Vec<String> = (start..start + width).map(|n| format!("${n}")).collect();
+            format!("({})", group.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Returns `url` with any password replaced by `***`, so it can go into logs and errors.
 pub(crate) fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
@@ -454,5 +500,16 @@ pub(crate) fn redact_url(url: &str) -> String {
         // Without a parse we cannot tell a password apart; keep the text only if it has no `@`.
         Err(_) if !url.contains('@') => url.to_owned(),
         Err(_) => "<unparseable URL>".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::value_groups;
+
+    #[test]
+    fn value_groups_number_their_placeholders_in_order() {
+        assert_eq!(value_groups(2, 3, 2), "($2, $3, $4), ($5, $6, $7)");
+        assert_eq!(value_groups(1, 1, 1), "($1)");
     }
 }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::CONTACTS_CONSTRAINTS;
 use super::sync::SourceUser;
 use crate::store::error::map_violation;
-use crate::store::{StoreError, Tx};
+use crate::store::{StoreError, Tx, value_groups};
 
 /// Rows per statement: far below both engines' limits on bound values (SQLite 32,766,
 /// PostgreSQL 65,535) at nine or seven values a row.
@@ -97,18 +97,6 @@ impl Writes {
     }
 }
 
-/// `($first, $first+1, …)` groups of `width` placeholders for `rows` rows.
-fn value_groups(rows: usize, width: usize, first: usize) -> String {
-    (0..rows)
-        .map(|row| {
-            let start = first + row * width;
-            let group: Vec<String> = (start..start + width).map(|n| format!("${n}")).collect();
-            format!("({})", group.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Inserts `rows` in one statement; `$1` is `now`.
 async fn insert(tx: &mut Tx, rows: &[StoredColumns], now: Timestamp) -> Result<(), StoreError> {
     let groups = value_groups(rows.len(), 9, 2);
@@ -166,15 +154,4 @@ async fn update(tx: &mut Tx, rows: &[StoredColumns], now: Timestamp) -> Result<(
         statement.execute(conn).await.map(|_| ())
     })
     .map_err(|error| map_violation(error, CONTACTS_CONSTRAINTS))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::value_groups;
-
-    #[test]
-    fn value_groups_number_their_placeholders_in_order() {
-        assert_eq!(value_groups(2, 3, 2), "($2, $3, $4), ($5, $6, $7)");
-        assert_eq!(value_groups(1, 1, 1), "($1)");
-    }
 }
