@@ -18,6 +18,18 @@ use crate::error::AppError;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let auth = use_auth();
+    let live = crate::live::use_live();
+    // Made here, once: the Suspend below runs again as what it awaits arrives, and a resource
+    // made inside it would be fetched (and carried in the page) once per run.
+    let today = Resource::new(
+        move || live.anything(),
+        move |_| async move {
+            match auth.signed_in().await {
+                Some(_) => todays_work().await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Title text="" />
         <Transition>
@@ -25,7 +37,7 @@ pub fn HomePage() -> impl IntoView {
                 match auth.signed_in().await {
                     Some(user) => {
                         let greeting = format!("Signed in as {}, {}", user.name, user.account_name);
-                        view! { <WorkOfTheDay greeting /> }.into_any()
+                        view! { <WorkOfTheDay greeting today /> }.into_any()
                     }
                     None => view! { <Introduction /> }.into_any(),
                 }
@@ -36,9 +48,10 @@ pub fn HomePage() -> impl IntoView {
 
 /// What the signed-in person has to do today.
 #[component]
-fn WorkOfTheDay(greeting: String) -> impl IntoView {
-    let live = crate::live::use_live();
-    let today = Resource::new(move || live.anything(), |_| todays_work());
+fn WorkOfTheDay(
+    greeting: String,
+    today: Resource<Result<Option<Today>, AppError>>,
+) -> impl IntoView {
     view! {
         <p class="alert success" data-test="greeting">{greeting}</p>
         <h1>"Today"</h1>
@@ -46,7 +59,7 @@ fn WorkOfTheDay(greeting: String) -> impl IntoView {
             <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                 {move || Suspend::new(async move {
                     let today = today.await?;
-                    Ok::<_, AppError>(view! { <TodayCards today /> })
+                    Ok::<_, AppError>(today.map(|today| view! { <TodayCards today /> }))
                 })}
             </ErrorBoundary>
         </Transition>
