@@ -59,7 +59,7 @@ const TARGETS: [Target; 8] = [
         signed_in: false,
     },
     Target {
-        name: "`/` signed in",
+        name: "`/`",
         path: "/",
         signed_in: true,
     },
@@ -231,7 +231,7 @@ fn statements_per_request(
         let logged = || -> Result<u64> {
             Ok(std::fs::read_to_string(&log_path)?
                 .lines()
-                .filter(|line| line.contains("\"sqlx::query\""))
+                .filter(|line| line.contains("\"db.statement\""))
                 .count() as u64)
         };
         TARGETS
