@@ -1,6 +1,7 @@
 //! How much work one server render of a page does: each Account settings page, and the home
-//! page's work of the day, reads its list once per render (the settings gate used to build its content three times, each with a new
-//! list resource, so the list query ran three times and the page carried three copies).
+//! page's work of the day, reads its list once per render (the settings gate, and the home
+//! page's signed-in branch, used to build their content three times, each with a new list
+//! resource, so the list query ran three times and the page carried three copies).
 
 use entente_core::Profile;
 use entente_server::store::Store;
