@@ -35,6 +35,22 @@ pub enum Command {
     SeedDemo(ServeArgs),
     /// Print the logins of the demo users that exist in the database.
     DemoLogins(DatabaseArgs),
+    /// Migrate, then fill an empty database with one organization holding `--rows` partner
+    /// requests and `--rows` contacts, for benchmarks (`cargo xtask bench`); prints its login
+    /// and the address of a page from the middle of each list.
+    SeedBench(SeedBenchArgs),
+}
+
+/// Options of `entente-server seed-bench`.
+#[derive(Debug, Clone, Args)]
+pub struct SeedBenchArgs {
+    /// The database to fill (it must hold no organization yet).
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// How many partner requests, and how many contacts, the organization gets.
+    #[arg(long, default_value_t = 100_000)]
+    pub rows: u64,
 }
 
 /// The format of log lines.

@@ -32,6 +32,20 @@ async fn run(command: Command) -> anyhow::Result<()> {
             ))
         }
         Command::SeedDemo(args) => seed_demo(&args).await,
+        Command::SeedBench(args) => {
+            let store = startup::open_store(&args.database.database_url()).await?;
+            let started = std::time::Instant::now();
+            let pages = seed::seed_bench(&store, args.rows).await?;
+            say(&format!(
+                "seeded {} rows per table in {:.1} s\nemail={}\npassword={}\npartners_deep={}\ncontacts_deep={}\n",
+                args.rows,
+                started.elapsed().as_secs_f64(),
+                seed::BENCH_EMAIL,
+                seed::BENCH_PASSWORD,
+                pages.partners_deep,
+                pages.contacts_deep,
+            ))
+        }
         Command::DemoLogins(args) => {
             let store = startup::open_store(&args.database_url()).await?;
             let logins = seed::demo_logins(&store).await?;

@@ -622,3 +622,62 @@ fn demo_image(width: u32, height: u32) -> Vec<u8> {
         .expect("a PNG in memory");
     bytes
 }
+
+/// The sign-in of the organization `seed-bench` creates (a benchmark database only).
+pub const BENCH_EMAIL: &str = "admin@bench.example";
+/// Its password, printed by `seed-bench` (a benchmark database only, never a real one).
+pub const BENCH_PASSWORD: &str = "entente-bench";
+
+/// What [`seed_bench`] wrote: the pages a benchmark visits, each an address on the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenchPages {
+    /// The Partners tab, a page from the middle of its list (a keyset cursor, not an offset).
+    pub partners_deep: String,
+    /// Contacts, a page from the middle of the list.
+    pub contacts_deep: String,
+}
+
+/// Fills an empty database with one organization ([`BENCH_EMAIL`], "Bench Org") holding `rows`
+/// partner requests (partners, invitations either way, refusals, each with its own
+/// organization and Administrator) and `rows` contacts, for `cargo xtask bench`'s tables of
+/// cost against size. Refuses a database that already holds organizations.
+pub async fn seed_bench(store: &Store, rows: u64) -> anyhow::Result<BenchPages> {
+    use crate::store::bench_data::{self, BenchTable, bench_id};
+    if accounts::count_accounts(store).await? > 0 {
+        anyhow::bail!("the database already holds organizations; seed-bench needs an empty one");
+    }
+    let hash = hash_password(BENCH_PASSWORD.to_owned())
+        .await
+        .map_err(|error| anyhow::anyhow!(error))?;
+    let now = Timestamp(crate::store::now_unix_seconds());
+    // Every request changed before now, one second apart.
+    let start = Timestamp(now.0 - i64::try_from(rows).unwrap_or(i64::MAX) - 1);
+    let mut tx = store.begin_write().await?;
+    if accounts::lock_and_count_accounts(&mut tx).await? > 0 {
+        anyhow::bail!("the database already holds organizations; seed-bench needs an empty one");
+    }
+    let email = Email::parse(BENCH_EMAIL)?;
+    let new_account = NewAccount {
+        account_name: AccountName::parse("Bench Org")?,
+        admin_name: PersonName::parse("Bench Admin")?,
+        admin_email: email.clone(),
+        password_hash: Some(hash),
+    };
+    let (account, admin) = accounts::create_account_with_admin(&mut tx, &new_account, now).await?;
+    accounts::mark_verified(&mut tx, account, email.domain(), now).await?;
+    bench_data::insert(&mut tx, account, admin, email.as_str(), rows, start).await?;
+    tx.commit().await?;
+    accounts::fill_name_skeletons(store).await?;
+    let middle = (rows / 2).max(1);
+    let request = bench_id(BenchTable::Requests, middle);
+    let contact = bench_id(BenchTable::Contacts, middle);
+    let updated = bench_data::request_updated_at(start, middle).0;
+    let contact_name = bench_data::contact_name(middle).to_lowercase();
+    Ok(BenchPages {
+        partners_deep: format!("/settings/partners?after={updated}_{request}"),
+        contacts_deep: format!(
+            "/contacts?after={contact}{}",
+            contact_name.replace(' ', "%20")
+        ),
+    })
+}

@@ -11,7 +11,8 @@
 //! - Callgrind instructions per request (repeatable whatever else the machine does): the
 //!   server runs under `valgrind --tool=callgrind`, each target is warmed, the counters zeroed,
 //!   a fixed number of requests made and the counters dumped;
-//! - SQL statements per request, counted in the server's statement log.
+//! - SQL statements per request, counted in the server's statement log;
+//! - the big lists' cost against their size ([`scaling`]: 10², 10⁴, 10⁵ rows by default).
 //!
 //! It prints the report and writes it into `docs/benchmarks.md` between the markers
 //! `<!-- cargo xtask bench: begin -->` and `<!-- cargo xtask bench: end -->`.
@@ -23,6 +24,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail};
 
 use crate::measure::{Callgrind, DemoSite, get, sign_in, sign_up};
+use crate::scaling;
 use crate::site::{self, Profile};
 use crate::tools;
 
@@ -109,7 +111,8 @@ pub fn bench(root: &Path, target_dir: &Path) -> Result<()> {
     let outcome = measure(&site.server, &site.envs, &site.address, &site.data_dir);
     drop(site);
     let (memory, loads, instructions, statements) = outcome?;
-    let report = report(
+    let scaled = scaling::measure(root, target_dir, &scaling::sizes()?)?;
+    let mut report = report(
         &sizes,
         &memory,
         &loads,
@@ -117,9 +120,23 @@ pub fn bench(root: &Path, target_dir: &Path) -> Result<()> {
         &statements,
         started.elapsed(),
     );
+    report.push('\n');
+    report.push_str(&scaling::report(&scaled, group));
     println!("\n{report}");
     write_report(&root.join("docs/benchmarks.md"), &report)?;
     println!("Written into docs/benchmarks.md (between the `cargo xtask bench` markers).");
+    Ok(())
+}
+
+/// `cargo xtask bench scaling`: only the cost-against-size table, printed (not written into
+/// `docs/benchmarks.md`, whose block holds one whole run).
+pub fn scaling_only(root: &Path, target_dir: &Path) -> Result<()> {
+    tools::ensure_build_tools(root, true)?;
+    tools::ensure_bench_tools()?;
+    site::build_front(root, target_dir, Profile::Release)?;
+    site::build_server(root, Profile::Release)?;
+    let scaled = scaling::measure(root, target_dir, &scaling::sizes()?)?;
+    println!("\n{}", scaling::report(&scaled, group));
     Ok(())
 }
 

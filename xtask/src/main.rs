@@ -9,6 +9,7 @@ mod bench;
 mod budget;
 mod measure;
 mod s3;
+mod scaling;
 mod site;
 mod tools;
 
@@ -32,7 +33,9 @@ const USAGE: &str = "usage: cargo xtask <run|test|e2e|bench|budget|soak>
          (arguments after `e2e` go to Playwright: a file, `--project js`, `-g <title>`)
   bench  release build with the benchmark floors: Callgrind instructions per request as
          ratios to an empty Leptos page, wrk throughput and latency, memory, bundle sizes;
-         writes the report into docs/benchmarks.md
+         writes the report into docs/benchmarks.md; with the Partners tab and Contacts
+         measured at 10², 10⁴ and 10⁵ rows (ENTENTE_BENCH_ROWS=100,10000,1000000 for others;
+         `bench scaling` runs that table alone and prints it)
   budget the performance budget alone (debug build): Callgrind instructions per request of
          the main pages as ratios to an empty Leptos page, and the first load's bytes
   soak   the fault suite, not run by `test` or CI (about 2 minutes): kill -9 under load,
@@ -48,7 +51,11 @@ fn main() {
         "budget" => budget(),
         "bench" => {
             let root = workspace_root();
-            bench::bench(&root, &target_dir(&root))
+            if std::env::args().nth(2).as_deref() == Some("scaling") {
+                bench::scaling_only(&root, &target_dir(&root))
+            } else {
+                bench::bench(&root, &target_dir(&root))
+            }
         }
         _ => {
             eprintln!("{USAGE}");

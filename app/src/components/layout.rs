@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::api::mailbox::mailbox_enabled;
-use crate::api::partners::partner_requests_awaiting;
+use crate::api::partners::{awaiting_count_text, partner_requests_awaiting};
 use crate::components::auth::{provide_auth, use_auth};
 use crate::components::verification::VerificationNotice;
 use crate::live::{LiveNotices, provide_live, use_live};
@@ -161,14 +161,15 @@ fn AccountSettingsNav() -> impl IntoView {
 #[component]
 fn PartnersBadge(count: u32) -> impl IntoView {
     (count > 0).then(|| {
+        let shown = awaiting_count_text(count);
         let described = if count == 1 {
             "1 request awaiting your approval".to_owned()
         } else {
-            format!("{count} requests awaiting your approval")
+            format!("{shown} requests awaiting your approval")
         };
         view! {
             <span class="badge count" data-test="partners-badge" title=described.clone()>
-                {count}
+                {shown}
                 <span class="visually-hidden">{format!(" ({described})")}</span>
             </span>
         }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::api::partners::awaiting_count_text;
 use crate::api::proofs::{ProofRow, SharedLately, Today, proof_href, todays_work};
 use crate::api::status::service_status;
 use crate::components::auth::use_auth;
@@ -72,7 +73,10 @@ fn TodayCards(today: Today) -> impl IntoView {
         let text = match today.partner_requests {
             0 => "No partner request awaits your approval.".to_owned(),
             1 => "1 partner request awaits your approval.".to_owned(),
-            n => format!("{n} partner requests await your approval."),
+            n => format!(
+                "{} partner requests await your approval.",
+                awaiting_count_text(n)
+            ),
         };
         view! {
             <section class="card today" aria-labelledby="today-requests" data-test="today-requests">

@@ -5,14 +5,14 @@ use entente_app::api::partners::port::{PartnerChangeError, PartnersListError, Pa
 use entente_app::api::partners::{PARTNERS_PAGE_SIZE, PartnerRow, PartnersList, PartnersQuery};
 use entente_app::api::services::{BackendResult, BoxFuture};
 use entente_app::api::session::CurrentUser;
-use entente_core::names::look_alike;
+use entente_core::names::{look_alike, skeleton};
 use entente_core::partnership::{Action, ActionError, SendError};
 use entente_core::{AccountName, Email, PartnerRequestId};
 
 use super::{Partners, PartnersError};
 use crate::store::partner_requests::tab::{
-    self, COUNT_LIMIT, TabCursor, TabQuery, count_awaiting_approval, count_for_tab,
-    current_partner_names, list_for_tab,
+    self, COUNT_LIMIT, TabCursor, TabQuery, count_awaiting_approval, count_for_tab, list_for_tab,
+    partners_named_like,
 };
 use crate::store::{StoreError, now};
 
@@ -55,15 +55,19 @@ impl PartnersService for Partners {
                 .await
                 .map_err(list_error)?;
             // A request from an organization that is not a partner yet may come from a
-            // look-alike of one that is: read the partners' names only when there is one.
-            let undecided = page.rows.iter().any(|row| !row.request.is_partnership());
-            let partners = if undecided {
-                current_partner_names(&self.store, viewer)
-                    .await
-                    .map_err(list_error)?
-            } else {
-                Vec::new()
-            };
+            // look-alike of one that is: read the partners whose names look like those
+            // organizations' (an index lookup per name on the page, however many partners).
+            let mut skeletons: Vec<String> = page
+                .rows
+                .iter()
+                .filter(|row| !row.request.is_partnership())
+                .map(|row| skeleton(row.other_account_name.as_str()))
+                .collect();
+            skeletons.sort_unstable();
+            skeletons.dedup();
+            let partners = partners_named_like(&self.store, viewer, &skeletons)
+                .await
+                .map_err(list_error)?;
             Ok(PartnersList {
                 viewer,
                 rows: page

@@ -1,5 +1,6 @@
 //! SQL for accounts (organizations): create one with its first Administrator, count, fetch.
 
+use entente_core::names::skeleton;
 use entente_core::{AccountId, AccountName, Email, PersonName, Profile, Timestamp, UserId};
 use tracing::instrument;
 use uuid::Uuid;
@@ -89,11 +90,13 @@ pub async fn create_account_with_admin(
     let account_id = AccountId::from_uuid(Uuid::new_v4());
     on_tx!(tx, |conn| {
         sqlx::query(
-            "INSERT INTO accounts (id, name, name_search, created_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO accounts (id, name, name_search, name_skeleton, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(account_id.to_string())
         .bind(new_account.account_name.as_str())
         .bind(new_account.account_name.as_str().to_lowercase())
+        .bind(skeleton(new_account.account_name.as_str()))
         .bind(now.0)
         .execute(conn)
         .await
@@ -109,6 +112,42 @@ pub async fn create_account_with_admin(
     let admin_id = users::create_user(tx, admin, now).await?;
     tracing::info!(%account_id, %admin_id, "account created");
     Ok((account_id, admin_id))
+}
+
+/// How many accounts [`fill_name_skeletons`] writes per transaction.
+const SKELETON_BATCH: i64 = 2_000;
+
+/// Writes the `name_skeleton` of every account that has none yet (those created before the
+/// column existed, or in bulk by `seed-bench`), a batch per transaction so no write waits
+/// long; returns how many it wrote. Run after the migrations: the rule is Rust's
+/// (`entente_core::names::skeleton`), so SQL cannot fill the column itself.
+#[instrument(skip_all)]
+pub async fn fill_name_skeletons(store: &Store) -> Result<u64, StoreError> {
+    let mut written = 0;
+    loop {
+        let rows: Vec<(String, String)> = on_pool!(store, |pool| {
+            sqlx::query_as("SELECT id, name FROM accounts WHERE name_skeleton IS NULL LIMIT $1")
+                .bind(SKELETON_BATCH)
+                .fetch_all(pool)
+                .await
+        })?;
+        if rows.is_empty() {
+            return Ok(written);
+        }
+        let mut tx = store.begin_write().await?;
+        for (id, name) in &rows {
+            on_tx!(tx, |conn| {
+                sqlx::query("UPDATE accounts SET name_skeleton = $1 WHERE id = $2")
+                    .bind(skeleton(name))
+                    .bind(id)
+                    .execute(conn)
+                    .await
+                    .map(|_| ())
+            })?;
+        }
+        tx.commit().await?;
+        written += rows.len() as u64;
+    }
 }
 
 /// Counts every account in the service.

@@ -91,6 +91,7 @@ macro_rules! on_tx {
 
 pub mod accounts;
 pub mod audit;
+pub mod bench_data;
 pub mod contacts;
 pub mod cursor;
 pub(crate) mod decode;
@@ -232,6 +233,11 @@ impl Store {
         match &self.pool {
             Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
             Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        // The columns the migrations add that only Rust can fill.
+        let filled = accounts::fill_name_skeletons(self).await?;
+        if filled > 0 {
+            tracing::info!(accounts = filled, "organization name skeletons written");
         }
         Ok(())
     }

@@ -33,6 +33,7 @@ mod renders;
 mod retry;
 mod security_headers;
 mod seed;
+mod seed_bench;
 mod sessions;
 mod sharing;
 mod sign_in_throttle;

@@ -25,6 +25,21 @@ pub use entente_core::partnership::StatusFilter;
 /// How many rows one page of the Partners tab shows.
 pub const PARTNERS_PAGE_SIZE: u32 = 50;
 
+/// The count of requests awaiting approval (the Partners badge, the home page) stops above
+/// this: "more than 999" is all a badge needs to say, and the count then costs the same
+/// however many requests wait.
+pub const AWAITING_COUNT_LIMIT: u32 = 999;
+
+/// A count of requests awaiting approval as shown: the number, or `999+` above
+/// [`AWAITING_COUNT_LIMIT`].
+pub fn awaiting_count_text(count: u32) -> String {
+    if count > AWAITING_COUNT_LIMIT {
+        format!("{AWAITING_COUNT_LIMIT}+")
+    } else {
+        count.to_string()
+    }
+}
+
 /// One row of the Partners tab: the request and the names it shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnerRow {
@@ -190,8 +205,8 @@ pub async fn list_partners(
         })
 }
 
-/// How many partner requests await the signed-in organization's approval (the tab's badge);
-/// zero for anyone who may not manage partners.
+/// How many partner requests await the signed-in organization's approval (the tab's badge),
+/// counted up to [`AWAITING_COUNT_LIMIT`] + 1; zero for anyone who may not manage partners.
 #[server(endpoint = "partners/awaiting")]
 pub async fn partner_requests_awaiting() -> Result<u32, AppError> {
     use crate::api::services::services;

@@ -15,6 +15,7 @@
 //! (`store::search`), so it costs what it finds. The count stops at [`COUNT_LIMIT`] for the
 //! same reason.
 
+use entente_app::api::partners::AWAITING_COUNT_LIMIT;
 use entente_core::partnership::{PartnerRequest, StatusFilter};
 use entente_core::{AccountId, AccountName, Email, PartnerRequestId, PersonName};
 use tracing::instrument;
@@ -138,11 +139,16 @@ impl TabSide {
     /// name does, each through its search index (`store::search`); on SQLite's FTS index the
     /// viewer is then checked on each match (`+` keeps the planner from walking the side's
     /// whole index instead).
+    ///
+    /// For [`Selected::Ids`] the other organization and the sender are not joined: every
+    /// request has both (foreign keys), so the rows are the same, and a count reads only the
+    /// side's index.
     fn select(
         self,
         filter: StatusFilter,
         conditions: &Conditions,
         order_and_limit: &str,
+        selected: Selected,
     ) -> Option<String> {
         let status = self.status_condition(filter)?;
         let (viewer, deleted, other) = self.columns();
@@ -163,6 +169,14 @@ impl TabSide {
                 )
             }
         };
+        if selected == Selected::Ids {
+            return Some(format!(
+                "SELECT * FROM (SELECT r.id FROM partner_requests r \
+                 WHERE {through_index}r.{viewer} = $1 AND r.archived = FALSE \
+                 AND r.{deleted} = FALSE{status}{cursor}{search}{order_and_limit}) AS side_{side}",
+                side = self as u8,
+            ));
+        }
         Some(format!(
             "SELECT * FROM (SELECT r.id, r.sender_account_id, r.sending_user_id, \
                     r.recipient_email, r.recipient_account_id, r.status, r.deleted_by_sender, \
@@ -205,11 +219,23 @@ impl Conditions {
     }
 }
 
+/// What a side's select returns: the rows as the tab shows them, or only their ids (to count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Selected {
+    Rows,
+    Ids,
+}
+
 /// The union of both sides' selects, or `None` when the filter keeps no side.
-fn union(filter: StatusFilter, conditions: &Conditions, order_and_limit: &str) -> Option<String> {
+fn union(
+    filter: StatusFilter,
+    conditions: &Conditions,
+    order_and_limit: &str,
+    selected: Selected,
+) -> Option<String> {
     let sides: Vec<String> = [TabSide::Sent, TabSide::Received]
         .into_iter()
-        .filter_map(|side| side.select(filter, conditions, order_and_limit))
+        .filter_map(|side| side.select(filter, conditions, order_and_limit, selected))
         .collect();
     (!sides.is_empty()).then(|| sides.join(" UNION ALL "))
 }
@@ -225,7 +251,7 @@ pub async fn list_for_tab(
     let limit = query.limit.max(1);
     let conditions = Conditions::new(db.engine(), &query.search, query.after);
     let order = " ORDER BY r.updated_at DESC, r.id LIMIT $2";
-    let Some(sides) = union(query.filter, &conditions, order) else {
+    let Some(sides) = union(query.filter, &conditions, order, Selected::Rows) else {
         return Ok(TabPage {
             rows: Vec::new(),
             next: None,
@@ -270,7 +296,7 @@ pub async fn count_for_tab(
 ) -> Result<u32, StoreError> {
     let db = db.into();
     let conditions = Conditions::new(db.engine(), search, None);
-    let Some(sides) = union(filter, &conditions, " LIMIT $2") else {
+    let Some(sides) = union(filter, &conditions, " LIMIT $2", Selected::Ids) else {
         return Ok(0);
     };
     let sql = format!(
@@ -288,8 +314,10 @@ pub async fn count_for_tab(
     Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
-/// How many requests await `account_id`'s approval (the navigation badge): the rows it sees
-/// as "Received - Awaiting Your Approval", counted on `partner_requests_awaiting_idx`.
+/// How many requests await `account_id`'s approval (the navigation badge, the home page): the
+/// rows it sees as "Received - Awaiting Your Approval", counted on
+/// `partner_requests_awaiting_idx` up to `AWAITING_COUNT_LIMIT` + 1, so the count read on every
+/// page an Administrator opens costs the same however many requests wait.
 #[instrument(skip_all, fields(%account_id))]
 pub async fn count_awaiting_approval(
     db: impl Into<Db<'_>>,
@@ -297,36 +325,48 @@ pub async fn count_awaiting_approval(
 ) -> Result<u32, StoreError> {
     let count: i64 = on_db!(db, |conn| {
         sqlx::query_scalar(
-            "SELECT COUNT(*) FROM partner_requests \
+            "SELECT COUNT(*) FROM (SELECT 1 AS one FROM partner_requests \
              WHERE recipient_account_id = $1 AND status = 'pending' AND archived = FALSE \
-               AND deleted_by_recipient = FALSE",
+               AND deleted_by_recipient = FALSE LIMIT $2) AS awaiting",
         )
         .bind(account_id.to_string())
+        .bind(i64::from(AWAITING_COUNT_LIMIT) + 1)
         .fetch_one(conn)
         .await
     })?;
     Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
-/// The names of the organizations `account_id` is partners with now, for telling a look-alike
-/// of one of them (`entente_core::names::look_alike`). Read through the partnership indexes.
-#[instrument(skip_all, fields(%account_id))]
-pub async fn current_partner_names(
+/// The names of the organizations `account_id` is partners with now whose name has one of
+/// `skeletons` (`entente_core::names::skeleton`): the partners a request's organization may
+/// pass for, for `entente_core::names::look_alike` to decide. Found through the skeleton
+/// index, then each checked for a partnership through the pair indexes, so the cost follows
+/// the page, not the number of partners.
+#[instrument(skip_all, fields(%account_id, skeletons = skeletons.len()))]
+pub async fn partners_named_like(
     db: impl Into<Db<'_>>,
     account_id: AccountId,
+    skeletons: &[String],
 ) -> Result<Vec<AccountName>, StoreError> {
+    if skeletons.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT a.name FROM accounts a WHERE a.name_skeleton IN ({}) AND ( \
+             EXISTS (SELECT 1 FROM partner_requests p \
+                     WHERE p.sender_account_id = $1 AND p.recipient_account_id = a.id \
+                       AND p.status = 'accepted' AND p.archived = FALSE) \
+             OR EXISTS (SELECT 1 FROM partner_requests p \
+                     WHERE p.recipient_account_id = $1 AND p.sender_account_id = a.id \
+                       AND p.status = 'accepted' AND p.archived = FALSE))",
+        crate::store::value_groups(skeletons.len(), 1, 2)
+    );
     let names: Vec<String> = on_db!(db, |conn| {
-        sqlx::query_scalar(
-            "SELECT a.name FROM accounts a WHERE a.id IN ( \
-                 SELECT recipient_account_id FROM partner_requests \
-                 WHERE sender_account_id = $1 AND status = 'accepted' AND archived = FALSE \
-                 UNION \
-                 SELECT sender_account_id FROM partner_requests \
-                 WHERE recipient_account_id = $1 AND status = 'accepted' AND archived = FALSE)",
-        )
-        .bind(account_id.to_string())
-        .fetch_all(conn)
-        .await
+        let mut query = sqlx::query_scalar(&sql).bind(account_id.to_string());
+        for skeleton in skeletons {
+            query = query.bind(skeleton.as_str());
+        }
+        query.fetch_all(conn).await
     })?;
     names
         .iter()
