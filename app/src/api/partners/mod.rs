@@ -265,3 +265,15 @@ pub async fn act_on_partner_request(action: String, request_id: String) -> Resul
     leptos_axum::redirect(&done_location(action.as_str()));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_awaiting_count_above_the_limit_is_shown_as_the_limit_and_more() {
+        assert_eq!(awaiting_count_text(1), "1");
+        assert_eq!(awaiting_count_text(AWAITING_COUNT_LIMIT), "999");
+        assert_eq!(awaiting_count_text(AWAITING_COUNT_LIMIT + 1), "999+");
+    }
+}
