@@ -16,8 +16,11 @@ use crate::site;
 
 /// The sizes measured unless `ENTENTE_BENCH_ROWS` names others (`100,10000,1000000`).
 const DEFAULT_ROWS: [u64; 3] = [100, 10_000, 100_000];
-/// Requests per page under Callgrind, after one warm-up.
-const REQUESTS: u64 = 5;
+/// Requests per page under Callgrind, after [`WARM_UP`] others.
+const REQUESTS: u64 = 10;
+/// Requests before counting: enough for each pooled connection to have prepared the page's
+/// statements (with one, the counts of small pages moved by a third from run to run).
+const WARM_UP: u64 = 10;
 
 /// The pages measured at each size; `{partners_deep}` and `{contacts_deep}` are the addresses
 /// `seed-bench` prints.
@@ -126,7 +129,7 @@ fn measure_one(root: &Path, target_dir: &Path, rows: u64) -> Result<Measured> {
                         .replace("{partners_deep}", &partners_deep)
                         .replace("{contacts_deep}", &contacts_deep);
                     println!("callgrind at {rows} rows: {name}");
-                    callgrind.per_request(&path, Some(&cookie), 1, REQUESTS)
+                    callgrind.per_request(&path, Some(&cookie), WARM_UP, REQUESTS)
                 })
                 .collect::<Result<Vec<u64>>>()
         })();
@@ -152,7 +155,7 @@ pub fn report(measured: &[Measured], group: impl Fn(u64) -> String) -> String {
          One organization with N partner requests (a quarter each: invitations sent, partners, \
          invitations received awaiting its decision, refusals; each with its own organization \
          and Administrator) and N contacts, in a fresh database per size. Callgrind \
-         instructions per request, the mean of {REQUESTS} after a warm-up; in brackets, the \
+         instructions per request, the mean of {REQUESTS} after {WARM_UP} others; in brackets, the \
          ratio to the same page at {} rows.\n\n| page |",
         group(smallest.rows)
     );
