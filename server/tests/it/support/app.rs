@@ -44,7 +44,7 @@ async fn spawn(
     configure(&mut args);
     let mut state = AppState::new(&args, store.clone()).expect("the test server's state");
     if let Some(blobs) = blobs {
-        state.blobs = blobs;
+        state = state.with_blobs(blobs).expect("a state not shared yet");
     }
     tokio::spawn(startup::serve(listener, state, std::future::pending()));
     let client = reqwest::Client::builder()
