@@ -36,16 +36,7 @@ fn main() -> anyhow::Result<()> {
     runtime.block_on(async {
         println!("| engine | partners | adds | median ms | slowest ms |");
         println!("|---|---:|---:|---:|---:|");
-        for engine in common::ENGINES {
-            for partners in PARTNERS {
-                if !common::on_fresh_database(engine, async |url| run(engine, url, partners).await)
-                    .await?
-                {
-                    break;
-                }
-            }
-        }
-        Ok(())
+        common::on_each_engine(&PARTNERS, run).await
     })
 }
 

@@ -38,14 +38,7 @@ async fn main() -> anyhow::Result<()> {
         "| engine | shares in the database | Shared with us, first page | next page | open a file 20 folders deep |"
     );
     println!("|---|---:|---:|---:|---:|");
-    for engine in common::ENGINES {
-        for size in SIZES {
-            if !common::on_fresh_database(engine, async |url| run(engine, url, size).await).await? {
-                break;
-            }
-        }
-    }
-    Ok(())
+    common::on_each_engine(&SIZES, run).await
 }
 
 /// Builds the data for `size` shares on `url`, times the three reads and prints one row.

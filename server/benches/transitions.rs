@@ -37,16 +37,7 @@ fn main() -> anyhow::Result<()> {
     runtime.block_on(async {
         println!("| engine | at once | transitions | wall time | transitions per second |");
         println!("|---|---:|---:|---:|---:|");
-        for engine in common::ENGINES {
-            for workers in WORKERS {
-                if !common::on_fresh_database(engine, async |url| run(engine, url, workers).await)
-                    .await?
-                {
-                    break;
-                }
-            }
-        }
-        Ok(())
+        common::on_each_engine(&WORKERS, run).await
     })
 }
 

@@ -6,13 +6,29 @@ use std::time::Duration;
 use sqlx::Connection as _;
 
 /// The engines a benchmark runs on, in order.
-pub const ENGINES: [&str; 2] = ["SQLite", "PostgreSQL"];
+const ENGINES: [&str; 2] = ["SQLite", "PostgreSQL"];
+
+/// Runs `run(engine, url, size)` for each engine and each of `sizes`, in order, each on a fresh
+/// database ([`on_fresh_database`]); an engine with no server is skipped once it said so.
+pub async fn on_each_engine<S: Copy>(
+    sizes: &[S],
+    run: impl AsyncFn(&str, &str, S) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    for engine in ENGINES {
+        for &size in sizes {
+            if !on_fresh_database(engine, async |url| run(engine, url, size).await).await? {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Runs `body` with the URL of a fresh database of `engine` (`"SQLite"`: a file in a temporary
 /// folder; `"PostgreSQL"`: a new database on `ENTENTE_TEST_POSTGRES_URL`, default
 /// `postgres://postgres@127.0.0.1:5432/postgres`, dropped afterwards). Answers `false`, having
 /// printed why, when no PostgreSQL server answers.
-pub async fn on_fresh_database(
+async fn on_fresh_database(
     engine: &str,
     body: impl AsyncFnOnce(&str) -> anyhow::Result<()>,
 ) -> anyhow::Result<bool> {

@@ -169,24 +169,22 @@ impl TabSide {
                 )
             }
         };
-        if selected == Selected::Ids {
-            return Some(format!(
-                "SELECT * FROM (SELECT r.id FROM partner_requests r \
-                 WHERE {through_index}r.{viewer} = $1 AND r.archived = FALSE \
-                 AND r.{deleted} = FALSE{status}{cursor}{search}{order_and_limit}) AS side_{side}",
-                side = self as u8,
-            ));
-        }
+        let columns_and_joins = match selected {
+            Selected::Ids => "r.id FROM partner_requests r".to_owned(),
+            Selected::Rows => format!(
+                "r.id, r.sender_account_id, r.sending_user_id, \
+                 r.recipient_email, r.recipient_account_id, r.status, r.deleted_by_sender, \
+                 r.deleted_by_recipient, r.archived, r.created_at, r.updated_at, \
+                 o.name AS other_account_name, o.verified_domain AS other_account_domain, \
+                 u.name AS sending_user_name, \
+                 u.email AS sending_user_email \
+                 FROM partner_requests r \
+                 JOIN accounts o ON o.id = r.{other} \
+                 JOIN users u ON u.id = r.sending_user_id"
+            ),
+        };
         Some(format!(
-            "SELECT * FROM (SELECT r.id, r.sender_account_id, r.sending_user_id, \
-                    r.recipient_email, r.recipient_account_id, r.status, r.deleted_by_sender, \
-                    r.deleted_by_recipient, r.archived, r.created_at, r.updated_at, \
-                    o.name AS other_account_name, o.verified_domain AS other_account_domain, \
-                    u.name AS sending_user_name, \
-                    u.email AS sending_user_email \
-             FROM partner_requests r \
-             JOIN accounts o ON o.id = r.{other} \
-             JOIN users u ON u.id = r.sending_user_id \
+            "SELECT * FROM (SELECT {columns_and_joins} \
              WHERE {through_index}r.{viewer} = $1 AND r.archived = FALSE AND r.{deleted} = FALSE\
              {status}{cursor}{search}{order_and_limit}) AS side_{side}",
             side = self as u8,
