@@ -24,27 +24,8 @@ pub fn hand_nonce_to_server() {
     }
 }
 
-/// The stylesheet's address: `/pkg/entente.<hash>.css` when the site lists its files' content
-/// hashes (Leptos' `hash_files`, the file `cargo xtask` writes), `/pkg/entente.css` otherwise.
+/// The stylesheet's address: in the bundle's folder (`/pkg/<hash>/entente.css` when the site
+/// was built by `cargo xtask`, `/pkg/entente.css` otherwise).
 pub fn stylesheet_href(options: &leptos::config::LeptosOptions) -> String {
-    #[cfg(feature = "ssr")]
-    if options.hash_files {
-        use std::sync::OnceLock;
-        // Read once: the file changes only with a new build, which restarts the server.
-        static CSS_HASH: OnceLock<Option<String>> = OnceLock::new();
-        let hash = CSS_HASH.get_or_init(|| {
-            let text = std::fs::read_to_string(&*options.hash_file).ok()?;
-            text.lines().find_map(|line| {
-                let (file, hash) = line.split_once(':')?;
-                (file.trim() == "css").then(|| hash.trim().to_owned())
-            })
-        });
-        if let Some(hash) = hash {
-            return format!(
-                "/{}/{}.{hash}.css",
-                options.site_pkg_dir, options.output_name
-            );
-        }
-    }
     format!("/{}/{}.css", options.site_pkg_dir, options.output_name)
 }

@@ -10,11 +10,13 @@ mod csp;
 pub mod error;
 pub mod live;
 pub mod pages;
+#[cfg(feature = "ssr")]
+mod split;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    Lazy, LazyRoute, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -40,9 +42,86 @@ use crate::pages::{
     verify_email::VerifyEmailPage,
 };
 
+/// Every page is a lazy route: the site build splits the WASM at each area's `#[lazy]`
+/// function, so an area's pages are a module (with the chunks areas share) that the browser
+/// loads on its first visit of one of them, not with the application. An area groups pages
+/// people use together: a split point per page made 300 modules, and a first visit fetched up
+/// to 180 of them. The server names the modules of the page it renders in the HTML
+/// (`split::preload`), so they download beside the main bundle, and hydration waits for them
+/// (`hydrate_lazy`). Without JavaScript nothing changes. Each area is written
+/// `<function> / __preload_<function>`: `#[lazy]` makes the second, which loads the module.
+macro_rules! lazy_areas {
+    ($($area:ident / $preload:ident { $($route:ident => $page:ident),+ $(,)? })+) => {$(
+        #[leptos::lazy]
+        fn $area(page: &'static str) -> AnyView {
+            $(if page == stringify!($route) {
+                return view! { <$page /> }.into_any();
+            })+
+            unreachable!("{page} is not a page of {}", stringify!($area))
+        }
+
+        $(
+            struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_route: Self) -> AnyView {
+                    #[cfg(feature = "ssr")]
+                    split::preload(stringify!($area));
+                    $area(stringify!($route)).await
+                }
+
+                // The router awaits this before it hydrates the page (and on navigation before
+                // it renders one): the area's module must be there, or the page would be built
+                // anew beside the server's markup instead of taking it over.
+                async fn preload() {
+                    #[cfg(feature = "hydrate")]
+                    $preload().await;
+                }
+            }
+        )+
+    )+};
+}
+
+lazy_areas! {
+    home_area / __preload_home_area { HomePageRoute => HomePage }
+    visitor_area / __preload_visitor_area {
+        SignInPageRoute => SignInPage,
+        SignUpPageRoute => SignUpPage,
+        ForgotPasswordPageRoute => ForgotPasswordPage,
+        SetPasswordPageRoute => SetPasswordPage,
+        VerifyEmailPageRoute => VerifyEmailPage,
+    }
+    people_area / __preload_people_area { ContactsPageRoute => ContactsPage, MailboxPageRoute => MailboxPage }
+    document_area / __preload_document_area {
+        DocumentsPageRoute => DocumentsPage,
+        FileDocumentPageRoute => FileDocumentPage,
+        MoveDocumentPageRoute => MoveDocumentPage,
+        TrashPageRoute => TrashPage,
+        SharedWithUsPageRoute => SharedWithUsPage,
+        SharedByUsPageRoute => SharedByUsPage,
+    }
+    proof_area / __preload_proof_area {
+        MyReviewsPageRoute => MyReviewsPage,
+        OurProofsListPageRoute => OurProofsListPage,
+        ProofPageFrameRoute => ProofPageFrame,
+        CompareVersionsPageRoute => CompareVersionsPage,
+    }
+    settings_area / __preload_settings_area {
+        ActivityPageRoute => ActivityPage,
+        PartnersPageRoute => PartnersPage,
+        UsersPageRoute => UsersPage,
+    }
+}
+
 /// The HTML document around the application, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     csp::hand_nonce_to_server();
+    #[cfg(feature = "ssr")]
+    split::provide(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -82,69 +161,69 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFoundPage>
-                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("sign-up") view=SignUpPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("contacts") view=ContactsPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("documents") view=DocumentsPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("") view={Lazy::<HomePageRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("sign-in") view={Lazy::<SignInPageRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("sign-up") view={Lazy::<SignUpPageRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("contacts") view={Lazy::<ContactsPageRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("documents") view={Lazy::<DocumentsPageRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("documents"), StaticSegment("file"))
-                        view=FileDocumentPage
+                        view={Lazy::<FileDocumentPageRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("documents"), StaticSegment("move"))
-                        view=MoveDocumentPage
+                        view={Lazy::<MoveDocumentPageRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("documents"), StaticSegment("trash"))
-                        view=TrashPage
+                        view={Lazy::<TrashPageRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StaticSegment("shared-with-us")
-                        view=SharedWithUsPage
+                        view={Lazy::<SharedWithUsPageRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=StaticSegment("shared-by-us") view=SharedByUsPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("reviews") view=MyReviewsPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("proofs") view=OurProofsListPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("shared-by-us") view={Lazy::<SharedByUsPageRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("reviews") view={Lazy::<MyReviewsPageRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("proofs") view={Lazy::<OurProofsListPageRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("proofs"), StaticSegment("proof"))
-                        view=ProofPageFrame
+                        view={Lazy::<ProofPageFrameRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("proofs"), StaticSegment("compare"))
-                        view=CompareVersionsPage
+                        view={Lazy::<CompareVersionsPageRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=StaticSegment("mailbox") view=MailboxPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("mailbox") view={Lazy::<MailboxPageRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("settings"), StaticSegment("activity"))
-                        view=ActivityPage
+                        view={Lazy::<ActivityPageRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("settings"), StaticSegment("partners"))
-                        view=PartnersPage
+                        view={Lazy::<PartnersPageRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("settings"), StaticSegment("users"))
-                        view=UsersPage
+                        view={Lazy::<UsersPageRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=StaticSegment("set-password") view=SetPasswordPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("set-password") view={Lazy::<SetPasswordPageRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=StaticSegment("verify-email")
-                        view=VerifyEmailPage
+                        view={Lazy::<VerifyEmailPageRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StaticSegment("forgot-password")
-                        view=ForgotPasswordPage
+                        view={Lazy::<ForgotPasswordPageRoute>::new()}
                         ssr=SsrMode::Async
                     />
                 </Routes>
@@ -168,5 +247,5 @@ fn mark_hydrated() {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_lazy(App);
 }

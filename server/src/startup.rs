@@ -77,28 +77,32 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The bundle's folder named in `hash.txt` (`bundle: <16 hex digits>`), if it names one that
+/// could be nothing else.
+fn bundle_folder(listed: &str) -> Option<String> {
+    let hash = listed
+        .lines()
+        .find_map(|line| line.strip_prefix("bundle:"))?
+        .trim();
+    (hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_hexdigit())).then(|| hash.to_owned())
+}
+
 impl AppState {
     /// Assembles the state around an open store; refuses a public URL links cannot be built on.
     pub fn new(args: &ServeArgs, store: Store) -> anyhow::Result<Self> {
         let links = Links::new(&args.public_url())?;
-        // `cargo xtask` names the bundle's files by their content and lists the hashes in
-        // `hash.txt` beside `pkg/`; pages then link those names, which browsers keep for a year.
-        // Without the file (a site built otherwise, the tests) the plain names are linked.
-        let hash_file = std::path::absolute(args.site_root.join("hash.txt"))
+        // `cargo xtask` puts the bundle in a folder named by its content's hash and names that
+        // folder in `hash.txt` beside `pkg/`; pages then link `/pkg/<hash>/…`, which browsers
+        // keep for a year. Without the file (a site built otherwise, the tests) `pkg/` itself.
+        let pkg_dir = std::fs::read_to_string(args.site_root.join("hash.txt"))
             .ok()
-            .filter(|path| path.is_file());
+            .and_then(|listed| bundle_folder(&listed))
+            .map_or_else(|| "pkg".to_owned(), |hash| format!("pkg/{hash}"));
         let leptos_options = LeptosOptions::builder()
             .output_name("entente")
             .site_root(args.site_root.display().to_string())
-            .site_pkg_dir("pkg")
+            .site_pkg_dir(pkg_dir)
             .site_addr(args.addr)
-            .hash_files(hash_file.is_some())
-            .hash_file(
-                hash_file
-                    .map(|path| path.display().to_string())
-                    .unwrap_or_else(|| "hash.txt".to_owned())
-                    .into(),
-            )
             .build();
         let mailbox = args.dev_mailbox.then(|| {
             tracing::warn!("the developers' Mailbox is on at /mailbox: it shows every email");

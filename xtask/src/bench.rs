@@ -3,7 +3,8 @@
 //! both behind the same middleware) are built from the same crate versions into the same
 //! binary, so every figure is also a ratio from one run:
 //!
-//! - what a browser downloads (raw, gzip -9, brotli -q 11);
+//! - what a browser downloads: the first visit of each page (the bundle is split by route) and
+//!   the bundle by kind (raw, gzip -9, brotli -q 11: the build's own compressed copies);
 //! - resident memory idle, during 50 parallel sign-ups (each an Argon2 hash) and under load
 //!   (`/proc/<pid>/status`);
 //! - wrk throughput with p50 and p99 latency, the targets interleaved over three rounds (the
@@ -23,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::measure::{Callgrind, DemoSite, get, sign_in, sign_up};
+use crate::measure::{Callgrind, DemoSite, first_load, get, sign_in, sign_up};
 use crate::scaling;
 use crate::site::{self, Profile};
 use crate::tools;
@@ -90,6 +91,27 @@ const TARGETS: [Target; 8] = [
 /// The index of the empty Leptos page in [`TARGETS`]: the denominator of the ratios.
 const EMPTY_LEPTOS: usize = 1;
 
+/// The pages whose first visit's download is measured (the bundle is split by route): the
+/// sign-in page and the pages of [`TARGETS`].
+const FIRST_LOADS: [(&str, &str, bool); 7] = [
+    ("Sign in", "/sign-in", false),
+    ("`/` signed out", "/", false),
+    ("`/`, signed in", "/", true),
+    ("Partners tab", "/settings/partners", true),
+    ("Contacts", "/contacts", true),
+    ("Documents", "/documents", true),
+    ("Shared with us", "/shared-with-us", true),
+];
+
+/// What a first visit of one page downloads: files, gzip and brotli bytes as served.
+struct FirstLoad {
+    name: &'static str,
+    path: &'static str,
+    files: usize,
+    gzip: u64,
+    brotli: u64,
+}
+
 /// wrk's figures for one target in one round.
 #[derive(Clone, Copy, Default)]
 struct Load {
@@ -105,15 +127,22 @@ pub fn bench(root: &Path, target_dir: &Path) -> Result<()> {
     tools::ensure_bench_tools()?;
     site::build_front(root, target_dir, Profile::Release)?;
     site::build_server(root, Profile::Release)?;
-    let sizes = sizes(&site::site_root(root).join("pkg"))?;
+    let sizes = sizes(&site::bundle_dir(root)?)?;
 
     let site = DemoSite::seed(root, target_dir, Profile::Release, "benchmark")?;
-    let outcome = measure(&site.server, &site.envs, &site.address, &site.data_dir);
+    let outcome = measure(
+        &site.server,
+        &site.envs,
+        &site.address,
+        &site.data_dir,
+        &site::site_root(root),
+    );
     drop(site);
-    let (memory, loads, instructions, statements) = outcome?;
+    let (memory, loads, instructions, statements, first_loads) = outcome?;
     let scaled = scaling::measure(root, target_dir, &scaling::sizes()?)?;
     let mut report = report(
         &sizes,
+        &first_loads,
         &memory,
         &loads,
         &instructions,
@@ -140,7 +169,13 @@ pub fn scaling_only(root: &Path, target_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-type Measured = (Vec<(&'static str, u64)>, Vec<Vec<Load>>, Vec<u64>, Vec<u64>);
+type Measured = (
+    Vec<(&'static str, u64)>,
+    Vec<Vec<Load>>,
+    Vec<u64>,
+    Vec<u64>,
+    Vec<FirstLoad>,
+);
 
 /// How long the server is left alone before idle memory is read: longer than it keeps the
 /// password hashing memory (`server/src/auth/hashing.rs`).
@@ -152,6 +187,7 @@ fn measure(
     envs: &[(String, String)],
     address: &str,
     data_dir: &Path,
+    site_root: &Path,
 ) -> Result<Measured> {
     let mut child = spawn(Command::new(server).arg("serve"), envs)?;
     let native = (|| {
@@ -163,6 +199,19 @@ fn measure(
                 target.path,
                 target.signed_in.then_some(cookie.as_str()),
             )?;
+        }
+        let mut first_loads = Vec::new();
+        for (name, path, signed_in) in FIRST_LOADS {
+            let cookie = signed_in.then_some(cookie.as_str());
+            let (gzip, files) = first_load(address, path, cookie, site_root, "gz")?;
+            let (brotli, _) = first_load(address, path, cookie, site_root, "br")?;
+            first_loads.push(FirstLoad {
+                name,
+                path,
+                files: files.len(),
+                gzip,
+                brotli,
+            });
         }
         // The server gives its password hashing memory back after ten quiet seconds.
         std::thread::sleep(QUIET);
@@ -203,10 +252,10 @@ fn measure(
         memory.push(("after the load", now));
         std::thread::sleep(QUIET);
         memory.push(("12 s after the load", rss_kib(child.id())?.0));
-        Ok::<_, anyhow::Error>((memory, loads, cookie))
+        Ok::<_, anyhow::Error>((memory, loads, cookie, first_loads))
     })();
     tools::terminate(&mut child);
-    let (memory, loads, cookie) = native?;
+    let (memory, loads, cookie, first_loads) = native?;
 
     let mut callgrind = Callgrind::start(server, envs, address, &data_dir.join("callgrind"))?;
     let counted = TARGETS
@@ -219,7 +268,7 @@ fn measure(
         .collect::<Result<Vec<u64>>>();
     callgrind.stop();
     let statements = statements_per_request(server, envs, address, &cookie, data_dir)?;
-    Ok((memory, loads, counted?, statements))
+    Ok((memory, loads, counted?, statements, first_loads))
 }
 
 /// SQL statements each target runs per request: the server again, logging every statement
@@ -337,49 +386,55 @@ fn millis(text: &str) -> Result<f64> {
     Ok(number.parse::<f64>()? * factor)
 }
 
-/// Raw, gzip -9 and brotli -q 11 sizes of the WASM, JS and CSS in `pkg` (the content-hashed
-/// names the pages link; the build's precompressed copies are skipped).
-fn sizes(pkg: &Path) -> Result<Vec<(String, u64, u64, u64)>> {
-    let mut entries: Vec<_> = std::fs::read_dir(pkg)
-        .with_context(|| format!("no built site at {}", pkg.display()))?
+/// Raw, gzip -9 and brotli -q 11 sizes of the bundle (the folder pages link), grouped: the
+/// main WASM, the pages' and shared modules, the JS, the CSS. The compressed sizes are those of
+/// the build's own copies, which the server sends.
+fn sizes(bundle: &Path) -> Result<Vec<(String, u64, u64, u64)>> {
+    let mut groups: Vec<(String, u64, u64, u64)> = Vec::new();
+    let mut modules = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(bundle)
+        .with_context(|| format!("no built site at {}", bundle.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| {
-            // The plain names only: the content-hashed copies hold the same bytes.
-            let plain = path
-                .file_name()
-                .is_some_and(|name| name.to_string_lossy().matches('.').count() == 1);
-            plain
-                && path
-                    .extension()
-                    .is_some_and(|ext| ext == "wasm" || ext == "js" || ext == "css")
+            path.extension()
+                .is_some_and(|ext| ext == "wasm" || ext == "js" || ext == "css")
         })
         .collect();
     entries.sort();
-    entries
-        .iter()
-        .map(|path| {
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            let kind = name.rsplit('.').next().unwrap_or_default().to_owned();
-            Ok((
-                kind,
-                std::fs::metadata(path)?.len(),
-                compressed_size("gzip", &["-9", "-c"], path)?,
-                compressed_size("brotli", &["-q", "11", "-c"], path)?,
-            ))
-        })
-        .collect()
-}
-
-fn compressed_size(program: &str, args: &[&str], path: &Path) -> Result<u64> {
-    let output = Command::new(program)
-        .args(args)
-        .arg(path)
-        .output()
-        .with_context(|| format!("{program} is missing"))?;
-    if !output.status.success() {
-        bail!("{program} failed on {}", path.display());
+    for path in &entries {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let kind = if name == "entente.wasm" {
+            "main WASM".to_owned()
+        } else if name.ends_with(".wasm") {
+            modules += 1;
+            "pages' and shared WASM modules".to_owned()
+        } else if name.ends_with(".js") {
+            "JS (bindings and module loader)".to_owned()
+        } else {
+            "CSS".to_owned()
+        };
+        let copy = |encoding: &str| -> Result<u64> {
+            let copy = format!("{}.{encoding}", path.display());
+            Ok(std::fs::metadata(&copy)
+                .with_context(|| format!("no {copy}"))?
+                .len())
+        };
+        let sizes = (std::fs::metadata(path)?.len(), copy("gz")?, copy("br")?);
+        match groups.iter_mut().find(|group| group.0 == kind) {
+            Some(group) => {
+                group.1 += sizes.0;
+                group.2 += sizes.1;
+                group.3 += sizes.2;
+            }
+            None => groups.push((kind, sizes.0, sizes.1, sizes.2)),
+        }
     }
-    Ok(output.stdout.len() as u64)
+    for group in &mut groups {
+        if group.0.starts_with("pages'") {
+            group.0 = format!("{} ({modules} files)", group.0);
+        }
+    }
+    Ok(groups)
 }
 
 /// The median of three or more values (the middle round).
@@ -390,6 +445,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 fn report(
     sizes: &[(String, u64, u64, u64)],
+    first_loads: &[FirstLoad],
     memory: &[(&'static str, u64)],
     loads: &[Vec<Load>],
     instructions: &[u64],
@@ -436,6 +492,21 @@ fn report(
     out.push_str("\n| memory (resident) | KiB |\n|---|---:|\n");
     for (what, kib) in memory {
         out.push_str(&format!("| {what} | {} |\n", group(*kib)));
+    }
+    out.push_str(
+        "\nThe bundle is split by route: a first visit downloads the main WASM and JS, the CSS, \
+         and the page's own modules, which the server names in the page (`<link rel=\"preload\">`).\n\n\
+         | first visit of | files | gzip -9 B | brotli -q 11 B |\n|---|---:|---:|---:|\n",
+    );
+    for load in first_loads {
+        out.push_str(&format!(
+            "| {} (`{}`) | {} | {} | {} |\n",
+            load.name,
+            load.path,
+            load.files,
+            group(load.gzip),
+            group(load.brotli)
+        ));
     }
     out.push_str("\n| bundle file | raw B | gzip -9 B | brotli -q 11 B |\n|---|---:|---:|---:|\n");
     for (kind, raw, gzip, brotli) in sizes {

@@ -1,6 +1,7 @@
 //! The performance budget `cargo xtask test` checks (issue 11): `docs/budget.txt` holds, per
 //! page, the most Callgrind instructions a request may cost as a ratio to the empty Leptos page
-//! of the same binary, and the most bytes a first visit downloads (gzip, as served). The debug
+//! of the same binary, and per page the most bytes a first visit downloads (gzip, as served: the
+//! bundle is split by route, so each page has its own). The debug
 //! server the browser tests use runs under Callgrind with the floors on, signed in as the
 //! demo's Northwind administrator; a page over its budget fails the run with its figure.
 //! Instruction counts are repeatable whatever else the machine does, so the check cannot be
@@ -11,7 +12,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::measure::{Callgrind, DemoSite, sign_in};
+use crate::measure::{Callgrind, DemoSite, first_load, sign_in};
 use crate::site::{self, Profile};
 
 /// One line of the budget.
@@ -20,8 +21,13 @@ enum Limit {
     /// `ratio <path> <most>`: instructions per request of a signed-in GET of `path` over the
     /// empty Leptos page's (`/` is asked signed out too).
     Ratio(String, f64),
-    /// `first-load-gzip-bytes <most>`: the WASM, JS and CSS a first visit downloads.
-    Bytes(u64),
+    /// `first-load-gzip-bytes <visitor|admin> <path> <most>`: the WASM, JS and CSS a first
+    /// visit of `path` downloads, signed out or signed in.
+    Bytes {
+        signed_in: bool,
+        path: String,
+        most: u64,
+    },
 }
 
 fn parse(text: &str) -> Result<Vec<Limit>> {
@@ -32,7 +38,16 @@ fn parse(text: &str) -> Result<Vec<Limit>> {
             let words: Vec<&str> = line.split_whitespace().collect();
             match words.as_slice() {
                 ["ratio", path, most] => Ok(Limit::Ratio((*path).to_owned(), most.parse()?)),
-                ["first-load-gzip-bytes", most] => Ok(Limit::Bytes(most.parse()?)),
+                [
+                    "first-load-gzip-bytes",
+                    who @ ("visitor" | "admin"),
+                    path,
+                    most,
+                ] => Ok(Limit::Bytes {
+                    signed_in: *who == "admin",
+                    path: (*path).to_owned(),
+                    most: most.parse()?,
+                }),
                 _ => bail!("docs/budget.txt: a line it cannot read: {line}"),
             }
         })
@@ -53,21 +68,10 @@ pub fn check(root: &Path, target_dir: &Path) -> Result<()> {
         &site.address,
         &site.data_dir,
         &limits,
+        &site::site_root(root),
     );
     drop(site);
-    let mut failures = outcome?;
-    let bytes = first_load_gzip(&site::site_root(root).join("pkg"))?;
-    for limit in &limits {
-        if let Limit::Bytes(most) = limit {
-            let verdict = if bytes > *most { "OVER" } else { "ok" };
-            println!("    first load, gzip: {bytes} B (budget {most} B) {verdict}");
-            if bytes > *most {
-                failures.push(format!(
-                    "the first load is {bytes} B gzip, over its {most} B"
-                ));
-            }
-        }
-    }
+    let failures = outcome?;
     if !failures.is_empty() {
         bail!(
             "over budget (docs/budget.txt):\n  {}",
@@ -84,6 +88,7 @@ fn measure(
     address: &str,
     data_dir: &Path,
     limits: &[Limit],
+    site_root: &Path,
 ) -> Result<Vec<String>> {
     println!("\n==> Budget: instructions per request under Callgrind (debug build)");
     let mut callgrind = Callgrind::start(server, envs, address, &data_dir.join("callgrind"))?;
@@ -106,24 +111,32 @@ fn measure(
                 ));
             }
         }
+        for limit in limits {
+            let Limit::Bytes {
+                signed_in,
+                path,
+                most,
+            } = limit
+            else {
+                continue;
+            };
+            let cookie = signed_in.then_some(cookie.as_str());
+            let (bytes, files) = first_load(address, path, cookie, site_root, "gz")?;
+            let verdict = if bytes > *most { "OVER" } else { "ok" };
+            println!(
+                "    first load of {path}, gzip: {bytes} B in {} files (budget {most} B) {verdict}",
+                files.len()
+            );
+            if bytes > *most {
+                failures.push(format!(
+                    "the first load of {path} is {bytes} B gzip, over its {most} B"
+                ));
+            }
+        }
         Ok::<_, anyhow::Error>(failures)
     })();
     callgrind.stop();
     outcome
-}
-
-/// The gzip bytes of the WASM, JS and CSS a first visit downloads, as served (the build's
-/// `.gz` copies; the content-hashed names pages link hold the same bytes).
-fn first_load_gzip(pkg: &Path) -> Result<u64> {
-    ["entente.wasm.gz", "entente.js.gz", "entente.css.gz"]
-        .iter()
-        .map(|name| {
-            let path = pkg.join(name);
-            Ok(std::fs::metadata(&path)
-                .with_context(|| format!("no {} (build the site first)", path.display()))?
-                .len())
-        })
-        .sum()
 }
 
 #[cfg(test)]
@@ -132,14 +145,27 @@ mod tests {
 
     #[test]
     fn the_budget_reads_ratios_and_bytes_and_refuses_anything_else() {
-        let text = "# a comment\n\nratio /settings/partners 6.5\nfirst-load-gzip-bytes 2500000\n";
+        let text = "# a comment\n\nratio /settings/partners 6.5\n\
+                    first-load-gzip-bytes admin /contacts 2500000\n\
+                    first-load-gzip-bytes visitor /sign-in 900000\n";
         assert_eq!(
             parse(text).unwrap(),
             [
                 Limit::Ratio("/settings/partners".into(), 6.5),
-                Limit::Bytes(2_500_000)
+                Limit::Bytes {
+                    signed_in: true,
+                    path: "/contacts".into(),
+                    most: 2_500_000
+                },
+                Limit::Bytes {
+                    signed_in: false,
+                    path: "/sign-in".into(),
+                    most: 900_000
+                },
             ]
         );
+        assert!(parse("first-load-gzip-bytes 2500000").is_err());
+        assert!(parse("first-load-gzip-bytes someone /contacts 2500000").is_err());
         assert!(parse("ratio /contacts").is_err());
         assert!(parse("ratio /contacts many").is_err());
         assert!(parse("speed fast").is_err());

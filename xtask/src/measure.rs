@@ -240,6 +240,52 @@ pub fn get(address: &str, path: &str, cookie: Option<&str>) -> Result<()> {
     Ok(())
 }
 
+/// The bundle files a first visit of `path` downloads, and their bytes as served in
+/// `encoding` (`gz` or `br`: the build's precompressed copies): every `/pkg/…` address the
+/// page's HTML names, which is the stylesheet, the main JS and WASM, and the modules of the
+/// page itself with the JS that loads them (the server names those for the page it renders).
+pub fn first_load(
+    address: &str,
+    path: &str,
+    cookie: Option<&str>,
+    site_root: &Path,
+    encoding: &str,
+) -> Result<(u64, Vec<String>)> {
+    let cookie = cookie.map_or(String::new(), |cookie| format!("Cookie: {cookie}\r\n"));
+    // HTTP/1.0: the answer comes whole, never in chunks an address could straddle.
+    let request = format!("GET {path} HTTP/1.0\r\nHost: {address}\r\n{cookie}\r\n");
+    let mut stream = TcpStream::connect(address)?;
+    stream.set_read_timeout(Some(Duration::from_secs(120)))?;
+    stream.write_all(request.as_bytes())?;
+    let mut page = String::new();
+    stream.read_to_string(&mut page)?;
+    if !page.starts_with("HTTP/1.1 200") && !page.starts_with("HTTP/1.0 200") {
+        bail!(
+            "GET {path} answered {}",
+            page.lines().next().unwrap_or_default()
+        );
+    }
+    let mut files: Vec<String> = page
+        .split("\"/pkg/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|file| format!("pkg/{file}"))
+        .collect();
+    files.sort();
+    files.dedup();
+    if !files.iter().any(|file| file.ends_with(".wasm")) {
+        bail!("GET {path} names no WASM to load: {files:?}");
+    }
+    let mut bytes = 0;
+    for file in &files {
+        let served = site_root.join(format!("{file}.{encoding}"));
+        bytes += std::fs::metadata(&served)
+            .with_context(|| format!("{path} names {file}, but there is no {}", served.display()))?
+            .len();
+    }
+    Ok((bytes, files))
+}
+
 /// Signs up a new organization through the form post a browser makes (one Argon2 hash on the
 /// server); fails unless it is accepted.
 pub fn sign_up(address: &str, organization: &str, email: &str, password: &str) -> Result<()> {

@@ -16,7 +16,7 @@ use crate::tools::{Step, run_step};
 const OUTPUT_NAME: &str = "entente";
 
 /// Which build: quick to compile (tests) or small and fast to serve (run, bench).
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Profile {
     /// Cargo's dev profile; no wasm-opt, no minifying.
     Debug,
@@ -68,33 +68,40 @@ pub fn build_front(root: &Path, target: &Path, profile: Profile) -> Result<()> {
     )?;
 
     let site = site_root(root);
-    let pkg = site.join("pkg");
-    std::fs::create_dir_all(&pkg).with_context(|| format!("could not create {}", pkg.display()))?;
+    std::fs::create_dir_all(site.join("pkg"))
+        .with_context(|| format!("could not create {}", site.display()))?;
     let compiled = target
         .join("wasm32-unknown-unknown")
         .join(wasm_folder)
         .join("entente_app.wasm");
-    // Binding and optimizing take seconds (wasm-opt about 20): skip them when `pkg` already
-    // holds what this very compiled file produced.
+    // The bundle is put together in a staging folder, then copied under its content's hash.
+    let stage = root.join("target").join("site-stage");
+    std::fs::create_dir_all(&stage)
+        .with_context(|| format!("could not create {}", stage.display()))?;
+    // Splitting, binding and optimizing take seconds (wasm-opt about 20): skip them when the
+    // staging folder already holds what this very compiled file produced.
     let stamp = root.join("target").join("site.stamp");
-    let source = fingerprint(&compiled)?;
-    let wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
-    let script = pkg.join(format!("{OUTPUT_NAME}.js"));
+    let source = format!("{} {profile:?}", fingerprint(&compiled)?);
     let up_to_date = std::fs::read_to_string(&stamp).is_ok_and(|stamped| stamped == source)
-        && wasm.exists()
-        && script.exists();
+        && stage.join(format!("{OUTPUT_NAME}.wasm")).exists()
+        && stage.join(format!("{OUTPUT_NAME}.js")).exists();
     if up_to_date {
         println!(
-            "\n==> The JS bindings and WASM in {} are up to date",
-            pkg.display()
+            "\n==> The split WASM and its JS bindings in {} are up to date",
+            stage.display()
         );
     } else {
-        bind_and_optimize(&compiled, &pkg, profile)?;
+        // A new build leaves nothing of the last one behind (its page modules have other names).
+        std::fs::remove_dir_all(&stage)
+            .with_context(|| format!("could not empty {}", stage.display()))?;
+        std::fs::create_dir_all(&stage)?;
+        let modules = split_by_route(&compiled, &stage)?;
+        bind_and_optimize(&stage, &modules, profile)?;
         std::fs::write(&stamp, &source)
             .with_context(|| format!("could not write {}", stamp.display()))?;
     }
 
-    let stylesheet = pkg.join(format!("{OUTPUT_NAME}.css"));
+    let stylesheet = stage.join(format!("{OUTPUT_NAME}.css"));
     let style = root.join("style").join("main.css");
     match profile {
         Profile::Release => minify(&style, &stylesheet)?,
@@ -108,72 +115,144 @@ pub fn build_front(root: &Path, target: &Path, profile: Profile) -> Result<()> {
         let entry = entry?;
         copy(&entry.path(), &site.join(entry.file_name()))?;
     }
-    precompress(&pkg, profile)?;
-    name_by_content(&site, &pkg)
+    precompress(&stage, profile)?;
+    publish(&stage, &site)
 }
 
-/// The file, beside the site's `pkg/`, that names each bundle file's content hash (`js: …`,
-/// `wasm: …`, `css: …`): Leptos' `hash_files` and the shell read it to link
-/// `/pkg/entente.<hash>.js` and the rest, which the server lets browsers keep for a year.
+/// The file, beside the site's `pkg/`, that names the bundle's folder (`bundle: <hash>`): the
+/// server reads it at start and links `/pkg/<hash>/entente.js` and the rest, which it lets
+/// browsers keep for a year.
 pub const HASH_FILE: &str = "hash.txt";
 
-/// Puts each bundle file (and its compressed copies) also under a name with its content's
-/// hash, writes [`HASH_FILE`], and removes hashed files of earlier builds.
-fn name_by_content(site: &Path, pkg: &Path) -> Result<()> {
+/// The name of the JS module through which the main WASM loads the pages' modules: the name
+/// Leptos' loader expects when the bundle's files are not hashed one by one (ours share a
+/// hashed folder). The server links it too (`LOADER` in `app/src/split.rs`).
+const SPLIT_LINK: &str = "__wasm_split.______________________.js";
+
+/// The file naming, for each split point, the modules it needs: the server reads it to preload
+/// a page's modules with its HTML (`MANIFEST` in `app/src/split.rs`, which says why it is not
+/// the name Leptos would read itself).
+const SPLIT_MANIFEST: &str = "split-manifest.json";
+
+/// The folder of the bundle the last build published, `target/site/pkg/<hash>`.
+pub fn bundle_dir(root: &Path) -> Result<PathBuf> {
+    let site = site_root(root);
+    let listed = std::fs::read_to_string(site.join(HASH_FILE))
+        .with_context(|| format!("no built site at {} (run the build first)", site.display()))?;
+    let hash = listed
+        .lines()
+        .find_map(|line| line.strip_prefix("bundle:"))
+        .map(str::trim)
+        .context("hash.txt names no bundle")?;
+    Ok(site.join("pkg").join(hash))
+}
+
+/// Splits the compiled WASM at its lazy routes (`#[lazy_route]`, `#[lazy]`): the main module
+/// (`entente_split.wasm`, for wasm-bindgen), one module per page and the chunks pages share,
+/// the JS that loads them, and the manifest. Returns the page and chunk modules written.
+fn split_by_route(compiled: &Path, stage: &Path) -> Result<Vec<PathBuf>> {
+    println!("\n==> Splitting the WASM by route (wasm_split_cli_support)");
+    let input = std::fs::read(compiled)
+        .with_context(|| format!("could not read {}", compiled.display()))?;
+    let main_out = stage.join(format!("{OUTPUT_NAME}_split.wasm"));
+    let link = format!("./{SPLIT_LINK}");
+    let main_module = format!("./{OUTPUT_NAME}.js");
+    let split = wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(&input);
+        options.output_dir = stage;
+        options.main_out_path = &main_out;
+        options.link_name = &link;
+        options.main_module = &main_module;
+        options
+    })
+    .map_err(|error| anyhow::anyhow!("splitting the WASM failed: {error:?}"))?;
+    let manifest = serde_json::to_string_pretty(&split.prefetch_map)?;
+    std::fs::write(stage.join(SPLIT_MANIFEST), manifest)?;
+    println!(
+        "    {} page and shared modules beside the main one",
+        split.split_modules.len()
+    );
+    Ok(split.split_modules)
+}
+
+/// Copies the staged bundle to `pkg/<hash>` (the hash of every file in it), names that folder
+/// in [`HASH_FILE`], and removes the folders of earlier builds. Inside the folder the files
+/// keep their plain names, so the modules' imports of one another need no rewriting.
+fn publish(stage: &Path, site: &Path) -> Result<()> {
     use sha2::{Digest as _, Sha256};
 
-    let mut lines = String::new();
-    let mut keep = Vec::new();
-    for extension in ["js", "wasm", "css"] {
-        let plain = pkg.join(format!("{OUTPUT_NAME}.{extension}"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(stage)?
+        .map(|entry| entry.map(|entry| entry.path()))
+        .collect::<std::io::Result<_>>()?;
+    files.retain(|path| path.is_file() && !path.ends_with(format!("{OUTPUT_NAME}_split.wasm")));
+    files.sort();
+    let mut hasher = Sha256::new();
+    for file in &files {
+        let name = file.file_name().unwrap_or_default();
+        hasher.update(name.as_encoded_bytes());
+        hasher.update([0]);
         let bytes =
-            std::fs::read(&plain).with_context(|| format!("could not read {}", plain.display()))?;
-        let digest = Sha256::digest(&bytes);
-        let hash: String = digest[..8]
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect();
-        lines.push_str(&format!("{extension}: {hash}\n"));
-        for suffix in ["", ".gz", ".br"] {
-            let from = pkg.join(format!("{OUTPUT_NAME}.{extension}{suffix}"));
-            let to = pkg.join(format!("{OUTPUT_NAME}.{hash}.{extension}{suffix}"));
-            keep.push(to.clone());
-            if from.exists() && !to.exists() {
-                copy(&from, &to)?;
-            }
-        }
+            std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
     }
-    for entry in std::fs::read_dir(pkg)? {
+    let hash: String = hasher.finalize()[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+
+    let pkg = site.join("pkg");
+    let bundle = pkg.join(&hash);
+    if !bundle.is_dir() {
+        let partial = pkg.join(format!("{hash}.partial"));
+        let _ = std::fs::remove_dir_all(&partial);
+        std::fs::create_dir_all(&partial)
+            .with_context(|| format!("could not create {}", partial.display()))?;
+        for file in &files {
+            copy(file, &partial.join(file.file_name().unwrap_or_default()))?;
+        }
+        std::fs::rename(&partial, &bundle)
+            .with_context(|| format!("could not name {}", bundle.display()))?;
+    }
+    for entry in std::fs::read_dir(&pkg)? {
         let path = entry?.path();
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let hashed = name.split('.').nth(1).is_some_and(|part| {
-            part.len() == 16 && part.bytes().all(|byte| byte.is_ascii_hexdigit())
-        });
-        if hashed && !keep.contains(&path) {
-            std::fs::remove_file(&path)
-                .with_context(|| format!("could not remove {}", path.display()))?;
+        if path != bundle {
+            if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            }
+            .with_context(|| format!("could not remove {}", path.display()))?;
         }
     }
     let hash_file = site.join(HASH_FILE);
-    std::fs::write(&hash_file, lines)
+    std::fs::write(&hash_file, format!("bundle: {hash}\n"))
         .with_context(|| format!("could not write {}", hash_file.display()))
 }
 
-/// Writes `<file>.gz` next to the WASM, JS and CSS (and `<file>.br`, brotli at its best, for
-/// release), which the server sends as they are instead of compressing megabytes on every
+/// Writes `<file>.gz` next to each WASM, JS and CSS file (and `<file>.br`, brotli at its best,
+/// for release), which the server sends as they are instead of compressing megabytes on every
 /// request. A compressed copy older than its file is written again; one of an encoding this
 /// profile does not make is removed, so a stale copy is never served.
-fn precompress(pkg: &Path, profile: Profile) -> Result<()> {
+fn precompress(stage: &Path, profile: Profile) -> Result<()> {
     let encodings: &[&str] = match profile {
         Profile::Debug => &["gz"],
         Profile::Release => &["gz", "br"],
     };
     let mut stale = Vec::new();
-    for name in ["wasm", "js", "css"].map(|extension| format!("{OUTPUT_NAME}.{extension}")) {
-        let file = pkg.join(&name);
+    for entry in std::fs::read_dir(stage)? {
+        let file = entry?.path();
+        let served = file.extension().is_some_and(|extension| {
+            ["wasm", "js", "css"].contains(&&*extension.to_string_lossy())
+        });
+        if !served || file.ends_with(format!("{OUTPUT_NAME}_split.wasm")) {
+            continue;
+        }
         let modified = std::fs::metadata(&file)?.modified()?;
         for encoding in ["gz", "br"] {
-            let copy = pkg.join(format!("{name}.{encoding}"));
+            let mut copy = file.clone().into_os_string();
+            copy.push(format!(".{encoding}"));
+            let copy = PathBuf::from(copy);
             let copy_modified = std::fs::metadata(&copy).and_then(|meta| meta.modified());
             if !encodings.contains(&encoding) {
                 if copy_modified.is_ok() {
@@ -204,40 +283,52 @@ for (const job of process.argv.slice(1)) {
     )
 }
 
-/// Runs wasm-bindgen on `compiled` into `pkg`, then for release wasm-opt and esbuild.
-fn bind_and_optimize(compiled: &Path, pkg: &Path, profile: Profile) -> Result<()> {
+/// Runs wasm-bindgen on the split main module into `stage`, then for release wasm-opt on it
+/// and on every page module, and esbuild on the JS.
+fn bind_and_optimize(stage: &Path, modules: &[PathBuf], profile: Profile) -> Result<()> {
     run_step(
         Step::new("Generating the JS bindings (wasm-bindgen)", "wasm-bindgen")
             .args([
                 "--target",
                 "web",
                 "--no-typescript",
+                // The page modules link to the main one by its exports' names.
+                "--keep-lld-exports",
+                "--no-demangle",
                 "--out-name",
                 OUTPUT_NAME,
             ])
             .arg("--out-dir")
-            .arg(pkg)
-            .arg(compiled),
+            .arg(stage)
+            .arg(stage.join(format!("{OUTPUT_NAME}_split.wasm"))),
     )?;
     // Leptos loads `<name>.wasm` when the name was fixed at compile time; wasm-bindgen writes
     // `<name>_bg.wasm`.
-    let wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
-    std::fs::rename(pkg.join(format!("{OUTPUT_NAME}_bg.wasm")), &wasm)
+    let wasm = stage.join(format!("{OUTPUT_NAME}.wasm"));
+    std::fs::rename(stage.join(format!("{OUTPUT_NAME}_bg.wasm")), &wasm)
         .context("wasm-bindgen wrote no WASM file")?;
     if profile == Profile::Release {
-        run_step(
-            Step::new("Optimizing the WASM for size (wasm-opt -Oz)", "wasm-opt")
+        for module in std::iter::once(&wasm).chain(modules) {
+            let name = module.file_name().unwrap_or_default().to_string_lossy();
+            run_step(
+                Step::new(
+                    &format!("Optimizing {name} for size (wasm-opt -Oz)"),
+                    "wasm-opt",
+                )
                 .args([
                     "-Oz",
                     "--enable-bulk-memory",
                     "--enable-nontrapping-float-to-int",
                 ])
-                .arg(&wasm)
+                .arg(module)
                 .arg("-o")
-                .arg(&wasm),
-        )?;
-        let script = pkg.join(format!("{OUTPUT_NAME}.js"));
-        minify(&script, &script)?;
+                .arg(module),
+            )?;
+        }
+        for script in [format!("{OUTPUT_NAME}.js"), SPLIT_LINK.to_owned()] {
+            let script = stage.join(script);
+            minify(&script, &script)?;
+        }
     }
     Ok(())
 }

@@ -192,9 +192,9 @@ pub fn ensure_soak_tools() -> Result<()> {
     install_from_apt(missing)
 }
 
-/// Installs from apt what `cargo xtask bench` uses and lacks: wrk, brotli and valgrind.
+/// Installs from apt what `cargo xtask bench` uses and lacks: wrk and valgrind.
 pub fn ensure_bench_tools() -> Result<()> {
-    let missing: Vec<&str> = ["wrk", "brotli", "valgrind"]
+    let missing: Vec<&str> = ["wrk", "valgrind"]
         .into_iter()
         .filter(|program| !Path::new("/usr/bin").join(program).exists())
         .collect();

@@ -44,16 +44,19 @@ const NO_STORE: &str = "no-store";
 /// Static files under a name that does not change with their content: kept, but checked
 /// with the server (`Last-Modified`) before each use.
 const REVALIDATE: &str = "no-cache";
-/// Static files whose name carries their content's hash (`entente.<16 hex>.wasm`): a new
-/// build is a new name, so browsers keep them a year without asking.
+/// Static files in the bundle's folder, named by its content's hash (`/pkg/<16 hex>/…`): a new
+/// build is a new folder, so browsers keep them a year without asking.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// Whether a static file's path names its content (`/pkg/entente.3f2a…c9.js`, also `.js.br`).
+/// Whether a static file's path names its content: it lies in a folder named by 16 hex digits
+/// (`/pkg/3f2a…c9/entente.wasm`, also `.wasm.br`; `/pkg` is already stripped on the route).
 fn content_named(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or_default();
-    name.split('.')
-        .nth(1)
-        .is_some_and(|part| part.len() == 16 && part.bytes().all(|byte| byte.is_ascii_hexdigit()))
+    let path = path.strip_prefix("/pkg").unwrap_or(path);
+    let mut segments = path.trim_start_matches('/').split('/');
+    let folder = segments.next().unwrap_or_default();
+    folder.len() == 16
+        && folder.bytes().all(|byte| byte.is_ascii_hexdigit())
+        && segments.next().is_some_and(|file| !file.is_empty())
 }
 
 /// The caching of the built site's files, on the routes that serve them: a year for a name
@@ -180,17 +183,30 @@ mod tests {
 
     #[test]
     fn only_files_named_by_their_content_are_kept_without_asking() {
-        assert!(content_named("/pkg/entente.0123456789abcdef.wasm"));
-        assert!(content_named("/pkg/entente.0123456789abcdef.js.br"));
+        assert!(content_named("/pkg/0123456789abcdef/entente.wasm"));
+        assert!(
+            content_named("/0123456789abcdef/entente.js.br"),
+            "as the route sees it"
+        );
+        assert!(content_named("/pkg/0123456789abcdef/__wasm_split.js"));
         assert!(!content_named("/pkg/entente.wasm"));
         assert!(!content_named("/pkg/entente.css.gz"));
         assert!(
-            !content_named("/pkg/entente.0123456789abcdeg.js"),
+            !content_named("/pkg/0123456789abcdef/"),
+            "the folder itself"
+        );
+        assert!(!content_named("/pkg/0123456789abcdef"), "no file");
+        assert!(
+            !content_named("/pkg/0123456789abcdeg/entente.js"),
             "not hexadecimal"
         );
         assert!(
-            !content_named("/pkg/entente.0123456789abcde.js"),
+            !content_named("/pkg/0123456789abcde/entente.js"),
             "too short"
+        );
+        assert!(
+            !content_named("/pkg/entente.0123456789abcdef.js"),
+            "a hash in a file's name is not ours"
         );
         assert!(!content_named("/favicon.ico"));
     }

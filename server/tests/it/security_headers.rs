@@ -134,22 +134,22 @@ both_engines! {
     }
 
     async fn pages_link_the_bundle_by_content_hash_and_browsers_keep_those_files(store: Store) {
-        // The site `cargo xtask` builds: each file also under its content's hash, listed in
-        // hash.txt beside pkg/.
+        // The site `cargo xtask` builds: the bundle in a folder named by its content's hash,
+        // named in hash.txt beside pkg/.
         const HASH: &str = "0123456789abcdef";
         let site = tempfile::tempdir().unwrap();
-        let pkg = site.path().join("pkg");
-        std::fs::create_dir_all(&pkg).unwrap();
+        let bundle = site.path().join("pkg").join(HASH);
+        std::fs::create_dir_all(&bundle).unwrap();
         for extension in ["js", "wasm", "css"] {
-            std::fs::write(pkg.join(format!("entente.{HASH}.{extension}")), "bytes").unwrap();
-            std::fs::write(pkg.join(format!("entente.{extension}")), "bytes").unwrap();
+            std::fs::write(bundle.join(format!("entente.{extension}")), "bytes").unwrap();
         }
-        std::fs::write(site.path().join("hash.txt"), format!("js: {HASH}\nwasm: {HASH}\ncss: {HASH}\n")).unwrap();
+        std::fs::write(site.path().join("pkg").join("entente.css"), "bytes").unwrap();
+        std::fs::write(site.path().join("hash.txt"), format!("bundle: {HASH}\n")).unwrap();
         let root = site.path().to_owned();
         let app = spawn_app_with(store, move |args| args.site_root = root).await;
 
         let page = html(app.client.get(app.url("/")).send().await.unwrap()).await;
-        for file in ["js", "wasm", "css"].map(|extension| format!("/pkg/entente.{HASH}.{extension}")) {
+        for file in ["js", "wasm", "css"].map(|extension| format!("/pkg/{HASH}/entente.{extension}")) {
             assert!(page.contains(&file), "the page links {file}");
             let response = app.client.get(app.url(&file)).send().await.unwrap();
             assert_eq!(response.status(), StatusCode::OK, "{file}");
@@ -158,6 +158,39 @@ both_engines! {
         assert!(!page.contains("/pkg/entente.css\""), "no link to the plain name");
         let plain = app.client.get(app.url("/pkg/entente.css")).send().await.unwrap();
         assert_eq!(header(plain.headers(), "cache-control"), "no-cache", "a plain name is revalidated");
+    }
+
+    async fn a_page_names_its_own_area_s_wasm_modules_every_time_and_no_other_area_s(store: Store) {
+        // The bundle is split by area of pages; the build's manifest says which modules each
+        // area's split point needs, and a page preloads exactly its area's.
+        const HASH: &str = "fedcba9876543210";
+        let site = tempfile::tempdir().unwrap();
+        let bundle = site.path().join("pkg").join(HASH);
+        std::fs::create_dir_all(&bundle).unwrap();
+        std::fs::write(
+            bundle.join("split-manifest.json"),
+            r#"{"visitor_area_12564559774285843776": ["chunk_3", "split_visitor_area"],
+                "home_area_12564559774285843776": ["chunk_3", "split_home_area"]}"#,
+        )
+        .unwrap();
+        std::fs::write(site.path().join("hash.txt"), format!("bundle: {HASH}\n")).unwrap();
+        let root = site.path().to_owned();
+        let app = spawn_app_with(store, move |args| args.site_root = root).await;
+
+        let loader = format!("href=\"/pkg/{HASH}/__wasm_split.______________________.js\"");
+        // Several times: Leptos' own preloading left a page without them now and then.
+        for _ in 0..5 {
+            let page = html(app.client.get(app.url("/sign-in")).send().await.unwrap()).await;
+            for stem in ["chunk_3", "split_visitor_area"] {
+                let link = format!("<link as=\"fetch\" crossorigin=\"anonymous\" href=\"/pkg/{HASH}/{stem}.wasm\" rel=\"preload\" type=\"application/wasm\">");
+                assert!(page.contains(&link), "the sign-in page preloads {stem}: {page}");
+            }
+            assert!(page.contains(&loader), "and their loader");
+            assert!(!page.contains("split_home_area"), "not the home page's module");
+        }
+        let home = html(app.client.get(app.url("/")).send().await.unwrap()).await;
+        assert!(home.contains(&format!("/pkg/{HASH}/split_home_area.wasm")));
+        assert!(!home.contains("split_visitor_area"));
     }
 
     async fn server_function_answers_and_refusals_allow_nothing_and_are_never_cached(store: Store) {
