@@ -494,8 +494,9 @@ fn report(
         out.push_str(&format!("| {what} | {} |\n", group(*kib)));
     }
     out.push_str(
-        "\nThe bundle is split by route: a first visit downloads the main WASM and JS, the CSS, \
-         and the page's own modules, which the server names in the page (`<link rel=\"preload\">`).\n\n\
+        "\nThe bundle is split by area of pages: a first visit downloads the main WASM and JS, \
+         the CSS, and the modules of the page's area, which the server names in the page \
+         (`<link rel=\"preload\">`).\n\n\
          | first visit of | files | gzip -9 B | brotli -q 11 B |\n|---|---:|---:|---:|\n",
     );
     for load in first_loads {
