@@ -3,8 +3,9 @@
 //! both behind the same middleware) are built from the same crate versions into the same
 //! binary, so every figure is also a ratio from one run:
 //!
-//! - what a browser downloads: the first visit of each page (the bundle is split by route) and
-//!   the bundle by kind (raw, gzip -9, brotli -q 11: the build's own compressed copies);
+//! - what a browser downloads: the first visit of each page (the bundle is split by area of
+//!   pages) and the bundle by kind (raw, gzip -9, brotli -q 11: the build's own compressed
+//!   copies); and each page's time to hydrated in headless Chromium ([`hydration`]);
 //! - resident memory idle, during 50 parallel sign-ups (each an Argon2 hash) and under load
 //!   (`/proc/<pid>/status`);
 //! - wrk throughput with p50 and p99 latency, the targets interleaved over three rounds (the
@@ -24,6 +25,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 
+use crate::hydration::{self, Hydration};
 use crate::measure::{Callgrind, DemoSite, first_load, get, sign_in, sign_up};
 use crate::scaling;
 use crate::site::{self, Profile};
@@ -91,8 +93,8 @@ const TARGETS: [Target; 8] = [
 /// The index of the empty Leptos page in [`TARGETS`]: the denominator of the ratios.
 const EMPTY_LEPTOS: usize = 1;
 
-/// The pages whose first visit's download is measured (the bundle is split by route): the
-/// sign-in page and the pages of [`TARGETS`].
+/// The pages whose first visit is measured (bytes downloaded, the bundle being split by area of
+/// pages, and time to hydrated): the sign-in page and the pages of [`TARGETS`].
 const FIRST_LOADS: [(&str, &str, bool); 7] = [
     ("Sign in", "/sign-in", false),
     ("`/` signed out", "/", false),
@@ -125,6 +127,8 @@ pub fn bench(root: &Path, target_dir: &Path) -> Result<()> {
     let started = Instant::now();
     tools::ensure_build_tools(root, true)?;
     tools::ensure_bench_tools()?;
+    // Chromium, for the time to hydrated.
+    tools::ensure_test_tools(root)?;
     site::build_front(root, target_dir, Profile::Release)?;
     site::build_server(root, Profile::Release)?;
     let sizes = sizes(&site::bundle_dir(root)?)?;
@@ -135,10 +139,10 @@ pub fn bench(root: &Path, target_dir: &Path) -> Result<()> {
         &site.envs,
         &site.address,
         &site.data_dir,
-        &site::site_root(root),
+        root,
     );
     drop(site);
-    let (memory, loads, instructions, statements, first_loads) = outcome?;
+    let (memory, loads, instructions, statements, (first_loads, hydrated)) = outcome?;
     let scaled = scaling::measure(root, target_dir, &scaling::sizes()?)?;
     let mut report = report(
         &sizes,
@@ -149,11 +153,31 @@ pub fn bench(root: &Path, target_dir: &Path) -> Result<()> {
         &statements,
         started.elapsed(),
     );
+    report.push_str(&hydration::report(&hydrated));
     report.push('\n');
     report.push_str(&scaling::report(&scaled, group));
     println!("\n{report}");
     write_report(&root.join("docs/benchmarks.md"), &report)?;
     println!("Written into docs/benchmarks.md (between the `cargo xtask bench` markers).");
+    Ok(())
+}
+
+/// `cargo xtask bench hydration`: only the time to hydrated of the pages, printed (not written
+/// into `docs/benchmarks.md`, whose block holds one whole run).
+pub fn hydration_only(root: &Path, target_dir: &Path) -> Result<()> {
+    tools::ensure_build_tools(root, true)?;
+    tools::ensure_test_tools(root)?;
+    site::build_front(root, target_dir, Profile::Release)?;
+    site::build_server(root, Profile::Release)?;
+    let site = DemoSite::seed(root, target_dir, Profile::Release, "hydration")?;
+    let mut child = spawn(Command::new(&site.server).arg("serve"), &site.envs)?;
+    let timed = (|| {
+        tools::wait_for_health(&site.address, Duration::from_secs(30))?;
+        let cookie = sign_in(&site.address, DEMO_ADMIN, DEMO_PASSWORD)?;
+        hydration::measure(root, &site.address, &cookie, &FIRST_LOADS)
+    })();
+    tools::terminate(&mut child);
+    println!("{}", hydration::report(&timed?));
     Ok(())
 }
 
@@ -174,7 +198,7 @@ type Measured = (
     Vec<Vec<Load>>,
     Vec<u64>,
     Vec<u64>,
-    Vec<FirstLoad>,
+    (Vec<FirstLoad>, Vec<Hydration>),
 );
 
 /// How long the server is left alone before idle memory is read: longer than it keeps the
@@ -187,8 +211,9 @@ fn measure(
     envs: &[(String, String)],
     address: &str,
     data_dir: &Path,
-    site_root: &Path,
+    root: &Path,
 ) -> Result<Measured> {
+    let site_root = &site::site_root(root);
     let mut child = spawn(Command::new(server).arg("serve"), envs)?;
     let native = (|| {
         tools::wait_for_health(address, Duration::from_secs(30))?;
@@ -219,6 +244,8 @@ fn measure(
             "idle, 12 s after one visit of each page",
             rss_kib(child.id())?.0,
         )];
+        // After the idle reading: 49 page loads in Chromium are more than one visit a page.
+        let hydrated = hydration::measure(root, address, &cookie, &FIRST_LOADS)?;
         // Fifty sign-ups at once: each hashes a password (Argon2, about 19 MiB each) on the
         // bounded pool. Sign-ins would not do: parallel attempts on one address count as
         // guesses and are slowed down by design.
@@ -252,10 +279,10 @@ fn measure(
         memory.push(("after the load", now));
         std::thread::sleep(QUIET);
         memory.push(("12 s after the load", rss_kib(child.id())?.0));
-        Ok::<_, anyhow::Error>((memory, loads, cookie, first_loads))
+        Ok::<_, anyhow::Error>((memory, loads, cookie, (first_loads, hydrated)))
     })();
     tools::terminate(&mut child);
-    let (memory, loads, cookie, first_loads) = native?;
+    let (memory, loads, cookie, pages) = native?;
 
     let mut callgrind = Callgrind::start(server, envs, address, &data_dir.join("callgrind"))?;
     let counted = TARGETS
@@ -268,7 +295,7 @@ fn measure(
         .collect::<Result<Vec<u64>>>();
     callgrind.stop();
     let statements = statements_per_request(server, envs, address, &cookie, data_dir)?;
-    Ok((memory, loads, counted?, statements, first_loads))
+    Ok((memory, loads, counted?, statements, pages))
 }
 
 /// SQL statements each target runs per request: the server again, logging every statement

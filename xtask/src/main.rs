@@ -7,6 +7,7 @@
 
 mod bench;
 mod budget;
+mod hydration;
 mod measure;
 mod s3;
 mod scaling;
@@ -32,12 +33,14 @@ const USAGE: &str = "usage: cargo xtask <run|test|e2e|bench|budget|soak>
   e2e    build the debug server and browser bundle, then run only the Playwright suite
          (arguments after `e2e` go to Playwright: a file, `--project js`, `-g <title>`)
   bench  release build with the benchmark floors: Callgrind instructions per request as
-         ratios to an empty Leptos page, wrk throughput and latency, memory, bundle sizes;
+         ratios to an empty Leptos page, wrk throughput and latency, memory, each page's
+         first visit (bytes, and time to hydrated in headless Chromium), bundle sizes;
          writes the report into docs/benchmarks.md; with the Partners tab and Contacts
          measured at 10², 10⁴ and 10⁵ rows (ENTENTE_BENCH_ROWS=100,10000,1000000 for others;
-         `bench scaling` runs that table alone and prints it)
+         `bench scaling` runs that table alone and prints it, `bench hydration` the times
+         to hydrated)
   budget the performance budget alone (debug build): Callgrind instructions per request of
-         the main pages as ratios to an empty Leptos page, and the first load's bytes
+         the main pages as ratios to an empty Leptos page, and their first loads' bytes
   soak   the fault suite, not run by `test` or CI (about 2 minutes): kill -9 under load,
          the database cut off and restored, SMTP down then up under two instances";
 
@@ -51,10 +54,10 @@ fn main() {
         "budget" => budget(),
         "bench" => {
             let root = workspace_root();
-            if std::env::args().nth(2).as_deref() == Some("scaling") {
-                bench::scaling_only(&root, &target_dir(&root))
-            } else {
-                bench::bench(&root, &target_dir(&root))
+            match std::env::args().nth(2).as_deref() {
+                Some("scaling") => bench::scaling_only(&root, &target_dir(&root)),
+                Some("hydration") => bench::hydration_only(&root, &target_dir(&root)),
+                _ => bench::bench(&root, &target_dir(&root)),
             }
         }
         _ => {
