@@ -11,7 +11,7 @@ pub mod error;
 pub mod live;
 pub mod pages;
 #[cfg(feature = "ssr")]
-mod split;
+pub mod split;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -120,8 +120,6 @@ lazy_areas! {
 /// The HTML document around the application, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     csp::hand_nonce_to_server();
-    #[cfg(feature = "ssr")]
-    split::provide(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -9,11 +9,11 @@
 //! Leptos can do this from its own manifest, but it looks that manifest up from whichever
 //! reactive owner is current once the page is rendered, which on a busy server is not always
 //! the page's: pages went out without their preloads about one time in three. So the build
-//! names the manifest differently (Leptos finds none) and the page's route asks here, inside
-//! its own render.
+//! names the manifest differently (Leptos finds none), the server provides ours with every
+//! page's context, and the page's route asks here, inside its own render.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
@@ -27,37 +27,30 @@ const MANIFEST: &str = "split-manifest.json";
 /// when the bundle's files are not hashed one by one: ours share a hashed folder).
 const LOADER: &str = "__wasm_split.______________________.js";
 
-/// The manifest of the site the server serves, and where its bundle is served from.
+/// The manifest of the site the server serves, and where its bundle is served from. The server
+/// reads it once at start ([`AreaModules::read`]) and provides it to every page it renders.
 #[derive(Clone)]
-struct AreaModules {
+pub struct AreaModules {
     /// `/pkg/<hash>`.
     bundle: Arc<str>,
     /// Split point name → the file stems of the modules it needs.
     modules: Arc<HashMap<String, Vec<String>>>,
 }
 
-/// Reads the manifest of the site `options` describe (once per site folder: it changes only
-/// with a new build, which restarts the server) and makes it available to the pages being
-/// rendered. A site without one (the tests', one built otherwise) preloads nothing.
-pub fn provide(options: &LeptosOptions) {
-    static READ: OnceLock<Mutex<HashMap<String, Option<AreaModules>>>> = OnceLock::new();
-    let folder = format!("{}/{}", options.site_root, options.site_pkg_dir);
-    let mut read = READ
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let found = read.entry(folder).or_insert_with_key(|folder| {
-        let text = std::fs::read_to_string(format!("{folder}/{MANIFEST}")).ok()?;
+impl AreaModules {
+    /// Reads the manifest of the site `options` describe (it changes only with a new build,
+    /// which restarts the server). A site without one (the tests', one built otherwise)
+    /// preloads nothing.
+    pub fn read(options: &LeptosOptions) -> Option<Self> {
+        let manifest = format!("{}/{}/{MANIFEST}", options.site_root, options.site_pkg_dir);
+        let text = std::fs::read_to_string(&manifest).ok()?;
         let modules = serde_json::from_str(&text)
-            .inspect_err(|error| tracing::error!("{folder}/{MANIFEST} is unreadable: {error}"))
+            .inspect_err(|error| tracing::error!("{manifest} is unreadable: {error}"))
             .ok()?;
-        Some(AreaModules {
+        Some(Self {
             bundle: format!("/{}", options.site_pkg_dir).into(),
             modules: Arc::new(modules),
         })
-    });
-    if let Some(found) = found.clone() {
-        provide_context(found);
     }
 }
 

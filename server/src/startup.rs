@@ -84,7 +84,7 @@ fn bundle_folder(listed: &str) -> Option<String> {
         .lines()
         .find_map(|line| line.strip_prefix("bundle:"))?
         .trim();
-    (hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_hexdigit())).then(|| hash.to_owned())
+    crate::http::security::is_bundle_hash(hash).then(|| hash.to_owned())
 }
 
 impl AppState {

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail};
 
 use crate::hydration::{self, Hydration};
-use crate::measure::{Callgrind, DemoSite, first_load, get, sign_in, sign_up};
+use crate::measure::{Callgrind, DemoSite, first_load, get, served_bytes, sign_in, sign_up};
 use crate::scaling;
 use crate::site::{self, Profile};
 use crate::tools;
@@ -228,8 +228,9 @@ fn measure(
         let mut first_loads = Vec::new();
         for (name, path, signed_in) in FIRST_LOADS {
             let cookie = signed_in.then_some(cookie.as_str());
-            let (gzip, files) = first_load(address, path, cookie, site_root, "gz")?;
-            let (brotli, _) = first_load(address, path, cookie, site_root, "br")?;
+            let files = first_load(address, path, cookie)?;
+            let gzip = served_bytes(site_root, &files, "gz")?;
+            let brotli = served_bytes(site_root, &files, "br")?;
             first_loads.push(FirstLoad {
                 name,
                 path,

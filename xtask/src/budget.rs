@@ -1,7 +1,7 @@
 //! The performance budget `cargo xtask test` checks (issue 11): `docs/budget.txt` holds, per
 //! page, the most Callgrind instructions a request may cost as a ratio to the empty Leptos page
 //! of the same binary, and per page the most bytes a first visit downloads (gzip, as served: the
-//! bundle is split by route, so each page has its own). The debug
+//! bundle is split by area of pages, so each page has its own). The debug
 //! server the browser tests use runs under Callgrind with the floors on, signed in as the
 //! demo's Northwind administrator; a page over its budget fails the run with its figure.
 //! Instruction counts are repeatable whatever else the machine does, so the check cannot be
@@ -12,7 +12,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::measure::{Callgrind, DemoSite, first_load, sign_in};
+use crate::measure::{Callgrind, DemoSite, first_load, served_bytes, sign_in};
 use crate::site::{self, Profile};
 
 /// One line of the budget.
@@ -132,7 +132,8 @@ fn measure(
                 continue;
             };
             let cookie = signed_in.then_some(cookie.as_str());
-            let (bytes, files) = first_load(address, path, cookie, site_root, "gz")?;
+            let files = first_load(address, path, cookie)?;
+            let bytes = served_bytes(site_root, &files, "gz")?;
             let verdict = if bytes > *most { "OVER" } else { "ok" };
             println!(
                 "    first load of {path}, gzip: {bytes} B in {} files (budget {most} B) {verdict}",

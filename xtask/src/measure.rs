@@ -222,49 +222,45 @@ fn newest_total(dumps: &Path) -> Result<u64> {
 
 /// A plain HTTP/1.1 GET; fails unless the answer is 200.
 pub fn get(address: &str, path: &str, cookie: Option<&str>) -> Result<()> {
+    exchange(address, path, cookie, "HTTP/1.1", "Connection: close\r\n").map(drop)
+}
+
+/// Sends one GET of `path` in `version` with `headers` (each ending in CRLF) and returns the
+/// whole answer, status line included; fails unless the answer is 200.
+fn exchange(
+    address: &str,
+    path: &str,
+    cookie: Option<&str>,
+    version: &str,
+    headers: &str,
+) -> Result<Vec<u8>> {
     let cookie = cookie.map_or(String::new(), |cookie| format!("Cookie: {cookie}\r\n"));
-    let request =
-        format!("GET {path} HTTP/1.1\r\nHost: {address}\r\n{cookie}Connection: close\r\n\r\n");
+    let request = format!("GET {path} {version}\r\nHost: {address}\r\n{cookie}{headers}\r\n");
     let mut stream = TcpStream::connect(address)?;
     stream.set_read_timeout(Some(Duration::from_secs(120)))?;
     stream.write_all(request.as_bytes())?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response)?;
     let head = String::from_utf8_lossy(&response[..response.len().min(64)]).into_owned();
-    if !head.starts_with("HTTP/1.1 200") {
+    // A server may answer an HTTP/1.0 request in either version.
+    let ok = head.starts_with("HTTP/1.1 200")
+        || (version == "HTTP/1.0" && head.starts_with("HTTP/1.0 200"));
+    if !ok {
         bail!(
             "GET {path} answered {}",
             head.lines().next().unwrap_or_default()
         );
     }
-    Ok(())
+    Ok(response)
 }
 
-/// The bundle files a first visit of `path` downloads, and their bytes as served in
-/// `encoding` (`gz` or `br`: the build's precompressed copies): every `/pkg/…` address the
-/// page's HTML names, which is the stylesheet, the main JS and WASM, and the modules of the
-/// page itself with the JS that loads them (the server names those for the page it renders).
-pub fn first_load(
-    address: &str,
-    path: &str,
-    cookie: Option<&str>,
-    site_root: &Path,
-    encoding: &str,
-) -> Result<(u64, Vec<String>)> {
-    let cookie = cookie.map_or(String::new(), |cookie| format!("Cookie: {cookie}\r\n"));
+/// The bundle files a first visit of `path` downloads: every `/pkg/…` address the page's HTML
+/// names, which is the stylesheet, the main JS and WASM, and the modules of the page's area
+/// with the JS that loads them (the server names those for the page it renders).
+pub fn first_load(address: &str, path: &str, cookie: Option<&str>) -> Result<Vec<String>> {
     // HTTP/1.0: the answer comes whole, never in chunks an address could straddle.
-    let request = format!("GET {path} HTTP/1.0\r\nHost: {address}\r\n{cookie}\r\n");
-    let mut stream = TcpStream::connect(address)?;
-    stream.set_read_timeout(Some(Duration::from_secs(120)))?;
-    stream.write_all(request.as_bytes())?;
-    let mut page = String::new();
-    stream.read_to_string(&mut page)?;
-    if !page.starts_with("HTTP/1.1 200") && !page.starts_with("HTTP/1.0 200") {
-        bail!(
-            "GET {path} answered {}",
-            page.lines().next().unwrap_or_default()
-        );
-    }
+    let page = exchange(address, path, cookie, "HTTP/1.0", "")?;
+    let page = String::from_utf8_lossy(&page);
     let mut files: Vec<String> = page
         .split("\"/pkg/")
         .skip(1)
@@ -276,14 +272,26 @@ pub fn first_load(
     if !files.iter().any(|file| file.ends_with(".wasm")) {
         bail!("GET {path} names no WASM to load: {files:?}");
     }
-    let mut bytes = 0;
-    for file in &files {
-        let served = site_root.join(format!("{file}.{encoding}"));
-        bytes += std::fs::metadata(&served)
-            .with_context(|| format!("{path} names {file}, but there is no {}", served.display()))?
-            .len();
-    }
-    Ok((bytes, files))
+    Ok(files)
+}
+
+/// The bytes of `files` (from [`first_load`]) as served in `encoding` (`gz` or `br`: the
+/// build's precompressed copies under `site_root`).
+pub fn served_bytes(site_root: &Path, files: &[String], encoding: &str) -> Result<u64> {
+    files
+        .iter()
+        .map(|file| {
+            let served = site_root.join(format!("{file}.{encoding}"));
+            Ok(std::fs::metadata(&served)
+                .with_context(|| {
+                    format!(
+                        "the page names {file}, but there is no {}",
+                        served.display()
+                    )
+                })?
+                .len())
+        })
+        .sum()
 }
 
 /// Signs up a new organization through the form post a browser makes (one Argon2 hash on the

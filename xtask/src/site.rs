@@ -1,9 +1,10 @@
 //! Builds what the server serves from `target/site`: the browser bundle (WASM and its JS), the
 //! stylesheet and the public assets, then the server binary itself.
 //!
-//! The layout is the one cargo-leptos writes (`pkg/entente.js`, `pkg/entente.wasm`,
-//! `pkg/entente.css`) and the tools are the ones it drives (cargo, wasm-bindgen, wasm-opt), so
-//! `cargo leptos watch` stays usable for anyone who installs it. The two commands do not need
+//! The tools are the ones cargo-leptos drives (cargo, its WASM splitter, wasm-bindgen,
+//! wasm-opt) and the files inside the bundle's folder have the names it gives them
+//! (`entente.js`, `entente.wasm`, `entente.css`, `__wasm_split.…js`), so `cargo leptos watch
+//! --split` stays usable for anyone who installs it. The two commands do not need
 //! it: installing cargo-leptos alone took 19 minutes on a fresh 2-core machine.
 
 use std::path::{Path, PathBuf};
@@ -95,8 +96,8 @@ pub fn build_front(root: &Path, target: &Path, profile: Profile) -> Result<()> {
         std::fs::remove_dir_all(&stage)
             .with_context(|| format!("could not empty {}", stage.display()))?;
         std::fs::create_dir_all(&stage)?;
-        let modules = split_by_route(&compiled, &stage)?;
-        bind_and_optimize(&stage, &modules, profile)?;
+        let (main, modules) = split_by_area(&compiled, &stage)?;
+        bind_and_optimize(&stage, &main, &modules, profile)?;
         std::fs::write(&stamp, &source)
             .with_context(|| format!("could not write {}", stamp.display()))?;
     }
@@ -147,11 +148,12 @@ pub fn bundle_dir(root: &Path) -> Result<PathBuf> {
     Ok(site.join("pkg").join(hash))
 }
 
-/// Splits the compiled WASM at its lazy routes (`#[lazy_route]`, `#[lazy]`): the main module
-/// (`entente_split.wasm`, for wasm-bindgen), one module per page and the chunks pages share,
-/// the JS that loads them, and the manifest. Returns the page and chunk modules written.
-fn split_by_route(compiled: &Path, stage: &Path) -> Result<Vec<PathBuf>> {
-    println!("\n==> Splitting the WASM by route (wasm_split_cli_support)");
+/// Splits the compiled WASM at its `#[lazy]` functions (one an area of pages, `lazy_areas!` in
+/// `app/src/lib.rs`): the main module (`entente_split.wasm`, for wasm-bindgen), one module per
+/// area and the chunks areas share, the JS that loads them, and the manifest. Returns the main
+/// module and the area and chunk modules written.
+fn split_by_area(compiled: &Path, stage: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
+    println!("\n==> Splitting the WASM by area of pages (wasm_split_cli_support)");
     let input = std::fs::read(compiled)
         .with_context(|| format!("could not read {}", compiled.display()))?;
     let main_out = stage.join(format!("{OUTPUT_NAME}_split.wasm"));
@@ -169,10 +171,10 @@ fn split_by_route(compiled: &Path, stage: &Path) -> Result<Vec<PathBuf>> {
     let manifest = serde_json::to_string_pretty(&split.prefetch_map)?;
     std::fs::write(stage.join(SPLIT_MANIFEST), manifest)?;
     println!(
-        "    {} page and shared modules beside the main one",
+        "    {} area and shared modules beside the main one",
         split.split_modules.len()
     );
-    Ok(split.split_modules)
+    Ok((main_out, split.split_modules))
 }
 
 /// Copies the staged bundle to `pkg/<hash>` (the hash of every file in it), names that folder
@@ -184,7 +186,7 @@ fn publish(stage: &Path, site: &Path) -> Result<()> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(stage)?
         .map(|entry| entry.map(|entry| entry.path()))
         .collect::<std::io::Result<_>>()?;
-    files.retain(|path| path.is_file() && !path.ends_with(format!("{OUTPUT_NAME}_split.wasm")));
+    files.retain(|path| path.is_file());
     files.sort();
     let mut hasher = Sha256::new();
     for file in &files {
@@ -245,7 +247,7 @@ fn precompress(stage: &Path, profile: Profile) -> Result<()> {
         let served = file.extension().is_some_and(|extension| {
             ["wasm", "js", "css"].contains(&&*extension.to_string_lossy())
         });
-        if !served || file.ends_with(format!("{OUTPUT_NAME}_split.wasm")) {
+        if !served {
             continue;
         }
         let modified = std::fs::metadata(&file)?.modified()?;
@@ -284,15 +286,20 @@ for (const job of process.argv.slice(1)) {
 }
 
 /// Runs wasm-bindgen on the split main module into `stage`, then for release wasm-opt on it
-/// and on every page module, and esbuild on the JS.
-fn bind_and_optimize(stage: &Path, modules: &[PathBuf], profile: Profile) -> Result<()> {
+/// and on every area and chunk module, and esbuild on the JS.
+fn bind_and_optimize(
+    stage: &Path,
+    main: &Path,
+    modules: &[PathBuf],
+    profile: Profile,
+) -> Result<()> {
     run_step(
         Step::new("Generating the JS bindings (wasm-bindgen)", "wasm-bindgen")
             .args([
                 "--target",
                 "web",
                 "--no-typescript",
-                // The page modules link to the main one by its exports' names.
+                // The area modules link to the main one by its exports' names.
                 "--keep-lld-exports",
                 "--no-demangle",
                 "--out-name",
@@ -300,8 +307,10 @@ fn bind_and_optimize(stage: &Path, modules: &[PathBuf], profile: Profile) -> Res
             ])
             .arg("--out-dir")
             .arg(stage)
-            .arg(stage.join(format!("{OUTPUT_NAME}_split.wasm"))),
+            .arg(main),
     )?;
+    // The split main module was only wasm-bindgen's input: nothing serves it.
+    std::fs::remove_file(main).with_context(|| format!("could not remove {}", main.display()))?;
     // Leptos loads `<name>.wasm` when the name was fixed at compile time; wasm-bindgen writes
     // `<name>_bg.wasm`.
     let wasm = stage.join(format!("{OUTPUT_NAME}.wasm"));

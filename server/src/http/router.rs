@@ -8,6 +8,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderName;
 use axum::routing::{get, post};
+use entente_app::split::AreaModules;
 use entente_app::{App, shell};
 use leptos::prelude::provide_context;
 use leptos_axum::{
@@ -54,7 +55,14 @@ pub fn build(state: AppState) -> Router {
     let routes = routes();
     let context = {
         let services = state.services.clone();
-        move || provide_context(services.clone())
+        // Which WASM modules each area of pages needs, for the preloads pages name.
+        let area_modules = AreaModules::read(&state.leptos_options);
+        move || {
+            provide_context(services.clone());
+            if let Some(area_modules) = &area_modules {
+                provide_context(area_modules.clone());
+            }
+        }
     };
     let page = {
         let options = state.leptos_options.clone();

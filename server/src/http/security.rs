@@ -53,10 +53,14 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 fn content_named(path: &str) -> bool {
     let path = path.strip_prefix("/pkg").unwrap_or(path);
     let mut segments = path.trim_start_matches('/').split('/');
-    let folder = segments.next().unwrap_or_default();
-    folder.len() == 16
-        && folder.bytes().all(|byte| byte.is_ascii_hexdigit())
+    is_bundle_hash(segments.next().unwrap_or_default())
         && segments.next().is_some_and(|file| !file.is_empty())
+}
+
+/// Whether `name` is what `cargo xtask` names the bundle's folder by: 16 hex digits of its
+/// content's hash.
+pub(crate) fn is_bundle_hash(name: &str) -> bool {
+    name.len() == 16 && name.bytes().all(|byte| byte.is_ascii_hexdigit())
 }
 
 /// The caching of the built site's files, on the routes that serve them: a year for a name
